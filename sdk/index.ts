@@ -1,0 +1,6 @@
+/**
+ * pulumi-gitlab-runners: manage GitLab runners as code.
+ *
+ * @packageDocumentation
+ */
+export {};
