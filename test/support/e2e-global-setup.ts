@@ -1,0 +1,85 @@
+import { execFile } from "node:child_process";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import type { TestProject } from "vitest/node" with { "resolution-mode": "import" };
+import { repoRoot } from "./paths";
+
+const run = promisify(execFile);
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** Folder holding `pulumi`, `pulumi-language-nodejs` and `pulumi-resource-pulumi-nodejs`. */
+    engineBin: string;
+    /** A node_modules folder with this package installed from its `npm pack` tarball, as users get it. */
+    consumerNodeModules: string;
+  }
+}
+
+/**
+ * Once per e2e run: make the real engine available (scripts/engine builds or reuses it) and
+ * install this package from its packed tarball into a consumer folder, because closure
+ * serialization treats code inside node_modules differently from local code (DESIGN.md
+ * "Tests, in tiers"): e2e must see what users see.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const engine = await run("bash", [join(repoRoot, "scripts", "engine")], {
+    cwd: repoRoot,
+    maxBuffer: 64 * 1024 * 1024,
+    timeout: 40 * 60_000,
+  }).catch((error: unknown) => {
+    const e = error as { stderr?: string; message: string };
+    throw new Error(`scripts/engine failed: ${e.message}\n${e.stderr ?? ""}`);
+  });
+  const engineBin = engine.stdout.trim().split("\n").at(-1) ?? "";
+  process.stderr.write(engine.stderr);
+
+  const work = await mkdtemp(join(tmpdir(), "pgr-e2e-consumer-"));
+  const env = { ...process.env, npm_config_update_notifier: "false", npm_config_fund: "false" };
+  await run("npm", ["run", "build"], { cwd: repoRoot, env, maxBuffer: 64 * 1024 * 1024 });
+  const packDir = join(work, "pack");
+  await mkdir(packDir);
+  await run("npm", ["pack", "--pack-destination", packDir, "--ignore-scripts"], {
+    cwd: repoRoot,
+    env,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const tarball = (await readdir(packDir)).find((f) => f.endsWith(".tgz"));
+  if (!tarball) throw new Error("npm pack produced no tarball");
+
+  const consumer = join(work, "consumer");
+  await mkdir(consumer);
+  // The consumer pins the same versions this repo tests with; npm's cache makes this quick.
+  const lock = JSON.parse(await readFile(join(repoRoot, "package.json"), "utf8")) as {
+    dependencies: Record<string, string>;
+    devDependencies: Record<string, string>;
+  };
+  await writeFile(
+    join(consumer, "package.json"),
+    JSON.stringify({
+      name: "e2e-consumer",
+      private: true,
+      dependencies: {
+        "pulumi-gitlab-runners": `file:${join(packDir, tarball)}`,
+        "@pulumi/pulumi": lock.dependencies["@pulumi/pulumi"],
+        "@pulumi/policy": lock.devDependencies["@pulumi/policy"],
+        typescript: lock.devDependencies.typescript,
+        "ts-node": lock.devDependencies["ts-node"],
+        "@types/node": lock.devDependencies["@types/node"],
+      },
+    }),
+  );
+  await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts"], {
+    cwd: consumer,
+    env,
+    maxBuffer: 64 * 1024 * 1024,
+    timeout: 10 * 60_000,
+  });
+
+  project.provide("engineBin", engineBin);
+  project.provide("consumerNodeModules", join(consumer, "node_modules"));
+  return async () => {
+    await rm(work, { recursive: true, force: true });
+  };
+}

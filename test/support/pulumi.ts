@@ -1,0 +1,222 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { cp, mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { delimiter, join } from "node:path";
+import { afterAll, inject } from "vitest";
+import { repoRoot } from "./paths";
+
+/** What one `pulumi` command did. `output` is stdout and stderr together, in order of arrival. */
+export interface PulumiRunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  output: string;
+}
+
+export interface WorkspaceOptions {
+  /** A folder with a Pulumi program (Pulumi.yaml and its code); copied, never run in place. */
+  programDir?: string;
+  /** Or the program's files, written into the workspace. */
+  files?: Record<string, string>;
+  /** Stack name; default `test`. */
+  stack?: string;
+  /** Plain stack config set before the first command, e.g. `{ "gitlab:baseUrl": url }`. */
+  config?: Record<string, string>;
+  /** Secret stack config (encrypted with the passphrase), e.g. `{ "gitlab:token": t }`. */
+  secretConfig?: Record<string, string>;
+  /** Extra environment for every command (e.g. GITLAB_TOKEN). */
+  env?: Record<string, string>;
+}
+
+const live = new Set<PulumiWorkspace>();
+// Clean up after every test file, whether its tests passed or failed.
+afterAll(async () => {
+  await Promise.all([...live].map((w) => w.cleanup()));
+});
+
+/**
+ * A `pulumi` CLI sandbox: the real CLI (from scripts/engine), a temp `PULUMI_HOME`, a local
+ * `file://` backend, a passphrase secrets provider, no update check and no plugin downloads
+ * (pulumi-engine.md §2). The program gets this package installed from its packed tarball.
+ */
+export class PulumiWorkspace {
+  readonly root: string;
+  readonly programDir: string;
+  readonly stack: string;
+  private readonly env: NodeJS.ProcessEnv;
+  private readonly children = new Set<ChildProcess>();
+  private cleaned = false;
+
+  private constructor(root: string, programDir: string, stack: string, env: NodeJS.ProcessEnv) {
+    this.root = root;
+    this.programDir = programDir;
+    this.stack = stack;
+    this.env = env;
+  }
+
+  static async create(options: WorkspaceOptions): Promise<PulumiWorkspace> {
+    const engineBin = inject("engineBin");
+    const consumerNodeModules = inject("consumerNodeModules");
+    const root = await mkdtemp(join(tmpdir(), "pgr-e2e-"));
+    const programDir = join(root, "program");
+    const home = join(root, "home");
+    const state = join(root, "state");
+    await Promise.all([mkdir(home), mkdir(state)]);
+    if (options.programDir) {
+      await cp(options.programDir, programDir, {
+        recursive: true,
+        filter: (src) => !src.includes("node_modules") && !src.endsWith("Pulumi.test.yaml"),
+      });
+    } else {
+      await mkdir(programDir);
+    }
+    for (const [name, text] of Object.entries(options.files ?? {})) {
+      await mkdir(join(programDir, name, ".."), { recursive: true });
+      await writeFile(join(programDir, name), text);
+    }
+    await symlink(consumerNodeModules, join(programDir, "node_modules"), "dir");
+
+    const env: NodeJS.ProcessEnv = {};
+    for (const [k, v] of Object.entries(process.env)) {
+      // The CLI must not see the caller's GitLab or Pulumi credentials, only what a test gives it.
+      if (k.startsWith("GITLAB_") || k.startsWith("PULUMI_") || k === "HTTPS_PROXY" || k === "https_proxy")
+        continue;
+      env[k] = v;
+    }
+    Object.assign(env, {
+      // Node 22 (node_modules/.bin) must come before the system's Node 20.
+      PATH: [engineBin, join(repoRoot, "node_modules", ".bin"), process.env.PATH ?? ""].join(delimiter),
+      PULUMI_HOME: home,
+      PULUMI_BACKEND_URL: `file://${state}`,
+      PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
+      PULUMI_SKIP_UPDATE_CHECK: "true",
+      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+      PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
+      PULUMI_SKIP_CONFIRMATIONS: "true",
+      PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
+      NO_COLOR: "1",
+      ...options.env,
+    });
+    const ws = new PulumiWorkspace(root, programDir, options.stack ?? "test", env);
+    live.add(ws);
+    await ws.run(["stack", "init", ws.stack]);
+    for (const [k, v] of Object.entries(options.config ?? {})) await ws.run(["config", "set", k, v]);
+    for (const [k, v] of Object.entries(options.secretConfig ?? {})) {
+      await ws.run(["config", "set", "--secret", k, v]);
+    }
+    return ws;
+  }
+
+  /**
+   * Runs `pulumi <args>` in the program folder. Rejects on a non-zero exit unless
+   * `allowFailure` is set, with the command's whole output in the message.
+   */
+  run(
+    args: string[],
+    options: { allowFailure?: boolean; env?: Record<string, string>; timeoutMs?: number } = {},
+  ): Promise<PulumiRunResult> {
+    const full = [...args, "--non-interactive", "--color", "never"];
+    return new Promise((resolvePromise, reject) => {
+      const child = spawn("pulumi", full, {
+        cwd: this.programDir,
+        env: { ...this.env, ...options.env },
+        stdio: ["ignore", "pipe", "pipe"],
+        detached: true,
+      });
+      this.children.add(child);
+      let stdout = "";
+      let stderr = "";
+      let output = "";
+      child.stdout.on("data", (d: Buffer) => {
+        stdout += d;
+        output += d;
+      });
+      child.stderr.on("data", (d: Buffer) => {
+        stderr += d;
+        output += d;
+      });
+      const timer = setTimeout(() => killTree(child), options.timeoutMs ?? 300_000);
+      child.on("error", reject);
+      child.on("close", (code) => {
+        clearTimeout(timer);
+        this.children.delete(child);
+        const result = { code: code ?? -1, stdout, stderr, output };
+        if (result.code !== 0 && !options.allowFailure) {
+          reject(new Error(`pulumi ${args.join(" ")} exited ${result.code}:\n${output}`));
+        } else {
+          resolvePromise(result);
+        }
+      });
+    });
+  }
+
+  up(extra: string[] = []): Promise<PulumiRunResult> {
+    return this.run(["up", "--yes", "--skip-preview", ...extra]);
+  }
+
+  preview(extra: string[] = [], options: { allowFailure?: boolean } = {}): Promise<PulumiRunResult> {
+    return this.run(["preview", "--diff", ...extra], options);
+  }
+
+  refresh(extra: string[] = []): Promise<PulumiRunResult> {
+    return this.run(["refresh", "--yes", "--skip-preview", ...extra]);
+  }
+
+  destroy(extra: string[] = []): Promise<PulumiRunResult> {
+    return this.run(["destroy", "--yes", "--skip-preview", ...extra]);
+  }
+
+  /** `pulumi stack export`, parsed: the deployment with its resources and their state. */
+  async exportStack(): Promise<StackExport> {
+    const { stdout } = await this.run(["stack", "export"]);
+    return JSON.parse(stdout) as StackExport;
+  }
+
+  /** The raw text of `pulumi stack export`, for scanning for plaintext secrets. */
+  async exportStackText(): Promise<string> {
+    return (await this.run(["stack", "export"])).stdout;
+  }
+
+  /** `pulumi stack output --json` (secrets shown as "[secret]"). */
+  async outputs(): Promise<Record<string, unknown>> {
+    const { stdout } = await this.run(["stack", "output", "--json"]);
+    return JSON.parse(stdout) as Record<string, unknown>;
+  }
+
+  /** Resources of the given type token in the exported stack. */
+  async resourcesOfType(type: string): Promise<StackResource[]> {
+    const exported = await this.exportStack();
+    return (exported.deployment.resources ?? []).filter((r) => r.type === type);
+  }
+
+  async cleanup(): Promise<void> {
+    if (this.cleaned) return;
+    this.cleaned = true;
+    live.delete(this);
+    for (const child of this.children) killTree(child);
+    await rm(this.root, { recursive: true, force: true });
+  }
+}
+
+export interface StackResource {
+  urn: string;
+  type: string;
+  id?: string;
+  inputs?: Record<string, unknown>;
+  outputs?: Record<string, unknown>;
+}
+
+export interface StackExport {
+  version: number;
+  deployment: { resources?: StackResource[]; [key: string]: unknown };
+}
+
+function killTree(child: ChildProcess): void {
+  if (child.pid === undefined || child.exitCode !== null) return;
+  try {
+    // detached: true made the CLI a process group leader; its plugins are in the same group.
+    process.kill(-child.pid, "SIGKILL");
+  } catch {
+    child.kill("SIGKILL");
+  }
+}
