@@ -5,6 +5,7 @@ import { defineConfig } from "vitest/config";
 // file starts its own engine processes and the machines have two cores.
 export default defineConfig({
   test: {
+    reporters: ["default", "./test/support/summary-reporter.ts"],
     projects: [
       { test: { name: "unit", include: ["test/unit/**/*.test.ts"], testTimeout: 20_000 } },
       {

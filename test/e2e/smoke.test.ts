@@ -27,7 +27,7 @@ describe("the real pulumi engine runs a dynamic resource", () => {
 
   it("creates with pulumi up", async () => {
     const { output } = await ws.up();
-    expect(output).toContain("+ 1 created");
+    expect(output).toMatch(/\+ 2 created/); // the stack and the Thing
     const outputs = await ws.outputs();
     expect(outputs.thingId).toBe("thing-alpha");
     expect(outputs.size).toBe(1);
@@ -70,7 +70,7 @@ describe("the real pulumi engine runs a dynamic resource", () => {
 
   it("destroys", async () => {
     const { output } = await ws.destroy();
-    expect(output).toContain("- 1 deleted");
+    expect(output).toContain("- 2 deleted");
     const exported = await ws.exportStack();
     expect(exported.deployment.resources ?? []).toHaveLength(0);
   });
