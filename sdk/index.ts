@@ -3,4 +3,6 @@
  *
  * @packageDocumentation
  */
-export {};
+
+export type { RunnerAccessLevel, RunnerArgs, RunnerGroup, RunnerProject, RunnerType } from "./runner";
+export { Runner } from "./runner";

@@ -1,0 +1,10 @@
+/**
+ * The provider implementation the serialized shims load at call time
+ * (`require("pulumi-gitlab-runners/provider")`): one object per resource type, plus
+ * `configure`, shared by all of them.
+ *
+ * @packageDocumentation
+ */
+export { configure, getClient, setClient } from "./configure";
+export type { RunnerInputs, RunnerOutputs } from "./runner";
+export { runner } from "./runner";

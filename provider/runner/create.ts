@@ -1,0 +1,190 @@
+/**
+ * `create`: register (`POST /runners`), create (`POST /user/runners`) or adopt an existing
+ * runner. Every field the endpoint takes goes in that one POST; the details are read once
+ * after. Pulumi must never lose a runner GitLab created: any failure after the POST rejects
+ * with a {@link RunnerInitError} so the engine records it (pulumi-engine.md §3).
+ */
+import type { RunnerApi, RunnerDetailsView, RunnerRegistrationView } from "./api";
+import { errorText, hasCode, isNotFound, isOutcomeUnknown, RunnerInitError } from "./errors";
+import { differingFields, fieldsFrom } from "./fields";
+import { buildOutputs, type RunnerOutputs } from "./outputs";
+import { type CreationRequest, findCreatedRunners, type RunnerListApi } from "./reconcile";
+import { parseRunnerInputs, type RunnerInputs } from "./schema";
+
+export interface CreateResult {
+  id: string;
+  outs: RunnerOutputs;
+}
+
+type Api = RunnerApi & RunnerListApi;
+
+/** The error for a 410 from `POST /runners`: say which inputs work instead (DESIGN.md decision 4). */
+function registrationDisallowed(err: unknown): Error {
+  return new Error(
+    "registrationToken cannot be used: this GitLab does not allow registering runners with registration tokens " +
+      '(410 "runner registration disallowed"; the default since GitLab 17.0). Create the runner with runnerType instead: ' +
+      'runnerType: "project_type" with projectId, "group_type" with groupId, or "instance_type" (administrators), ' +
+      `or ask an administrator to allow registration tokens. (${errorText(err)})`,
+  );
+}
+
+async function resolveIds(api: Api, inputs: RunnerInputs): Promise<{ groupId?: number; projectId?: number }> {
+  const out: { groupId?: number; projectId?: number } = {};
+  try {
+    if (inputs.groupId !== undefined) {
+      out.groupId =
+        typeof inputs.groupId === "number" ? inputs.groupId : (await api.resolveGroup(inputs.groupId)).id;
+    }
+    if (inputs.projectId !== undefined) {
+      out.projectId =
+        typeof inputs.projectId === "number"
+          ? inputs.projectId
+          : (await api.resolveProject(inputs.projectId)).id;
+    }
+  } catch (err) {
+    const which =
+      inputs.groupId !== undefined
+        ? `groupId ${JSON.stringify(inputs.groupId)}`
+        : `projectId ${JSON.stringify(inputs.projectId)}`;
+    if (isNotFound(err))
+      throw new Error(
+        `${which}: GitLab has no such ${inputs.groupId !== undefined ? "group" : "project"} visible to this token. ${errorText(err)}`,
+      );
+    throw err;
+  }
+  return out;
+}
+
+function post(api: Api, inputs: RunnerInputs, req: CreationRequest): Promise<RunnerRegistrationView> {
+  if (inputs.registrationToken !== undefined) {
+    return api.registerRunner({ ...req.fields, token: inputs.registrationToken });
+  }
+  const runnerType = inputs.runnerType;
+  if (runnerType === undefined) throw new Error("runnerType is required to create a runner");
+  return api.createUserRunner({
+    ...req.fields,
+    runnerType,
+    ...(req.groupId !== undefined ? { groupId: req.groupId } : {}),
+    ...(req.projectId !== undefined ? { projectId: req.projectId } : {}),
+  });
+}
+
+/**
+ * Sends the creation POST; when its outcome is unknown, reconciles (see `reconcile.ts`) before
+ * posting again, at most once.
+ */
+async function postOnce(
+  api: Api,
+  inputs: RunnerInputs,
+  req: CreationRequest,
+): Promise<{ registration: RunnerRegistrationView } | { recovered: RunnerDetailsView }> {
+  for (let attempt = 1; ; attempt++) {
+    req.startedAt = Date.now();
+    try {
+      return { registration: await post(api, inputs, req) };
+    } catch (err) {
+      if (hasCode(err, "registration_disallowed")) throw registrationDisallowed(err);
+      if (!isOutcomeUnknown(err)) throw err;
+      const found = await findCreatedRunners(api, req);
+      if (found.length === 1) return { recovered: found[0]! };
+      if (found.length > 1) {
+        throw new Error(
+          `the create request got no answer, and ${found.length} runners now match it (ids ${found.map((r) => r.id).join(", ")}): ` +
+            "cannot tell which one GitLab created for this request. Nothing was posted again. Delete the extra runners, " +
+            "or set adoptRunnerId to the one to keep, then run pulumi up again.",
+        );
+      }
+      if (attempt >= 2) {
+        throw new Error(
+          `the create request got no answer twice, and no matching runner exists in GitLab: ${errorText(err)}`,
+        );
+      }
+      // No runner matches: the lost POST did not take effect, so one more is safe.
+    }
+  }
+}
+
+/** The outputs recorded for a runner that exists but could not be read after creation. */
+function partialOutputs(id: number, inputs: RunnerInputs, token: RunnerRegistrationView | undefined) {
+  return {
+    runnerId: id,
+    ...(token ? { authenticationToken: token.token, tokenExpiresAt: token.tokenExpiresAt } : {}),
+    ...(inputs.registrationToken !== undefined ? { registrationToken: inputs.registrationToken } : {}),
+    ...(inputs.runnerType !== undefined ? { runnerType: inputs.runnerType } : {}),
+    ...(inputs.groupId !== undefined ? { groupId: inputs.groupId } : {}),
+    ...(inputs.projectId !== undefined ? { projectId: inputs.projectId } : {}),
+    ...(inputs.tokenRotation !== undefined ? { tokenRotation: inputs.tokenRotation } : {}),
+  };
+}
+
+/** Takes over an existing runner: read it, then update it to the program (DESIGN.md decision 8). */
+async function adopt(api: Api, inputs: RunnerInputs, runnerId: number): Promise<CreateResult> {
+  let live: RunnerDetailsView;
+  try {
+    live = await api.getRunner(runnerId);
+  } catch (err) {
+    if (isNotFound(err)) {
+      throw new Error(
+        `adoptRunnerId ${runnerId}: GitLab has no runner with this id visible to this token. ${errorText(err)}`,
+      );
+    }
+    throw err;
+  }
+  const changed = differingFields(inputs, live);
+  let details = live;
+  if (changed.length > 0) {
+    const updated = await api.updateRunner(runnerId, fieldsFrom(inputs, changed));
+    details = {
+      ...updated,
+      projects: updated.projects ?? live.projects,
+      groups: updated.groups ?? live.groups,
+    };
+  }
+  return { id: String(runnerId), outs: buildOutputs(details, { inputs }) };
+}
+
+/** `create` for the Runner resource. */
+export async function createRunner(api: Api, news: Record<string, unknown>): Promise<CreateResult> {
+  const inputs = parseRunnerInputs(news);
+  const provider = news.__provider;
+  if (inputs.adoptRunnerId !== undefined) return adopt(api, inputs, inputs.adoptRunnerId);
+
+  const req: CreationRequest = {
+    ...(inputs.runnerType !== undefined ? { runnerType: inputs.runnerType } : {}),
+    ...(await resolveIds(api, inputs)),
+    fields: fieldsFrom(inputs),
+    startedAt: Date.now(),
+  };
+  const result = await postOnce(api, inputs, req);
+
+  if ("recovered" in result) {
+    // Our runner, found after a lost answer: its token went with the answer, so get a new one.
+    const id = result.recovered.id;
+    try {
+      const token = await api.resetRunnerToken(id);
+      return { id: String(id), outs: buildOutputs(result.recovered, { inputs, token }) };
+    } catch (err) {
+      throw new RunnerInitError(
+        `runner ${id} was created, but its token was lost with GitLab's answer and resetting it failed: ${errorText(err)}. ` +
+          "The runner is recorded in the stack; change tokenRotation to get a new token.",
+        String(id),
+        { ...buildOutputs(result.recovered, { inputs }), __provider: provider },
+        [errorText(err)],
+      );
+    }
+  }
+
+  const registration = result.registration;
+  try {
+    const details = await api.getRunner(registration.id);
+    return { id: String(registration.id), outs: buildOutputs(details, { inputs, token: registration }) };
+  } catch (err) {
+    throw new RunnerInitError(
+      `runner ${registration.id} was created, but reading it back failed: ${errorText(err)}. ` +
+        "It is recorded in the stack with its token; the next pulumi up or refresh completes it.",
+      String(registration.id),
+      { ...partialOutputs(registration.id, inputs, registration), __provider: provider },
+      [errorText(err)],
+    );
+  }
+}

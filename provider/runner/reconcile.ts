@@ -1,0 +1,139 @@
+/**
+ * Reconciling a creation POST whose outcome is unknown (DESIGN.md decision 9).
+ *
+ * `POST /runners` and `POST /user/runners` are not idempotent, and the runner's token is in
+ * their answer only. When the request was sent but no answer came back (the connection dropped
+ * or timed out after sending: the transport's `outcomeUnknown`), GitLab may or may not have
+ * created the runner. Posting again could leave an orphan runner nobody holds a token for, so
+ * before any new POST we look for the runner the lost request would have created:
+ *
+ * 1. list the runners of the scope the request targeted (`GET /projects/:id/runners`,
+ *    `GET /groups/:id/runners`, `GET /runners/all?type=instance_type`; for a registration token,
+ *    whose scope only GitLab knows, `GET /runners/all` or else `GET /runners`), filtered by
+ *    the requested type and tags where GitLab supports it;
+ * 2. keep those with the requested description, read their details, and keep the ones that
+ *    match every field we sent (tags as a set, a note hidden from us as a match), have never
+ *    contacted GitLab (a runner process has not used it yet), and — where GitLab reports
+ *    `created_at` — were created after the POST started (minus a clock-skew allowance).
+ *
+ * Exactly one match: that is our runner. Its token was lost with the answer, so the caller
+ * resets it (`POST /runners/:id/reset_authentication_token`) to hold a valid one. No match: the
+ * POST never took effect, and one new POST is safe. Several matches (identical runners created
+ * at the same time, or by hand): we cannot tell which is ours, so we stop with an error that
+ * lists them; nothing is posted again.
+ */
+import type { RunnerApi, RunnerDetailsView, RunnerFields, RunnerListItemView, RunnerType } from "./api";
+import { errorText, hasCode } from "./errors";
+import { sameTags } from "./values";
+
+/** How far GitLab's clock may be behind ours when comparing `created_at`. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+/** At most this many candidates are read in detail. */
+const MAX_CANDIDATES = 50;
+
+/** What the lost POST asked for. */
+export interface CreationRequest {
+  runnerType?: RunnerType;
+  groupId?: number;
+  projectId?: number;
+  fields: RunnerFields;
+  /** `Date.now()` just before the POST was sent. */
+  startedAt: number;
+}
+
+/** The listing operations reconciliation needs (part of the transport). */
+export interface RunnerListApi {
+  listRunners(filter: {
+    scope: "owned" | "all";
+    type?: RunnerType;
+    tagList?: string[];
+  }): Promise<RunnerListItemView[]>;
+  listProjectRunners(projectId: number, filter?: { type?: RunnerType }): Promise<RunnerListItemView[]>;
+  listGroupRunners(groupId: number, filter?: { type?: RunnerType }): Promise<RunnerListItemView[]>;
+}
+
+async function candidates(api: RunnerListApi, req: CreationRequest): Promise<RunnerListItemView[]> {
+  const tagList = req.fields.tagList && req.fields.tagList.length > 0 ? req.fields.tagList : undefined;
+  if (req.runnerType === "project_type" && req.projectId !== undefined) {
+    return api.listProjectRunners(req.projectId, { type: "project_type" });
+  }
+  if (req.runnerType === "group_type" && req.groupId !== undefined) {
+    return api.listGroupRunners(req.groupId, { type: "group_type" });
+  }
+  const type = req.runnerType;
+  const filter = { ...(type ? { type } : {}), ...(tagList ? { tagList } : {}) };
+  try {
+    return await api.listRunners({ scope: "all", ...filter });
+  } catch (err) {
+    // `/runners/all` is for administrators; others see the runners they own.
+    if (!hasCode(err, "forbidden")) throw err;
+    return api.listRunners({ scope: "owned", ...filter });
+  }
+}
+
+/** Whether a runner's details show exactly what the lost POST asked for. */
+export function matchesRequest(details: RunnerDetailsView, req: CreationRequest): boolean {
+  const f = req.fields;
+  if (req.runnerType && details.runnerType !== req.runnerType) return false;
+  if (details.contactedAt !== null) return false;
+  if (details.createdAt && Date.parse(details.createdAt) < req.startedAt - CLOCK_SKEW_MS) return false;
+  if ((details.description ?? "") !== (f.description ?? "")) return false;
+  if (f.tagList !== undefined && !sameTags(details.tagList, f.tagList)) return false;
+  if (f.paused !== undefined && details.paused !== f.paused) return false;
+  if (f.locked !== undefined && details.locked !== f.locked) return false;
+  if (f.runUntagged !== undefined && details.runUntagged !== f.runUntagged) return false;
+  if (f.accessLevel !== undefined && details.accessLevel !== f.accessLevel) return false;
+  if (f.maximumTimeout !== undefined && details.maximumTimeout !== f.maximumTimeout) return false;
+  if (
+    f.maintenanceNote !== undefined &&
+    details.maintenanceNote !== null &&
+    details.maintenanceNote !== f.maintenanceNote
+  ) {
+    return false;
+  }
+  if (req.groupId !== undefined && !(details.groups ?? []).some((g) => g.id === req.groupId)) return false;
+  if (
+    req.projectId !== undefined &&
+    details.projects &&
+    !details.projects.some((p) => p.id === req.projectId)
+  ) {
+    return false;
+  }
+  return true;
+}
+
+/** Finds the runners the lost POST may have created (see the module comment). */
+export async function findCreatedRunners(
+  api: RunnerApi & RunnerListApi,
+  req: CreationRequest,
+): Promise<RunnerDetailsView[]> {
+  let listed: RunnerListItemView[];
+  try {
+    listed = await candidates(api, req);
+  } catch (err) {
+    throw new Error(
+      `could not find out whether GitLab created the runner (the create request got no answer, and listing runners failed: ${errorText(err)}). ` +
+        `Nothing was posted again, to avoid a duplicate runner. Look for a runner described "${req.fields.description ?? ""}" that has never contacted GitLab: ` +
+        `set adoptRunnerId to its id to manage it, or delete it, then run pulumi up again.`,
+    );
+  }
+  const wanted = req.fields.description ?? "";
+  const pool = listed
+    .filter(
+      (r) =>
+        (r.description ?? "") === wanted &&
+        (!req.runnerType || !r.runnerType || r.runnerType === req.runnerType),
+    )
+    .sort((a, b) => b.id - a.id)
+    .slice(0, MAX_CANDIDATES);
+  const found: RunnerDetailsView[] = [];
+  for (const item of pool) {
+    try {
+      const details = await api.getRunner(item.id);
+      if (matchesRequest(details, req)) found.push(details);
+    } catch (err) {
+      if (!hasCode(err, "not_found")) throw err;
+    }
+  }
+  return found;
+}

@@ -1,0 +1,57 @@
+/**
+ * `update`: `PUT /runners/:id` with only the fields that changed, then the token reset when
+ * `tokenRotation` changed. Always returns the full outputs: an empty result would wipe the state
+ * down to `__provider` (pulumi-engine.md §3, pulumi/pulumi#9982).
+ */
+import type { RunnerApi, RunnerDetailsView } from "./api";
+import { diffRunner } from "./diff";
+import { errorText, RunnerInitError } from "./errors";
+import { fieldsFrom } from "./fields";
+import { buildOutputs, type RunnerOutputs } from "./outputs";
+import { parseRunnerInputs } from "./schema";
+
+/** `update` for the Runner resource. `olds` are the old outputs, `news` the checked inputs. */
+export async function updateRunner(
+  api: RunnerApi,
+  id: string,
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+): Promise<{ outs: RunnerOutputs }> {
+  const inputs = parseRunnerInputs(news);
+  const runnerId = Number(id);
+  const previous = olds as Partial<RunnerOutputs>;
+  const { fields, rotate } = diffRunner(id, olds, news);
+
+  let details: RunnerDetailsView;
+  if (fields.length > 0) {
+    // `paused` goes as `paused`, or as `active` on servers without it, never both (decision 7):
+    // the transport picks per server version.
+    details = await api.updateRunner(runnerId, fieldsFrom(inputs, fields));
+  } else {
+    details = await api.getRunner(runnerId);
+  }
+  // Newest servers leave `projects` out of PUT answers; buildOutputs keeps the previous list.
+  let outs = buildOutputs(details, { inputs, previous });
+  if (rotate) {
+    try {
+      const token = await api.resetRunnerToken(runnerId);
+      outs = buildOutputs(details, { inputs, previous, token });
+    } catch (err) {
+      // The PUT took effect: record it (the host turns an error with `id` into a partial update),
+      // keeping the old tokenRotation so the next `up` tries the rotation again.
+      const { tokenRotation: _skip, ...kept } = outs;
+      const props = {
+        ...kept,
+        ...(previous.tokenRotation !== undefined ? { tokenRotation: previous.tokenRotation } : {}),
+        __provider: news.__provider,
+      };
+      throw new RunnerInitError(
+        `runner ${runnerId}: resetting its authentication token failed: ${errorText(err)}`,
+        id,
+        props,
+        [errorText(err)],
+      );
+    }
+  }
+  return { outs };
+}

@@ -1,0 +1,287 @@
+import * as pulumi from "@pulumi/pulumi";
+import { runnerProvider } from "./shims";
+
+/** GitLab's runner scope (`runner_type`). */
+export type RunnerType = "instance_type" | "group_type" | "project_type";
+
+/** Which refs a runner may run jobs for (`access_level`). */
+export type RunnerAccessLevel = "not_protected" | "ref_protected";
+
+/** A project a runner is assigned to, as GitLab lists it in the runner details. */
+export interface RunnerProject {
+  /** The project id (`id`). */
+  id: number;
+  /** The project's full path, e.g. `acme/api` (`path_with_namespace`). */
+  pathWithNamespace: string;
+}
+
+/** The group of a group runner, as GitLab lists it in the runner details. */
+export interface RunnerGroup {
+  /** The group id (`id`). */
+  id: number;
+  /** The group's name (`name`). */
+  name: string | null;
+}
+
+/**
+ * The arguments of a {@link Runner}.
+ *
+ * How the runner comes to exist: set **exactly one** of `registrationToken`, `runnerType` or
+ * `adoptRunnerId`. Changing any of those (or `groupId` / `projectId`) replaces the runner;
+ * every other argument is updated in place. An argument left out is not managed: Pulumi leaves
+ * GitLab's value as it is.
+ */
+export interface RunnerArgs {
+  /**
+   * Register the runner with a runner registration token of the instance, a group or a
+   * project (`POST /runners`, GitLab's `token` parameter). The token decides the runner's
+   * scope. Always treated as a secret.
+   *
+   * Registration tokens are disabled by default since GitLab 17.0 (the server answers 410);
+   * use `runnerType` there.
+   *
+   * @default - not used
+   */
+  registrationToken?: pulumi.Input<string>;
+  /**
+   * Create the runner with your own token (`POST /user/runners`, GitLab's `runner_type`):
+   * `"instance_type"` (administrators), `"group_type"` with `groupId` (group Owners) or
+   * `"project_type"` with `projectId` (project Maintainers). Needs GitLab 15.11 or later.
+   *
+   * @default - not used
+   */
+  runnerType?: pulumi.Input<RunnerType>;
+  /**
+   * The group of a `"group_type"` runner: its numeric id or full path (GitLab's `group_id`).
+   * Only with `runnerType: "group_type"`. Changing it replaces the runner.
+   *
+   * @default - none
+   */
+  groupId?: pulumi.Input<number | string>;
+  /**
+   * The project of a `"project_type"` runner: its numeric id or full path such as `acme/api`
+   * (GitLab's `project_id`). Only with `runnerType: "project_type"`. Changing it replaces the
+   * runner.
+   *
+   * @default - none
+   */
+  projectId?: pulumi.Input<number | string>;
+  /**
+   * Take over an existing runner by its id instead of creating one: `pulumi up` reads it and
+   * updates it to this program; destroying the resource deletes the runner. This is the way to
+   * bring an existing runner under Pulumi, because `pulumi import` does not work for dynamic
+   * resources (pulumi/pulumi#3550). `authenticationToken` stays empty until the first rotation
+   * (`tokenRotation`).
+   *
+   * @default - not used
+   */
+  adoptRunnerId?: pulumi.Input<number>;
+  /**
+   * The runner's description (GitLab's `description`), at most 1024 characters. `""` clears it.
+   *
+   * @default - GitLab's value is left as is (empty for a new runner)
+   */
+  description?: pulumi.Input<string>;
+  /**
+   * Whether the runner is paused and picks no jobs (GitLab's `paused`; sent as `active` with the
+   * opposite value to GitLab 13.x).
+   *
+   * @default false (for a new runner)
+   */
+  paused?: pulumi.Input<boolean>;
+  /**
+   * Whether the runner is locked to its current projects (GitLab's `locked`).
+   *
+   * @default false (for a new runner)
+   */
+  locked?: pulumi.Input<boolean>;
+  /**
+   * Whether the runner picks jobs without tags (GitLab's `run_untagged`). When false, `tagList`
+   * must have at least one tag.
+   *
+   * @default true (for a new runner)
+   */
+  runUntagged?: pulumi.Input<boolean>;
+  /**
+   * The runner's tags (GitLab's `tag_list`): a set, order never matters; no empty tags, no
+   * commas, no duplicates, at most 50. `[]` clears them.
+   *
+   * @default [] (for a new runner)
+   */
+  tagList?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * Which refs the runner runs jobs for (GitLab's `access_level`): `"not_protected"` (all) or
+   * `"ref_protected"` (protected branches and tags only).
+   *
+   * @default "not_protected" (for a new runner)
+   */
+  accessLevel?: pulumi.Input<RunnerAccessLevel>;
+  /**
+   * The longest a job may run on this runner, in seconds (GitLab's `maximum_timeout`); at least
+   * 600.
+   *
+   * @default - no limit beyond the project's own timeout
+   */
+  maximumTimeout?: pulumi.Input<number>;
+  /**
+   * A note for the runner's maintainers (GitLab's `maintenance_note`), at most 1024 characters.
+   * GitLab shows it only to callers who may update the runner; when it is hidden, Pulumi keeps
+   * the value it last set instead of reporting a difference. Not supported by GitLab 13.x.
+   *
+   * @default - GitLab's value is left as is
+   */
+  maintenanceNote?: pulumi.Input<string>;
+  /**
+   * Any value; whenever it changes, the runner's authentication token is reset in place
+   * (`POST /runners/:id/reset_authentication_token`) and `authenticationToken` holds the new one.
+   * The runner is not replaced. A date (`"2026-11"`) makes rotations easy to schedule.
+   *
+   * @default - no rotation
+   */
+  tokenRotation?: pulumi.Input<string>;
+}
+
+/** The argument names, used to declare every output of the resource. */
+const OUTPUT_NAMES = [
+  "runnerId",
+  "authenticationToken",
+  "tokenExpiresAt",
+  "runnerType",
+  "isShared",
+  "status",
+  "online",
+  "contactedAt",
+  "projects",
+  "groups",
+  "registrationToken",
+  "groupId",
+  "projectId",
+  "adoptRunnerId",
+  "description",
+  "paused",
+  "locked",
+  "runUntagged",
+  "tagList",
+  "accessLevel",
+  "maximumTimeout",
+  "maintenanceNote",
+  "tokenRotation",
+] as const;
+
+/**
+ * A GitLab runner, registered with a registration token, created with `runnerType`, or adopted
+ * by id. Type token `pulumi-nodejs:dynamic/gitlab:Runner`.
+ *
+ * The GitLab URL and token come from the stack configuration `gitlab:baseUrl` / `gitlab:token`
+ * or the environment `GITLAB_BASE_URL` / `GITLAB_TOKEN`; they never enter the stack's state.
+ *
+ * @example
+ * ```ts
+ * const runner = new gitlab.Runner("build", {
+ *   runnerType: "group_type",
+ *   groupId: "acme",
+ *   tagList: ["docker"],
+ *   locked: true,
+ * });
+ * export const token = runner.authenticationToken; // a secret
+ * ```
+ */
+export class Runner extends pulumi.dynamic.Resource {
+  /** The type token, so policies (`validateResourceOfType`) and `--target` can find runners. */
+  static readonly __pulumiType = "pulumi-nodejs:dynamic/gitlab:Runner";
+
+  /** Whether `obj` is a Runner, even across copies of this package. */
+  static override isInstance(obj: unknown): obj is Runner {
+    if (obj === undefined || obj === null) return false;
+    return (obj as { __pulumiType?: unknown }).__pulumiType === Runner.__pulumiType;
+  }
+
+  /**
+   * Reads an existing runner into the program without managing it (like any Pulumi resource's
+   * `get`): its outputs are GitLab's current values. To manage an existing runner, use
+   * `adoptRunnerId` instead.
+   *
+   * @param name - the resource name in this program
+   * @param id - the runner id
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): Runner {
+    // The host's read falls back to the inputs for `__provider` when the engine sends no
+    // state (a user-driven Get), so `get` works for this dynamic resource.
+    return new Runner(name, {}, { ...opts, id });
+  }
+
+  /** The runner's id in GitLab (`id`). */
+  declare readonly runnerId: pulumi.Output<number>;
+  /**
+   * The runner's authentication token (`token`, `glrt-…` for created runners), a secret. Give it
+   * to `gitlab-runner register --token` or the runner's `config.toml`. Absent for an adopted
+   * runner until `tokenRotation` is set or changed.
+   */
+  declare readonly authenticationToken: pulumi.Output<string | undefined>;
+  /** When the authentication token expires (`token_expires_at`), or null. */
+  declare readonly tokenExpiresAt: pulumi.Output<string | null>;
+  /** The runner's scope (`runner_type`). */
+  declare readonly runnerType: pulumi.Output<RunnerType>;
+  /** Whether it is an instance runner (`is_shared`). */
+  declare readonly isShared: pulumi.Output<boolean>;
+  /** GitLab's status (`status`): `online`, `offline`, `never_contacted`, `stale`, `paused`, or `not_connected` on 13.x. */
+  declare readonly status: pulumi.Output<string>;
+  /** Whether the runner contacted GitLab recently (`online`); null if it never did. */
+  declare readonly online: pulumi.Output<boolean | null>;
+  /** When the runner last contacted GitLab (`contacted_at`), or null. */
+  declare readonly contactedAt: pulumi.Output<string | null>;
+  /** The projects the runner is assigned to that this token may see (`projects`). */
+  declare readonly projects: pulumi.Output<RunnerProject[]>;
+  /** The group of a group runner (`groups`). */
+  declare readonly groups: pulumi.Output<RunnerGroup[]>;
+  /** The group of a group runner, as the program gave it. */
+  declare readonly groupId: pulumi.Output<number | string | undefined>;
+  /** The project of a project runner, as the program gave it. */
+  declare readonly projectId: pulumi.Output<number | string | undefined>;
+  /** The adopted runner's id, as the program gave it. */
+  declare readonly adoptRunnerId: pulumi.Output<number | undefined>;
+  /** The description GitLab reports (`description`). */
+  declare readonly description: pulumi.Output<string | null>;
+  /** Whether GitLab reports the runner paused (`paused`, or `!active` on 13.x). */
+  declare readonly paused: pulumi.Output<boolean>;
+  /** Whether GitLab reports the runner locked (`locked`). */
+  declare readonly locked: pulumi.Output<boolean>;
+  /** Whether GitLab reports that it runs untagged jobs (`run_untagged`). */
+  declare readonly runUntagged: pulumi.Output<boolean>;
+  /** The tags GitLab reports (`tag_list`), sorted. */
+  declare readonly tagList: pulumi.Output<string[]>;
+  /** The access level GitLab reports (`access_level`). */
+  declare readonly accessLevel: pulumi.Output<RunnerAccessLevel>;
+  /** The maximum job timeout GitLab reports (`maximum_timeout`), or null. */
+  declare readonly maximumTimeout: pulumi.Output<number | null>;
+  /** The maintenance note (`maintenance_note`); the last value set when GitLab hides it. */
+  declare readonly maintenanceNote: pulumi.Output<string | null>;
+  /** The current `tokenRotation` value. */
+  declare readonly tokenRotation: pulumi.Output<string | undefined>;
+
+  /**
+   * @param name - the resource name in this program
+   * @param args - how the runner comes to exist and its settings
+   * @param opts - resource options; `authenticationToken` is always added to `additionalSecretOutputs`
+   */
+  constructor(name: string, args: RunnerArgs, opts?: pulumi.CustomResourceOptions) {
+    const props: Record<string, unknown> = {};
+    for (const key of OUTPUT_NAMES) props[key] = undefined;
+    Object.assign(props, args);
+    // Always a secret, whatever the program passed (DESIGN.md decision 2).
+    if (args.registrationToken !== undefined) props.registrationToken = pulumi.secret(args.registrationToken);
+    super(
+      runnerProvider,
+      name,
+      props,
+      {
+        ...opts,
+        additionalSecretOutputs: [
+          ...new Set([...(opts?.additionalSecretOutputs ?? []), "authenticationToken", "registrationToken"]),
+        ],
+      },
+      "gitlab",
+      "Runner",
+    );
+  }
+}
