@@ -1,0 +1,170 @@
+import { ApiError, forbidden, notFound } from "../http/errors";
+import { paginate } from "../http/pagination";
+import { validateParams } from "../http/params";
+import {
+  canAssignRunner,
+  canReadGroup,
+  canReadProject,
+  isMaintainerOf,
+  isOwnerOf,
+} from "../model/permissions";
+import { registrationToken } from "../state/tokens";
+import type { GroupRecord, ProjectRecord, RunnerRecord } from "../types";
+import { type ApiResponse, currentUser, type RequestContext } from "./context";
+import { runnerEntity } from "./entities";
+import { allScopes, checkUnmodifiedSince, filterRunners, findRunner, listSpecs } from "./shared";
+
+/**
+ * /projects/:id/runners… and /groups/:id/runners… (reference §5.3, §5.4, §7.5, §8). The
+ * project or group and the caller's role on it are checked in a `before` block, so before
+ * parameter validation.
+ */
+
+function lookupProject(ctx: RequestContext): ProjectRecord {
+  const user = currentUser(ctx);
+  const project = ctx.store.findProject(ctx.pathParams.id ?? "");
+  if (project === undefined || !canReadProject(ctx.store, user, project)) throw notFound("Project");
+  return project;
+}
+
+function lookupGroup(ctx: RequestContext): GroupRecord {
+  const user = currentUser(ctx);
+  const group = ctx.store.findGroup(ctx.pathParams.id ?? "");
+  if (group === undefined || !canReadGroup(ctx.store, user, group)) throw notFound("Group");
+  return group;
+}
+
+/** `read_runners` / `admin_project_runners`: Maintainer+ (Developer → 403). */
+function maintainedProject(ctx: RequestContext): ProjectRecord {
+  const project = lookupProject(ctx);
+  if (!isMaintainerOf(ctx.store, currentUser(ctx), project)) throw forbidden();
+  return project;
+}
+
+/** Runners a project can use: its own, its groups' (if enabled) and instance runners (if enabled). */
+function runnersAvailableToProject(ctx: RequestContext, project: ProjectRecord): RunnerRecord[] {
+  const { store } = ctx;
+  const chain = new Set(store.groupChain(project.namespaceId).map((g) => g.id));
+  return store.runnersSorted().filter((r) => {
+    if (r.runnerType === "project_type") return r.projectIds.includes(project.id);
+    if (r.runnerType === "group_type")
+      return project.groupRunnersEnabled && r.groupId !== null && chain.has(r.groupId);
+    return project.sharedRunnersEnabled;
+  });
+}
+
+/** GET /projects/:id/runners (reference §5.3). */
+export function listProjectRunners(ctx: RequestContext): ApiResponse {
+  const project = maintainedProject(ctx);
+  const params = validateParams(ctx.params, { specs: listSpecs(ctx.f, allScopes(ctx.f)) });
+  const runners = filterRunners(ctx, runnersAvailableToProject(ctx, project), params);
+  const page = paginate(ctx, runners, params);
+  return { status: 200, body: page.items.map((r) => runnerEntity(ctx, r)), headers: page.headers };
+}
+
+/** POST /projects/:id/runners — assign ("enable") a runner (reference §8.1, in its check order). */
+export function assignRunner(ctx: RequestContext): ApiResponse {
+  const user = currentUser(ctx);
+  const { f, store } = ctx;
+  const project = maintainedProject(ctx);
+  const params = validateParams(ctx.params, {
+    specs: [{ name: "runner_id", type: "integer", required: true }],
+  });
+  const runner = findRunner(ctx, params.runner_id);
+  if (runner.runnerType === "group_type") throw forbidden("Runner is a group runner");
+  if (!user.admin) {
+    if (runner.locked) throw forbidden("Runner is locked");
+    if (!canAssignRunner(store, user, runner)) throw forbidden("No access granted");
+  }
+  if (runner.projectIds.includes(project.id)) {
+    if (f.legacy)
+      throw new ApiError(400, {
+        message: { assign_to: ["Validation failed: Runner projects runner has already been taken"] },
+      });
+    throw new ApiError(400, {
+      message: "Assign to Validation failed: Runner projects runner has already been taken - runner_error",
+    });
+  }
+  if (runner.runnerType === "instance_type") {
+    // 13.x silently turned the instance runner into a project runner; modern code refuses.
+    if (!f.legacy)
+      throw new ApiError(400, {
+        message: "Transitioning an instance runner to a project runner is not supported - runner_error",
+      });
+    runner.runnerType = "project_type";
+    runner.ownerProjectId = project.id;
+  }
+  runner.projectIds.push(project.id);
+  runner.updatedAt = new Date(ctx.now).toISOString();
+  return { status: 201, body: runnerEntity(ctx, runner) };
+}
+
+/** DELETE /projects/:id/runners/:runner_id — unassign ("disable") (reference §8.2). */
+export function unassignRunner(ctx: RequestContext): ApiResponse {
+  const user = currentUser(ctx);
+  const { f, store } = ctx;
+  const project = maintainedProject(ctx);
+  const params = validateParams(ctx.params, {
+    specs: [{ name: "runner_id", type: "integer", required: true }],
+  });
+  const runner = typeof params.runner_id === "number" ? store.runners.get(params.runner_id) : undefined;
+  if (runner === undefined || !runner.projectIds.includes(project.id)) throw notFound("Runner");
+  if (f.newest) {
+    const isOwnerProject = runner.ownerProjectId === project.id;
+    if (user.admin) {
+      if (isOwnerProject)
+        throw forbidden("You cannot unassign a runner from the owner project. Delete the runner instead");
+    } else {
+      if (runner.locked) throw forbidden("Runner is locked");
+      if (isOwnerProject) throw forbidden("No access granted");
+    }
+  } else if (runner.projectIds.length === 1) {
+    throw forbidden("Only one project associated with the runner. Please remove the runner instead");
+  }
+  checkUnmodifiedSince(ctx, runner.updatedAt);
+  runner.projectIds = runner.projectIds.filter((id) => id !== project.id);
+  // The owner falls back to the earliest remaining project (reference §2 "Ownership").
+  if (runner.ownerProjectId === project.id) runner.ownerProjectId = runner.projectIds[0] ?? null;
+  runner.updatedAt = new Date(ctx.now).toISOString();
+  return { status: 204 };
+}
+
+/** POST /projects/:id/runners/reset_registration_token (reference §7.5). */
+export function resetProjectRegistrationToken(ctx: RequestContext): ApiResponse {
+  const project = maintainedProject(ctx);
+  const root = ctx.store.rootGroup(project.namespaceId);
+  if (!ctx.store.registrationTokensAllowed || root?.allowRunnerRegistrationToken === false) throw forbidden();
+  project.runnersToken = registrationToken();
+  return { status: 201, body: { token: project.runnersToken } };
+}
+
+/** GET /groups/:id/runners — Owner (reference §5.4). */
+export function listGroupRunners(ctx: RequestContext): ApiResponse {
+  const user = currentUser(ctx);
+  const { f, store } = ctx;
+  const group = lookupGroup(ctx);
+  if (!isOwnerOf(store, user, group)) throw forbidden();
+  const params = validateParams(ctx.params, { specs: listSpecs(f, null) });
+  const chain = new Set(store.groupChain(group.id).map((g) => g.id));
+  // 13.x returned only the group's own runners (self and ancestors), no instance runners.
+  const available = store
+    .runnersSorted()
+    .filter((r) =>
+      r.runnerType === "group_type"
+        ? r.groupId !== null && chain.has(r.groupId)
+        : r.runnerType === "instance_type" && !f.legacy && group.sharedRunnersEnabled,
+    );
+  const runners = filterRunners(ctx, available, params);
+  const page = paginate(ctx, runners, params);
+  return { status: 200, body: page.items.map((r) => runnerEntity(ctx, r)), headers: page.headers };
+}
+
+/** POST /groups/:id/runners/reset_registration_token (reference §7.5). */
+export function resetGroupRegistrationToken(ctx: RequestContext): ApiResponse {
+  const group = lookupGroup(ctx);
+  if (!isOwnerOf(ctx.store, currentUser(ctx), group)) throw forbidden();
+  const root = ctx.store.rootGroup(group.id);
+  if (!ctx.store.registrationTokensAllowed || root?.allowRunnerRegistrationToken === false) throw forbidden();
+  group.runnersToken = registrationToken();
+  return { status: 201, body: { token: group.runnersToken } };
+}

@@ -1,0 +1,186 @@
+import { type ApiError, apiError, forbidden, validationError } from "../http/errors";
+import { type ParamSpec, type Params, validateParams } from "../http/params";
+import { validateRunner } from "../model/validate-runner";
+import { runnerAuthToken } from "../state/tokens";
+import type { GroupRecord, ProjectRecord, RunnerRecord, RunnerType } from "../types";
+import type { ApiResponse, RequestContext } from "./context";
+import { rotateRunnerToken } from "./runners";
+import { ACCESS_LEVELS, applyRunnerAttributes, checkUnmodifiedSince } from "./shared";
+
+/**
+ * Endpoints authenticated by a runner token in the `token` param (lib/api/ci/runner.rb,
+ * reference §7). No user authentication; an unknown or expired token is 403.
+ */
+
+const TOKEN_SPEC: ParamSpec = { name: "token", type: "string", required: true };
+
+function gone(): ApiError {
+  return apiError(410, "410 Gone - runner registration disallowed");
+}
+
+/** `authenticate_runner!`. */
+function authenticateRunner(ctx: RequestContext, token: unknown): RunnerRecord {
+  const runner = typeof token === "string" ? ctx.store.runnerByToken(token) : undefined;
+  if (runner === undefined) throw forbidden();
+  if (runner.tokenExpiresAt !== null && Date.parse(runner.tokenExpiresAt) <= ctx.now) throw forbidden();
+  return runner;
+}
+
+function registerSpecs(ctx: RequestContext): { specs: ParamSpec[]; exclusive: string[][] } {
+  const { f } = ctx;
+  const specs: ParamSpec[] = [TOKEN_SPEC, { name: "description", type: "string" }];
+  if (f.maintenanceNote)
+    specs.push({ name: "maintainer_note", type: "string" }, { name: "maintenance_note", type: "string" });
+  specs.push({ name: "info", type: "hash" }, { name: "active", type: "boolean" });
+  if (f.paused) specs.push({ name: "paused", type: "boolean" });
+  specs.push(
+    { name: "locked", type: "boolean" },
+    { name: "access_level", type: "string", values: ACCESS_LEVELS },
+    { name: "run_untagged", type: "boolean" },
+    { name: "tag_list", type: "tag_list" },
+    { name: "maximum_timeout", type: "integer" },
+  );
+  const exclusive = f.paused
+    ? [
+        ["active", "paused"],
+        ["maintainer_note", "maintenance_note"],
+      ]
+    : [];
+  return { specs, exclusive };
+}
+
+interface Registrar {
+  runnerType: RunnerType;
+  group?: GroupRecord;
+  project?: ProjectRecord;
+}
+
+/** Token resolution order: instance, project, group (register_runner_service.rb). */
+function resolveRegistrationToken(ctx: RequestContext, token: string): Registrar {
+  const { store } = ctx;
+  if (!store.registrationTokensAllowed) {
+    // With the instance setting off any non-empty token is 410, known or not (reference §7.1).
+    if (token !== "") throw gone();
+    throw apiError(403, ctx.f.invalidRegistrationTokenMessage);
+  }
+  if (token !== "" && token === store.instanceRegistrationToken) return { runnerType: "instance_type" };
+  if (token !== "") {
+    for (const project of store.projects.values()) {
+      if (project.runnersToken !== token) continue;
+      if (store.rootGroup(project.namespaceId)?.allowRunnerRegistrationToken === false) throw gone();
+      return { runnerType: "project_type", project };
+    }
+    for (const group of store.groups.values()) {
+      if (group.runnersToken !== token) continue;
+      if (store.rootGroup(group.id)?.allowRunnerRegistrationToken === false) throw gone();
+      return { runnerType: "group_type", group };
+    }
+  }
+  throw apiError(403, ctx.f.invalidRegistrationTokenMessage);
+}
+
+function infoString(info: Params | undefined, key: string): string | null {
+  const value = info?.[key];
+  return typeof value === "string" ? value : null;
+}
+
+/** POST /runners — register with a registration token (reference §7.1). */
+export function registerRunner(ctx: RequestContext): ApiResponse {
+  const { f, store } = ctx;
+  const { specs, exclusive } = registerSpecs(ctx);
+  const params = validateParams(ctx.params, { specs, mutuallyExclusive: exclusive });
+  const registrar = resolveRegistrationToken(ctx, String(params.token));
+  const nowIso = new Date(ctx.now).toISOString();
+  const info = params.info as Params | undefined;
+  const runner: RunnerRecord = {
+    id: 0,
+    runnerType: registrar.runnerType,
+    token: runnerAuthToken(registrar.runnerType, "registration_token", f.tokenPartitionPrefix),
+    tokenExpiresAt: null,
+    description: null,
+    name: infoString(info, "name"),
+    active: true,
+    locked: false,
+    runUntagged: true,
+    accessLevel: "not_protected",
+    maximumTimeout: null,
+    tagList: [],
+    maintenanceNote: null,
+    ipAddress: ctx.clientIp,
+    contactedAt: null,
+    createdAt: nowIso,
+    updatedAt: nowIso,
+    creatorId: null,
+    registrationType: "registration_token",
+    groupId: registrar.group?.id ?? null,
+    projectIds: registrar.project === undefined ? [] : [registrar.project.id],
+    ownerProjectId: registrar.project?.id ?? null,
+    // 13.x stored the info columns on the runner; modern keeps only the name (reference §7.1).
+    version: f.legacy ? infoString(info, "version") : null,
+    revision: f.legacy ? infoString(info, "revision") : null,
+    platform: f.legacy ? infoString(info, "platform") : null,
+    architecture: f.legacy ? infoString(info, "architecture") : null,
+    managers: [],
+  };
+  const note = params.maintenance_note ?? params.maintainer_note;
+  const changed = applyRunnerAttributes(runner, { ...params, maintenance_note: note });
+  const errors = validateRunner(runner, changed);
+  if (Object.keys(errors).length > 0) throw validationError(errors);
+  runner.id = store.allocateRunnerId();
+  store.addRunner(runner);
+  const body: Record<string, unknown> = { id: runner.id, token: runner.token };
+  if (f.tokenExpiresAt) body.token_expires_at = runner.tokenExpiresAt;
+  return { status: 201, body };
+}
+
+/** DELETE /runners — by authentication token (reference §7.2). */
+export function unregisterRunner(ctx: RequestContext): ApiResponse {
+  const params = validateParams(ctx.params, { specs: [TOKEN_SPEC] });
+  const runner = authenticateRunner(ctx, params.token);
+  checkUnmodifiedSince(ctx, runner.updatedAt);
+  ctx.store.deleteRunner(runner);
+  return { status: 204 };
+}
+
+/** POST /runners/verify — marks the runner contacted and records a manager (reference §7.3). */
+export function verifyRunner(ctx: RequestContext): ApiResponse {
+  const { f, store } = ctx;
+  const params = validateParams(ctx.params, { specs: [TOKEN_SPEC, { name: "system_id", type: "string" }] });
+  const runner = authenticateRunner(ctx, params.token);
+  const nowIso = new Date(ctx.now).toISOString();
+  runner.contactedAt = nowIso;
+  runner.ipAddress = ctx.clientIp;
+  if (f.managers) {
+    const systemId =
+      typeof params.system_id === "string" && params.system_id !== "" ? params.system_id : "<legacy>";
+    let manager = runner.managers.find((m) => m.systemId === systemId);
+    if (manager === undefined) {
+      manager = {
+        id: store.allocateManagerId(),
+        systemId,
+        version: null,
+        revision: null,
+        platform: null,
+        architecture: null,
+        ipAddress: null,
+        createdAt: nowIso,
+        contactedAt: null,
+      };
+      runner.managers.push(manager);
+    }
+    manager.contactedAt = nowIso;
+    manager.ipAddress = ctx.clientIp;
+  }
+  if (f.legacy) return { status: 200, text: "200" };
+  return {
+    status: 200,
+    body: { id: runner.id, token: runner.token, token_expires_at: runner.tokenExpiresAt },
+  };
+}
+
+/** POST /runners/reset_authentication_token — by the current token (reference §7.4). */
+export function resetTokenByToken(ctx: RequestContext): ApiResponse {
+  const params = validateParams(ctx.params, { specs: [TOKEN_SPEC] });
+  const runner = authenticateRunner(ctx, params.token);
+  return { status: 201, body: rotateRunnerToken(ctx, runner) };
+}

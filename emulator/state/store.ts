@@ -1,0 +1,401 @@
+import type {
+  EmulatorState,
+  Fixture,
+  FixtureMember,
+  GroupRecord,
+  JobRecord,
+  ManagerRecord,
+  MemberRecord,
+  ProjectRecord,
+  Role,
+  RunnerRecord,
+  TokenRecord,
+  UserRecord,
+} from "../types";
+import type { VersionFeatures } from "../version";
+
+/** A fixture that references something that does not exist, or is not shaped as documented. */
+export class FixtureError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "FixtureError";
+  }
+}
+
+export const ROLE_LEVEL: Record<Role, number> = {
+  guest: 10,
+  reporter: 20,
+  developer: 30,
+  maintainer: 40,
+  owner: 50,
+};
+
+const ROLES = new Set(Object.keys(ROLE_LEVEL));
+const RUNNER_TYPES = new Set(["instance_type", "group_type", "project_type"]);
+
+export interface TokenOwner {
+  user: UserRecord;
+  token: TokenRecord;
+}
+
+/**
+ * The in-memory GitLab: records plus indexes, so every lookup by id, path or token is O(1).
+ * Groups and projects do not change at runtime; runners, managers and tokens do.
+ */
+export class Store {
+  readonly features: VersionFeatures;
+  registrationTokensAllowed = true;
+  instanceRegistrationToken: string | null = null;
+  readonly users = new Map<number, UserRecord>();
+  readonly tokens = new Map<string, TokenOwner>();
+  readonly groups = new Map<number, GroupRecord>();
+  readonly projects = new Map<number, ProjectRecord>();
+  readonly runners = new Map<number, RunnerRecord>();
+  readonly jobs: JobRecord[] = [];
+  private readonly groupsByPath = new Map<string, GroupRecord>();
+  private readonly projectsByPath = new Map<string, ProjectRecord>();
+  private readonly groupPaths = new Map<number, string>();
+  private readonly projectPaths = new Map<number, string>();
+  private readonly runnersByToken = new Map<string, RunnerRecord>();
+  private nextRunnerId = 1;
+  private nextManagerId = 1;
+
+  constructor(features: VersionFeatures, fixture: Fixture | EmulatorState) {
+    this.features = features;
+    this.load(fixture);
+  }
+
+  /** Replaces the whole state with `fixture` (validated first; on error nothing changes). */
+  load(fixture: Fixture | EmulatorState): void {
+    const next = normalizeFixture(fixture, this.features);
+    this.users.clear();
+    this.tokens.clear();
+    this.groups.clear();
+    this.projects.clear();
+    this.runners.clear();
+    this.runnersByToken.clear();
+    this.groupsByPath.clear();
+    this.projectsByPath.clear();
+    this.groupPaths.clear();
+    this.projectPaths.clear();
+    this.jobs.length = 0;
+    this.registrationTokensAllowed = next.registrationTokensAllowed;
+    this.instanceRegistrationToken = next.instanceRegistrationToken;
+    for (const user of next.users) {
+      this.users.set(user.id, user);
+      for (const token of user.tokens) this.tokens.set(token.token, { user, token });
+    }
+    for (const group of next.groups) this.groups.set(group.id, group);
+    for (const group of next.groups) {
+      const path = this.computeGroupPath(group, new Set());
+      this.groupPaths.set(group.id, path);
+      this.groupsByPath.set(path.toLowerCase(), group);
+    }
+    for (const project of next.projects) {
+      const ns = this.groupPaths.get(project.namespaceId);
+      if (ns === undefined)
+        throw new FixtureError(`project ${project.id}: namespace ${project.namespaceId} not found`);
+      const path = `${ns}/${project.path}`;
+      this.projects.set(project.id, project);
+      this.projectPaths.set(project.id, path);
+      this.projectsByPath.set(path.toLowerCase(), project);
+    }
+    for (const runner of next.runners) {
+      if (runner.groupId !== null && !this.groups.has(runner.groupId))
+        throw new FixtureError(`runner ${runner.id}: group ${runner.groupId} not found`);
+      for (const pid of runner.projectIds)
+        if (!this.projects.has(pid)) throw new FixtureError(`runner ${runner.id}: project ${pid} not found`);
+      this.runners.set(runner.id, runner);
+      this.runnersByToken.set(runner.token, runner);
+      this.nextRunnerId = Math.max(this.nextRunnerId, runner.id + 1);
+      for (const m of runner.managers) this.nextManagerId = Math.max(this.nextManagerId, m.id + 1);
+    }
+    this.jobs.push(...next.jobs);
+  }
+
+  snapshot(): EmulatorState {
+    return structuredClone({
+      gitlabVersion: this.features.version,
+      registrationTokensAllowed: this.registrationTokensAllowed,
+      instanceRegistrationToken: this.instanceRegistrationToken,
+      users: [...this.users.values()],
+      groups: [...this.groups.values()],
+      projects: [...this.projects.values()],
+      runners: [...this.runners.values()].sort((a, b) => a.id - b.id),
+      jobs: this.jobs,
+    });
+  }
+
+  private computeGroupPath(group: GroupRecord, seen: Set<number>): string {
+    if (seen.has(group.id)) throw new FixtureError(`group ${group.id}: parent cycle`);
+    seen.add(group.id);
+    if (group.parentId === null) return group.path;
+    const parent = this.groups.get(group.parentId);
+    if (parent === undefined) throw new FixtureError(`group ${group.id}: parent ${group.parentId} not found`);
+    return `${this.computeGroupPath(parent, seen)}/${group.path}`;
+  }
+
+  groupFullPath(group: GroupRecord): string {
+    return this.groupPaths.get(group.id) ?? group.path;
+  }
+
+  projectFullPath(project: ProjectRecord): string {
+    return this.projectPaths.get(project.id) ?? project.path;
+  }
+
+  /** Full human name, e.g. "Acme / Platform". */
+  groupFullName(group: GroupRecord): string {
+    const parent = group.parentId === null ? undefined : this.groups.get(group.parentId);
+    return parent === undefined ? group.name : `${this.groupFullName(parent)} / ${group.name}`;
+  }
+
+  /** A project or group `:id`: a numeric id or a URL-decoded full path (reference §1.3). */
+  findProject(idOrPath: string): ProjectRecord | undefined {
+    if (/^\d+$/.test(idOrPath)) return this.projects.get(Number(idOrPath));
+    return this.projectsByPath.get(idOrPath.toLowerCase());
+  }
+
+  findGroup(idOrPath: string): GroupRecord | undefined {
+    if (/^\d+$/.test(idOrPath)) return this.groups.get(Number(idOrPath));
+    return this.groupsByPath.get(idOrPath.toLowerCase());
+  }
+
+  /** The group and its ancestors, nearest first. */
+  groupChain(groupId: number): GroupRecord[] {
+    const chain: GroupRecord[] = [];
+    let current = this.groups.get(groupId);
+    while (current !== undefined && chain.length < 64) {
+      chain.push(current);
+      current = current.parentId === null ? undefined : this.groups.get(current.parentId);
+    }
+    return chain;
+  }
+
+  rootGroup(groupId: number): GroupRecord | undefined {
+    const chain = this.groupChain(groupId);
+    return chain[chain.length - 1];
+  }
+
+  /** True when `groupId` is `ancestorId` or one of its descendants. */
+  isInGroupTree(groupId: number, ancestorId: number): boolean {
+    return this.groupChain(groupId).some((g) => g.id === ancestorId);
+  }
+
+  runnerByToken(token: string): RunnerRecord | undefined {
+    return this.runnersByToken.get(token);
+  }
+
+  allocateRunnerId(): number {
+    return this.nextRunnerId++;
+  }
+
+  allocateManagerId(): number {
+    return this.nextManagerId++;
+  }
+
+  addRunner(runner: RunnerRecord): void {
+    this.runners.set(runner.id, runner);
+    this.runnersByToken.set(runner.token, runner);
+  }
+
+  deleteRunner(runner: RunnerRecord): void {
+    this.runners.delete(runner.id);
+    this.runnersByToken.delete(runner.token);
+  }
+
+  setRunnerToken(runner: RunnerRecord, token: string, expiresAt: string | null): void {
+    this.runnersByToken.delete(runner.token);
+    runner.token = token;
+    runner.tokenExpiresAt = expiresAt;
+    this.runnersByToken.set(token, runner);
+  }
+
+  /** Runners sorted by id ascending (GitLab's default `ORDER BY id`). */
+  runnersSorted(): RunnerRecord[] {
+    return [...this.runners.values()].sort((a, b) => a.id - b.id);
+  }
+}
+
+function str(value: unknown, fallback: string): string {
+  return typeof value === "string" ? value : fallback;
+}
+
+function strOrNull(value: unknown): string | null {
+  return typeof value === "string" ? value : null;
+}
+
+function requireId(value: unknown, what: string): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1)
+    throw new FixtureError(`${what}: id must be a positive integer`);
+  return value;
+}
+
+function members(list: FixtureMember[] | undefined, what: string): MemberRecord[] {
+  return (list ?? []).map((m) => {
+    if (!ROLES.has(m.role)) throw new FixtureError(`${what}: unknown role ${String(m.role)}`);
+    return { userId: requireId(m.userId, `${what} member`), role: m.role };
+  });
+}
+
+function uniqueIds(items: { id: number }[], what: string): void {
+  const seen = new Set<number>();
+  for (const item of items) {
+    if (seen.has(item.id)) throw new FixtureError(`duplicate ${what} id ${item.id}`);
+    seen.add(item.id);
+  }
+}
+
+interface NormalizedFixture {
+  registrationTokensAllowed: boolean;
+  instanceRegistrationToken: string | null;
+  users: UserRecord[];
+  groups: GroupRecord[];
+  projects: ProjectRecord[];
+  runners: RunnerRecord[];
+  jobs: JobRecord[];
+}
+
+/** Fills in every default of the fixture format (docs/emulator.md) and checks its shape. */
+export function normalizeFixture(
+  input: Fixture | EmulatorState,
+  features: VersionFeatures,
+): NormalizedFixture {
+  if (typeof input !== "object" || input === null) throw new FixtureError("fixture must be an object");
+  for (const key of ["users", "groups", "projects", "runners"] as const) {
+    if (!Array.isArray(input[key])) throw new FixtureError(`fixture.${key} must be an array`);
+  }
+  const now = new Date().toISOString();
+  const users: UserRecord[] = input.users.map((u) => ({
+    id: requireId(u.id, "user"),
+    username: str(u.username, `user${u.id}`),
+    name: str(u.name, str(u.username, `User ${u.id}`)),
+    admin: u.admin === true,
+    tokens: (u.tokens ?? []).map((t) => {
+      if (typeof t.token !== "string" || t.token === "")
+        throw new FixtureError(`user ${u.id}: token missing`);
+      if (!Array.isArray(t.scopes)) throw new FixtureError(`user ${u.id}: token scopes must be an array`);
+      return {
+        token: t.token,
+        name: str(t.name, "token"),
+        scopes: [...t.scopes],
+        expiresAt: strOrNull(t.expiresAt),
+        revoked: t.revoked === true,
+      };
+    }),
+  }));
+  const groups: GroupRecord[] = input.groups.map((g) => ({
+    id: requireId(g.id, "group"),
+    path: str(g.path, `group-${g.id}`),
+    name: str(g.name, str(g.path, `group-${g.id}`)),
+    parentId: typeof g.parentId === "number" ? g.parentId : null,
+    members: members(g.members, `group ${g.id}`),
+    runnersToken: strOrNull(g.runnersToken),
+    allowRunnerRegistrationToken: g.allowRunnerRegistrationToken !== false,
+    sharedRunnersEnabled: g.sharedRunnersEnabled !== false,
+    visibility: g.visibility ?? "private",
+    createdAt: str(g.createdAt, now),
+  }));
+  const projects: ProjectRecord[] = input.projects.map((p) => ({
+    id: requireId(p.id, "project"),
+    path: str(p.path, `project-${p.id}`),
+    name: str(p.name, str(p.path, `project-${p.id}`)),
+    namespaceId: requireId(p.namespaceId, `project ${p.id} namespaceId`),
+    description: strOrNull(p.description),
+    members: members(p.members, `project ${p.id}`),
+    runnersToken: strOrNull(p.runnersToken),
+    sharedRunnersEnabled: p.sharedRunnersEnabled !== false,
+    groupRunnersEnabled: p.groupRunnersEnabled !== false,
+    visibility: p.visibility ?? "private",
+    createdAt: str(p.createdAt, now),
+  }));
+  const runners: RunnerRecord[] = input.runners.map((r) => {
+    const id = requireId(r.id, "runner");
+    if (!RUNNER_TYPES.has(r.runnerType)) throw new FixtureError(`runner ${id}: unknown runnerType`);
+    if (typeof r.token !== "string" || r.token === "") throw new FixtureError(`runner ${id}: token missing`);
+    const projectIds = Array.isArray(r.projectIds) ? [...r.projectIds] : [];
+    const groupId = typeof r.groupId === "number" ? r.groupId : null;
+    if (r.runnerType === "group_type" && groupId === null)
+      throw new FixtureError(`runner ${id}: a group runner needs groupId`);
+    if (r.runnerType === "project_type" && projectIds.length === 0)
+      throw new FixtureError(`runner ${id}: a project runner needs projectIds`);
+    const createdAt = str(r.createdAt, now);
+    return {
+      id,
+      runnerType: r.runnerType,
+      token: r.token,
+      tokenExpiresAt: strOrNull(r.tokenExpiresAt),
+      description: strOrNull(r.description),
+      name: strOrNull(r.name),
+      active: r.active !== false,
+      locked: r.locked === true,
+      runUntagged: r.runUntagged !== false,
+      accessLevel: r.accessLevel === "ref_protected" ? "ref_protected" : "not_protected",
+      maximumTimeout: typeof r.maximumTimeout === "number" ? r.maximumTimeout : null,
+      tagList: Array.isArray(r.tagList) ? r.tagList.map(String) : [],
+      maintenanceNote: strOrNull(r.maintenanceNote),
+      ipAddress: strOrNull(r.ipAddress),
+      contactedAt: strOrNull(r.contactedAt),
+      createdAt,
+      updatedAt: str(r.updatedAt, createdAt),
+      creatorId: typeof r.creatorId === "number" ? r.creatorId : null,
+      registrationType:
+        r.registrationType === "authenticated_user" ? "authenticated_user" : "registration_token",
+      groupId: r.runnerType === "group_type" ? groupId : null,
+      projectIds: r.runnerType === "project_type" ? projectIds : [],
+      ownerProjectId:
+        r.runnerType !== "project_type"
+          ? null
+          : typeof r.ownerProjectId === "number"
+            ? r.ownerProjectId
+            : (projectIds[0] ?? null),
+      version: strOrNull(r.version),
+      revision: strOrNull(r.revision),
+      platform: strOrNull(r.platform),
+      architecture: strOrNull(r.architecture),
+      managers: (r.managers ?? []).map(
+        (m): ManagerRecord => ({
+          id: requireId(m.id, `runner ${id} manager`),
+          systemId: str(m.systemId, "<legacy>"),
+          version: strOrNull(m.version),
+          revision: strOrNull(m.revision),
+          platform: strOrNull(m.platform),
+          architecture: strOrNull(m.architecture),
+          ipAddress: strOrNull(m.ipAddress),
+          createdAt: str(m.createdAt, createdAt),
+          contactedAt: strOrNull(m.contactedAt),
+        }),
+      ),
+    };
+  });
+  const jobs: JobRecord[] = (input.jobs ?? []).map((j) => ({
+    id: requireId(j.id, "job"),
+    runnerId: requireId(j.runnerId, `job ${j.id} runnerId`),
+    projectId: requireId(j.projectId, `job ${j.id} projectId`),
+    status: j.status,
+    name: str(j.name, "build"),
+    stage: str(j.stage, "test"),
+    ref: str(j.ref, "main"),
+    createdAt: str(j.createdAt, now),
+    startedAt: strOrNull(j.startedAt),
+    finishedAt: strOrNull(j.finishedAt),
+    runnerManagerId: typeof j.runnerManagerId === "number" ? j.runnerManagerId : null,
+    userId: typeof j.userId === "number" ? j.userId : null,
+  }));
+  uniqueIds(users, "user");
+  uniqueIds(groups, "group");
+  uniqueIds(projects, "project");
+  uniqueIds(runners, "runner");
+  uniqueIds(jobs, "job");
+  return {
+    registrationTokensAllowed:
+      typeof input.registrationTokensAllowed === "boolean"
+        ? input.registrationTokensAllowed
+        : features.registrationAllowedByDefault,
+    instanceRegistrationToken: strOrNull(input.instanceRegistrationToken),
+    users,
+    groups,
+    projects,
+    runners,
+    jobs,
+  };
+}
