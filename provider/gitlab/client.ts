@@ -1,0 +1,280 @@
+import {
+  type ClientConfigSource,
+  configError,
+  type GitLabClientConfig,
+  loadClientConfig,
+  normaliseBaseUrl,
+} from "./config";
+import { GitLabError } from "./errors/gitlab-error";
+import { type GitLabLogger, redactingLogger, silentLogger } from "./logger";
+import { assignments, listing, lookup, runners, runnerTokens } from "./operations";
+import type { OperationContext } from "./operations/context";
+import type { ListRunnersFilters, RunnerFilters } from "./operations/listing";
+import type { CreateUserRunnerInput, RegisterRunnerInput } from "./operations/runner-tokens";
+import type { RunnerChanges, RunnerJobFilters } from "./operations/runners";
+import { Governor, sharedGovernor } from "./policy/governor";
+import { Redactor } from "./redact";
+import type { CurrentUser, Group, Project, ServerVersion } from "./schemas/meta";
+import type {
+  ProjectRef,
+  ResetTokenResult,
+  RunnerCredentials,
+  RunnerDetails,
+  RunnerJob,
+  RunnerManager,
+  RunnerSummary,
+  VerifyResult,
+} from "./schemas/runner";
+import { sharedDispatcher } from "./transport/dispatcher";
+import { Requester } from "./transport/requester";
+
+const DEFAULTS = {
+  authHeader: "private-token",
+  retries: 5,
+  maxConcurrency: 8,
+  timeoutMs: 120_000,
+  connectTimeoutMs: 10_000,
+  headersTimeoutMs: 60_000,
+  bodyTimeoutMs: 30_000,
+  maxRetryWaitMs: 60_000,
+  maxTotalRetryWaitMs: 120_000,
+  retryBaseDelayMs: 500,
+} as const;
+
+/**
+ * Typed access to GitLab's runner API: one method per operation, GitLab JSON parsed once into
+ * camelCase domain types, method-aware retries, a shared concurrency governor and redacted
+ * `GitLabError`s. Safe to share; every method is independent.
+ */
+export class GitLabClient {
+  readonly #ctx: OperationContext;
+  readonly #logger: GitLabLogger;
+  #version: Promise<ServerVersion> | undefined;
+
+  /** @param config See {@link GitLabClientConfig}; invalid values throw `GitLabError` code `config`. */
+  constructor(config: GitLabClientConfig) {
+    const apiUrl = normaliseBaseUrl(config.baseUrl);
+    if (typeof config.token !== "string" || config.token.trim() === "")
+      throw configError("gitlab:token", "is empty");
+    const redactor = new Redactor();
+    redactor.add(config.token);
+    this.#logger = redactingLogger(config.logger ?? silentLogger, redactor);
+    const number = (key: string, value: number | undefined, fallback: number, min: number): number => {
+      if (value === undefined) return fallback;
+      if (!Number.isFinite(value) || value < min)
+        throw configError(key, `must be a number ≥ ${min}, got ${String(value)}`);
+      return value;
+    };
+    const maxConcurrency = Math.floor(
+      number("gitlab:maxConcurrency", config.maxConcurrency, DEFAULTS.maxConcurrency, 1),
+    );
+    const connectTimeoutMs = number(
+      "connectTimeoutMs",
+      config.connectTimeoutMs,
+      DEFAULTS.connectTimeoutMs,
+      1,
+    );
+    const maxRetryWaitMs = number("maxRetryWaitMs", config.maxRetryWaitMs, DEFAULTS.maxRetryWaitMs, 0);
+    const env = process.env;
+    const proxy = (explicit: string | undefined, lower: string, upper: string): string | undefined => {
+      const value = explicit ?? env[lower] ?? env[upper];
+      return value === undefined || value.trim() === "" ? undefined : value.trim();
+    };
+    const dispatcher =
+      config.dispatcher ??
+      sharedDispatcher({
+        caCertFile: config.caCertFile,
+        insecure: config.insecure,
+        clientCert: config.clientCert,
+        clientKey: config.clientKey,
+        httpProxy: proxy(config.httpProxy, "http_proxy", "HTTP_PROXY"),
+        httpsProxy: proxy(config.httpsProxy, "https_proxy", "HTTPS_PROXY"),
+        noProxy: proxy(config.noProxy, "no_proxy", "NO_PROXY"),
+        connections: maxConcurrency,
+        connectTimeoutMs,
+      });
+    // An injected dispatcher (a test's MockAgent) gets its own governor, so that one test's
+    // rate-limit pause cannot leak into the next.
+    const governor =
+      config.dispatcher === undefined
+        ? sharedGovernor(apiUrl, maxConcurrency, maxRetryWaitMs)
+        : new Governor({ maxConcurrency, maxDelayMs: maxRetryWaitMs });
+    const requester = new Requester({
+      apiUrl,
+      token: config.token,
+      authHeader: config.authHeader ?? DEFAULTS.authHeader,
+      dispatcher,
+      governor,
+      logger: this.#logger,
+      redactor,
+      retries: Math.floor(number("gitlab:retries", config.retries, DEFAULTS.retries, 0)),
+      timeoutMs: number("gitlab:timeoutMs", config.timeoutMs, DEFAULTS.timeoutMs, 1),
+      headersTimeoutMs: number("headersTimeoutMs", config.headersTimeoutMs, DEFAULTS.headersTimeoutMs, 1),
+      bodyTimeoutMs: number("bodyTimeoutMs", config.bodyTimeoutMs, DEFAULTS.bodyTimeoutMs, 1),
+      maxRetryWaitMs,
+      maxTotalRetryWaitMs: number(
+        "maxTotalRetryWaitMs",
+        config.maxTotalRetryWaitMs,
+        DEFAULTS.maxTotalRetryWaitMs,
+        0,
+      ),
+      retryBaseDelayMs: number("retryBaseDelayMs", config.retryBaseDelayMs, DEFAULTS.retryBaseDelayMs, 0),
+      random: config.random ?? Math.random,
+    });
+    this.#ctx = {
+      requester,
+      redactor,
+      logger: this.#logger,
+      serverVersion: () => this.#serverVersionOrUndefined(),
+    };
+  }
+
+  /**
+   * A client configured from stack config and environment ({@link loadClientConfig}).
+   * @param source config (`gitlab:baseUrl`, `gitlab:token`, …) and env (`GITLAB_BASE_URL`,
+   *   `GITLAB_TOKEN`, proxies). @default `{ env: process.env }`
+   * @param overrides Options that cannot come from config, such as `logger`.
+   */
+  static fromEnvironment(
+    source: ClientConfigSource = {},
+    overrides: Partial<GitLabClientConfig> = {},
+  ): GitLabClient {
+    return new GitLabClient({ ...loadClientConfig(source), ...overrides });
+  }
+
+  /** The normalised API root, e.g. `https://gitlab.example.com/api/v4`. */
+  get apiUrl(): string {
+    return this.#ctx.requester.apiUrl;
+  }
+
+  /** `GET /version`, cached for the client's lifetime (a failure is not cached). */
+  getVersion(): Promise<ServerVersion> {
+    if (this.#version === undefined) {
+      const pending = lookup.fetchVersion(this.#ctx);
+      this.#version = pending;
+      pending.catch(() => {
+        if (this.#version === pending) this.#version = undefined;
+      });
+    }
+    return this.#version;
+  }
+
+  async #serverVersionOrUndefined(): Promise<ServerVersion | undefined> {
+    try {
+      return await this.getVersion();
+    } catch (error) {
+      // A token limited to e.g. `create_runner` may not read /version; fall back to the
+      // parameters every version accepts instead of failing the operation.
+      if (GitLabError.is(error) && (error.code === "insufficient_scope" || error.code === "forbidden")) {
+        this.#logger.debug(
+          `GET /version not allowed for this token (${error.code}); using parameters every GitLab version accepts`,
+        );
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
+  /** `GET /user`: the token's user. */
+  getCurrentUser(): Promise<CurrentUser> {
+    return lookup.getCurrentUser(this.#ctx);
+  }
+
+  /**
+   * `POST /runners`: registers a runner with a registration token (410 `registration_disallowed`
+   * where GitLab disabled them). Never retried after it was sent.
+   */
+  registerRunner(input: RegisterRunnerInput): Promise<RunnerCredentials> {
+    return runnerTokens.registerRunner(this.#ctx, input);
+  }
+
+  /** `POST /user/runners`: creates a runner (GitLab 15.10+). Never retried after it was sent. */
+  createUserRunner(input: CreateUserRunnerInput): Promise<RunnerCredentials> {
+    return runnerTokens.createUserRunner(this.#ctx, input);
+  }
+
+  /** `GET /runners/:id`; 404 throws `GitLabError` code `not_found`. */
+  getRunner(id: number): Promise<RunnerDetails> {
+    return runners.getRunner(this.#ctx, id);
+  }
+
+  /** `PUT /runners/:id` with only the given changes; `paused` becomes `active` on GitLab < 14.8. */
+  updateRunner(id: number, changes: RunnerChanges): Promise<RunnerDetails> {
+    return runners.updateRunner(this.#ctx, id, changes);
+  }
+
+  /** `DELETE /runners/:id`; 404 throws `not_found` (a deleting caller treats it as done). */
+  deleteRunner(id: number): Promise<void> {
+    return runners.deleteRunner(this.#ctx, id);
+  }
+
+  /** `DELETE /runners` with the runner's authentication token. */
+  deleteRunnerByToken(token: string): Promise<void> {
+    return runnerTokens.deleteRunnerByToken(this.#ctx, token);
+  }
+
+  /** `POST /runners/verify`. Has side effects (contact time, runner manager): call it explicitly only. */
+  verifyRunner(token: string, systemId?: string): Promise<VerifyResult> {
+    return runnerTokens.verifyRunner(this.#ctx, token, systemId);
+  }
+
+  /** `POST /runners/:id/reset_authentication_token` with the user token. */
+  resetRunnerToken(id: number): Promise<ResetTokenResult> {
+    return runners.resetRunnerToken(this.#ctx, id);
+  }
+
+  /** `POST /runners/reset_authentication_token` with the runner's current token. */
+  resetRunnerTokenByToken(token: string): Promise<ResetTokenResult> {
+    return runnerTokens.resetRunnerTokenByToken(this.#ctx, token);
+  }
+
+  /** `GET /runners` (`scope: "owned"`) or `GET /runners/all` (`scope: "all"`), every page. */
+  listRunners(filters: ListRunnersFilters): Promise<RunnerSummary[]> {
+    return listing.listRunners(this.#ctx, filters);
+  }
+
+  /** `GET /runners/:id/jobs`, every page. */
+  listRunnerJobs(id: number, filters: RunnerJobFilters = {}): Promise<RunnerJob[]> {
+    return runners.listRunnerJobs(this.#ctx, id, filters);
+  }
+
+  /** `GET /runners/:id/managers` (15.11+; `unsupported` before). */
+  listRunnerManagers(id: number): Promise<RunnerManager[]> {
+    return runners.listRunnerManagers(this.#ctx, id);
+  }
+
+  /** The runner's projects (`GET /runners/:id/projects`, or the details on older GitLab). */
+  listRunnerProjects(id: number): Promise<ProjectRef[]> {
+    return runners.listRunnerProjects(this.#ctx, id);
+  }
+
+  /** `GET /projects/:id/runners`, every page. `project` is an id or a full path. */
+  listProjectRunners(project: number | string, filters: RunnerFilters = {}): Promise<RunnerSummary[]> {
+    return listing.listProjectRunners(this.#ctx, project, filters);
+  }
+
+  /** `POST /projects/:id/runners`; an existing assignment throws `already_assigned`. */
+  enableProjectRunner(project: number | string, runnerId: number): Promise<RunnerSummary> {
+    return assignments.enableProjectRunner(this.#ctx, project, runnerId);
+  }
+
+  /** `DELETE /projects/:id/runners/:runner_id`. */
+  disableProjectRunner(project: number | string, runnerId: number): Promise<void> {
+    return assignments.disableProjectRunner(this.#ctx, project, runnerId);
+  }
+
+  /** `GET /groups/:id/runners`, every page. `group` is an id or a full path. */
+  listGroupRunners(group: number | string, filters: RunnerFilters = {}): Promise<RunnerSummary[]> {
+    return listing.listGroupRunners(this.#ctx, group, filters);
+  }
+
+  /** `GET /projects/:id` by id or full path (`acme/platform/deploy`). */
+  resolveProject(idOrPath: number | string): Promise<Project> {
+    return lookup.resolveProject(this.#ctx, idOrPath);
+  }
+
+  /** `GET /groups/:id` by id or full path (`acme/platform`). */
+  resolveGroup(idOrPath: number | string): Promise<Group> {
+    return lookup.resolveGroup(this.#ctx, idOrPath);
+  }
+}

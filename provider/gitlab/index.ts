@@ -1,0 +1,35 @@
+// The GitLab transport layer. Never imports @pulumi/* (DESIGN.md "Layers").
+export { GitLabClient } from "./client";
+export {
+  type AuthHeaderStyle,
+  type ClientConfigSource,
+  type GitLabClientConfig,
+  loadClientConfig,
+  normaliseBaseUrl,
+} from "./config";
+export {
+  GITLAB_ERROR_CODES,
+  GitLabError,
+  type GitLabErrorCode,
+  type GitLabMessage,
+} from "./errors/gitlab-error";
+export type { GitLabLogger } from "./logger";
+export type { ListRunnersFilters, RunnerFilters } from "./operations/listing";
+export type { RunnerSettings } from "./operations/runner-settings";
+export type { CreateUserRunnerInput, RegisterRunnerInput } from "./operations/runner-tokens";
+export type { RunnerChanges, RunnerJobFilters } from "./operations/runners";
+export type { CurrentUser, Group, Project, ServerVersion } from "./schemas/meta";
+export type {
+  AccessLevel,
+  GroupRef,
+  ProjectRef,
+  ResetTokenResult,
+  RunnerCredentials,
+  RunnerDetails,
+  RunnerJob,
+  RunnerManager,
+  RunnerSummary,
+  RunnerType,
+  VerifyResult,
+} from "./schemas/runner";
+export { closeSharedDispatchers } from "./transport/dispatcher";

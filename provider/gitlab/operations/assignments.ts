@@ -1,0 +1,39 @@
+import { type RunnerSummary, runnerSummarySchema } from "../schemas/runner";
+import { call, callVoid, namespaceSegment, type OperationContext, runnerIdSegment } from "./context";
+
+/**
+ * `POST /projects/:id/runners`: assigns ("enables") a runner on a project. A runner that is
+ * already assigned gives a 400, reported as `already_assigned` (reference §8.1: no 409).
+ */
+export function enableProjectRunner(
+  ctx: OperationContext,
+  project: number | string,
+  runnerId: number,
+): Promise<RunnerSummary> {
+  const template = "/projects/:id/runners";
+  const path = `/projects/${namespaceSegment(project, "POST", template, "project")}/runners`;
+  return call(
+    ctx,
+    {
+      method: "POST",
+      template,
+      path,
+      body: { runner_id: Number(runnerIdSegment(runnerId, "POST", template)) },
+    },
+    runnerSummarySchema,
+  );
+}
+
+/**
+ * `DELETE /projects/:id/runners/:runner_id`: unassigns a runner. GitLab refuses for the
+ * runner's only (13.x–17.x) or owning (newest) project: delete the runner instead.
+ */
+export function disableProjectRunner(
+  ctx: OperationContext,
+  project: number | string,
+  runnerId: number,
+): Promise<void> {
+  const template = "/projects/:id/runners/:runner_id";
+  const path = `/projects/${namespaceSegment(project, "DELETE", template, "project")}/runners/${runnerIdSegment(runnerId, "DELETE", template)}`;
+  return callVoid(ctx, { method: "DELETE", template, path });
+}
