@@ -9,7 +9,6 @@
  */
 import { GitLabClient, loadClientConfig } from "./gitlab";
 import type { RunnerApi } from "./runner/api";
-import type { RunnerListApi } from "./runner/reconcile";
 
 /** The stack configuration as the dynamic-provider host gives it (`dynamic.Config`). */
 export interface ProviderConfig {
@@ -32,7 +31,7 @@ const KEYS = [
 ] as const;
 
 /** The GitLab operations the resources use. */
-export type ProviderClient = RunnerApi & RunnerListApi;
+export type ProviderClient = RunnerApi;
 
 let stackConfig: Record<string, string | undefined> | undefined;
 let client: ProviderClient | undefined;

@@ -8,7 +8,7 @@ import type { RunnerApi, RunnerDetailsView, RunnerRegistrationView } from "./api
 import { errorText, hasCode, isNotFound, isOutcomeUnknown, RunnerInitError } from "./errors";
 import { differingFields, fieldsFrom } from "./fields";
 import { buildOutputs, type RunnerOutputs } from "./outputs";
-import { type CreationRequest, findCreatedRunners, type RunnerListApi } from "./reconcile";
+import { type CreationRequest, findCreatedRunners } from "./reconcile";
 import { parseRunnerInputs, type RunnerInputs } from "./schema";
 
 export interface CreateResult {
@@ -16,7 +16,7 @@ export interface CreateResult {
   outs: RunnerOutputs;
 }
 
-type Api = RunnerApi & RunnerListApi;
+type Api = RunnerApi;
 
 /** The error for a 410 from `POST /runners`: say which inputs work instead (DESIGN.md decision 4). */
 function registrationDisallowed(err: unknown): Error {
@@ -25,6 +25,14 @@ function registrationDisallowed(err: unknown): Error {
       '(410 "runner registration disallowed"; the default since GitLab 17.0). Create the runner with runnerType instead: ' +
       'runnerType: "project_type" with projectId, "group_type" with groupId, or "instance_type" (administrators), ' +
       `or ask an administrator to allow registration tokens. (${errorText(err)})`,
+  );
+}
+
+/** `POST /user/runners` is GitLab 15.11+; older servers answer their catch-all 404. */
+function userRunnersUnsupported(err: unknown): Error {
+  return new Error(
+    "runnerType cannot be used: this GitLab has no POST /user/runners (added in GitLab 15.11). " +
+      `Register the runner with registrationToken instead (a project's, group's or the instance's runner registration token). (${errorText(err)})`,
   );
 }
 
@@ -84,6 +92,7 @@ async function postOnce(
       return { registration: await post(api, inputs, req) };
     } catch (err) {
       if (hasCode(err, "registration_disallowed")) throw registrationDisallowed(err);
+      if (hasCode(err, "unsupported") && inputs.runnerType !== undefined) throw userRunnersUnsupported(err);
       if (!isOutcomeUnknown(err)) throw err;
       const found = await findCreatedRunners(api, req);
       if (found.length === 1) return { recovered: found[0]! };
@@ -134,11 +143,9 @@ async function adopt(api: Api, inputs: RunnerInputs, runnerId: number): Promise<
   let details = live;
   if (changed.length > 0) {
     const updated = await api.updateRunner(runnerId, fieldsFrom(inputs, changed));
-    details = {
-      ...updated,
-      projects: updated.projects ?? live.projects,
-      groups: updated.groups ?? live.groups,
-    };
+    // Newest servers leave `projects` out of PUT answers (reference §3.2): keep the GET's list.
+    const projects = updated.projects ?? live.projects;
+    details = { ...updated, ...(projects ? { projects } : {}) };
   }
   return { id: String(runnerId), outs: buildOutputs(details, { inputs }) };
 }

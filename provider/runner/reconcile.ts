@@ -52,8 +52,8 @@ export interface RunnerListApi {
   listGroupRunners(groupId: number, filter?: { type?: RunnerType }): Promise<RunnerListItemView[]>;
 }
 
-async function candidates(api: RunnerListApi, req: CreationRequest): Promise<RunnerListItemView[]> {
-  const tagList = req.fields.tagList && req.fields.tagList.length > 0 ? req.fields.tagList : undefined;
+async function candidates(api: RunnerApi, req: CreationRequest): Promise<RunnerListItemView[]> {
+  const tagList = req.fields.tagList && req.fields.tagList.length > 0 ? [...req.fields.tagList] : undefined;
   if (req.runnerType === "project_type" && req.projectId !== undefined) {
     return api.listProjectRunners(req.projectId, { type: "project_type" });
   }
@@ -103,10 +103,7 @@ export function matchesRequest(details: RunnerDetailsView, req: CreationRequest)
 }
 
 /** Finds the runners the lost POST may have created (see the module comment). */
-export async function findCreatedRunners(
-  api: RunnerApi & RunnerListApi,
-  req: CreationRequest,
-): Promise<RunnerDetailsView[]> {
+export async function findCreatedRunners(api: RunnerApi, req: CreationRequest): Promise<RunnerDetailsView[]> {
   let listed: RunnerListItemView[];
   try {
     listed = await candidates(api, req);

@@ -1,0 +1,399 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import {
+  FIXTURE_IDS,
+  FIXTURE_REGISTRATION_TOKENS,
+  FIXTURE_RUNNER_TOKENS,
+  FIXTURE_TOKENS,
+  type GitlabVersion,
+  type RunningEmulator,
+  startEmulator,
+} from "../../emulator";
+import { configure, runner, setClient } from "../../provider";
+import { closeSharedDispatchers, GitLabClient, loadClientConfig } from "../../provider/gitlab";
+import type { RunnerOutputs } from "../../provider/runner";
+
+// Each provider method of the Runner resource, called as the dynamic-provider host calls it,
+// against the emulator over real HTTP, for a legacy and the modern GitLab versions.
+
+type Bag = Record<string, unknown>;
+const PROVIDER = { __provider: "serialized-provider-text" };
+
+/** Points the provider at the emulator the way the host does: `configure` with stack config. */
+async function configureFor(em: RunningEmulator, token: string = FIXTURE_TOKENS.admin, extra: Bag = {}) {
+  const config: Record<string, string> = { "gitlab:baseUrl": em.url, "gitlab:token": token };
+  for (const [k, v] of Object.entries(extra)) config[k] = String(v);
+  await configure({ config: { get: (key: string) => config[key] } });
+}
+
+async function create(news: Bag): Promise<{ id: string; outs: RunnerOutputs }> {
+  const checked = await runner.check({}, { ...news, ...PROVIDER });
+  expect(checked.failures).toEqual([]);
+  return runner.create(checked.inputs);
+}
+
+/** The error a promise rejects with; fails the test if it resolves. */
+async function failure(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error("expected a rejection");
+}
+
+function stateRunner(em: RunningEmulator, id: number | string) {
+  return em.state().runners.find((r) => r.id === Number(id));
+}
+
+afterAll(async () => {
+  setClient(undefined);
+  await closeSharedDispatchers();
+});
+
+describe.each(["16.11", "17.11", "18.6"] as GitlabVersion[])("Runner provider on GitLab %s", (version) => {
+  let em: RunningEmulator;
+  beforeAll(async () => {
+    em = await startEmulator({ gitlabVersion: version });
+  });
+  afterAll(async () => {
+    await em?.stop();
+  });
+  beforeEach(async () => {
+    em.reset();
+    await configureFor(em);
+  });
+
+  it("creates a project runner with every field in one POST, then reads it once", async () => {
+    const { id, outs } = await create({
+      runnerType: "project_type",
+      projectId: 100,
+      description: "build",
+      paused: true,
+      locked: true,
+      runUntagged: false,
+      tagList: ["linux", "docker"],
+      accessLevel: "ref_protected",
+      maximumTimeout: 3600,
+      maintenanceNote: "owned by platform",
+    });
+    expect(outs.runnerId).toBe(Number(id));
+    expect(outs.authenticationToken).toMatch(/^glrt-/);
+    expect(outs.runnerType).toBe("project_type");
+    expect(outs.projects).toEqual([{ id: FIXTURE_IDS.projects.api, pathWithNamespace: "acme/api" }]);
+    expect(outs).toMatchObject({
+      description: "build",
+      paused: true,
+      locked: true,
+      runUntagged: false,
+      tagList: ["docker", "linux"],
+      accessLevel: "ref_protected",
+      maximumTimeout: 3600,
+      maintenanceNote: "owned by platform",
+      projectId: 100,
+    });
+    const live = stateRunner(em, id);
+    expect(live?.token).toBe(outs.authenticationToken);
+    expect(live?.active).toBe(false);
+    const posts = em.requests().filter((r) => r.method === "POST");
+    expect(posts.map((r) => r.route)).toEqual(["/api/v4/user/runners"]);
+    expect(em.requests().filter((r) => r.route === "/api/v4/runners/:id" && r.method === "GET")).toHaveLength(
+      1,
+    );
+    expect(em.requests().some((r) => r.path.includes("verify"))).toBe(false);
+  });
+
+  it("creates group and instance runners", async () => {
+    const group = await create({
+      runnerType: "group_type",
+      groupId: FIXTURE_IDS.groups.acme,
+      tagList: ["k8s"],
+    });
+    expect(group.outs.runnerType).toBe("group_type");
+    expect(group.outs.groups.map((g) => g.id)).toEqual([FIXTURE_IDS.groups.acme]);
+    const instance = await create({ runnerType: "instance_type", description: "shared" });
+    expect(instance.outs.isShared).toBe(true);
+  });
+
+  it("takes projectId and groupId as full paths (resolved with GET /projects/:id, /groups/:id)", async (ctx) => {
+    const probe = await fetch(`${em.url}/api/v4/projects/acme%2Fapi`, {
+      headers: { "PRIVATE-TOKEN": FIXTURE_TOKENS.admin },
+    });
+    if (probe.status !== 200) ctx.skip(); // the emulator does not serve project lookups yet
+    const project = await create({ runnerType: "project_type", projectId: "acme/api" });
+    expect(project.outs.projects).toEqual([{ id: FIXTURE_IDS.projects.api, pathWithNamespace: "acme/api" }]);
+    expect(project.outs.projectId).toBe("acme/api");
+    const group = await create({ runnerType: "group_type", groupId: "acme" });
+    expect(group.outs.groups.map((g) => g.id)).toEqual([FIXTURE_IDS.groups.acme]);
+  });
+
+  it("registration tokens: 410 names runnerType on 17+, work on 16.11", async () => {
+    const news = { registrationToken: FIXTURE_REGISTRATION_TOKENS.project, description: "legacy" };
+    if (version === "16.11") {
+      const { outs } = await create(news);
+      expect(outs.runnerType).toBe("project_type");
+      expect(outs.registrationToken).toBe(FIXTURE_REGISTRATION_TOKENS.project);
+      expect(outs.authenticationToken).toBeTruthy();
+    } else {
+      const error = await failure(create(news));
+      expect(error).toBeInstanceOf(Error);
+      expect(error.message).toMatch(/runnerType/);
+      expect(error.message).toMatch(/410/);
+      expect(error.message).not.toContain(FIXTURE_REGISTRATION_TOKENS.project);
+      expect(em.state().runners.filter((r) => r.description === "legacy")).toHaveLength(0);
+    }
+  });
+
+  it("read returns live outputs and the inputs they imply; a 404 means gone", async () => {
+    const { id, outs } = await create({
+      runnerType: "project_type",
+      projectId: 100,
+      description: "a",
+      tagList: ["x"],
+    });
+    // Out-of-band change in GitLab.
+    const admin = new GitLabClient(
+      loadClientConfig({ config: { "gitlab:baseUrl": em.url, "gitlab:token": FIXTURE_TOKENS.admin } }),
+    );
+    await admin.updateRunner(Number(id), {
+      description: "changed by hand",
+      tagList: ["x", "y"],
+      locked: true,
+    });
+    const read = await runner.read(id, { ...outs, ...PROVIDER });
+    expect(read.id).toBe(id);
+    expect(read.props).toMatchObject({ description: "changed by hand", tagList: ["x", "y"], locked: true });
+    expect(read.props?.authenticationToken).toBe(outs.authenticationToken);
+    expect(read.inputs).toMatchObject({
+      runnerType: "project_type",
+      projectId: 100,
+      description: "changed by hand",
+      tagList: ["x", "y"],
+    });
+    expect(read.inputs).not.toHaveProperty("authenticationToken");
+    // diff against the program now shows the drift, and update restores it.
+    const program = {
+      runnerType: "project_type",
+      projectId: 100,
+      description: "a",
+      tagList: ["x"],
+      ...PROVIDER,
+    };
+    const diff = await runner.diff(id, read.props as Bag, program);
+    expect(diff).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    const updated = await runner.update(id, read.props as Bag, program);
+    expect(updated.outs).toMatchObject({ description: "a", tagList: ["x"], locked: true });
+    expect(updated.outs.authenticationToken).toBe(outs.authenticationToken);
+
+    await admin.deleteRunner(Number(id));
+    expect(await runner.read(id, { ...outs, ...PROVIDER })).toEqual({});
+    expect(em.requests().some((r) => r.path.includes("verify"))).toBe(false);
+  });
+
+  it("update PUTs only changed fields, clears tags and description, and rotates in place", async () => {
+    const { id, outs } = await create({
+      runnerType: "project_type",
+      projectId: 100,
+      description: "d",
+      tagList: ["a", "b"],
+    });
+    const olds = { ...outs, ...PROVIDER };
+    const cleared = {
+      runnerType: "project_type",
+      projectId: 100,
+      description: "",
+      tagList: [],
+      paused: true,
+      ...PROVIDER,
+    };
+    const before = em.requests().length;
+    const { outs: after } = await runner.update(id, olds, cleared);
+    const puts = em
+      .requests()
+      .slice(before)
+      .filter((r) => r.method === "PUT");
+    expect(puts).toHaveLength(1);
+    expect(after).toMatchObject({ description: "", tagList: [], paused: true, runnerId: Number(id) });
+    expect(after.authenticationToken).toBe(outs.authenticationToken);
+    expect(after.projects).toEqual([{ id: 100, pathWithNamespace: "acme/api" }]);
+    expect(stateRunner(em, id)?.tagList).toEqual([]);
+
+    const rotated = await runner.update(
+      id,
+      { ...after, ...PROVIDER },
+      { ...cleared, tokenRotation: "2026-11" },
+    );
+    expect(rotated.outs.authenticationToken).toBeTruthy();
+    expect(rotated.outs.authenticationToken).not.toBe(outs.authenticationToken);
+    expect(rotated.outs.tokenRotation).toBe("2026-11");
+    expect(stateRunner(em, id)?.token).toBe(rotated.outs.authenticationToken);
+    expect(stateRunner(em, id)?.id).toBe(Number(id));
+  });
+
+  it("adopts an existing runner: reads it, updates it to the program, never registers", async () => {
+    const existing = FIXTURE_IDS.runners.project;
+    const { id, outs } = await create({ adoptRunnerId: existing, description: "adopted", tagList: ["z"] });
+    expect(id).toBe(String(existing));
+    expect(outs.authenticationToken).toBeUndefined();
+    expect(outs).toMatchObject({ description: "adopted", tagList: ["z"], adoptRunnerId: existing });
+    expect(em.requests().filter((r) => r.method === "POST")).toHaveLength(0);
+    const missing = await failure(create({ adoptRunnerId: 999_999 }));
+    expect(missing.message).toMatch(/adoptRunnerId 999999/);
+  });
+
+  it("delete: by id; already gone is success", async () => {
+    const { id, outs } = await create({ runnerType: "instance_type" });
+    await runner.delete(id, { ...outs, ...PROVIDER });
+    expect(stateRunner(em, id)).toBeUndefined();
+    await runner.delete(id, { ...outs, ...PROVIDER });
+  });
+
+  it("delete falls back to the runner's own token when the user may not delete by id", async () => {
+    const { id, outs } = await create({ runnerType: "group_type", groupId: FIXTURE_IDS.groups.acme });
+    // A maintainer of a project in the group may read it but not delete a group runner.
+    await configureFor(em, FIXTURE_TOKENS.maintainer);
+    await runner.delete(id, { ...outs, ...PROVIDER });
+    expect(stateRunner(em, id)).toBeUndefined();
+    expect(em.requests().some((r) => r.method === "DELETE" && r.route === "/api/v4/runners")).toBe(true);
+  });
+
+  it("delete of a runner on two projects without admin rights says what to do", async () => {
+    await configureFor(em, FIXTURE_TOKENS.maintainer);
+    const { id, outs } = await create({ runnerType: "project_type", projectId: FIXTURE_IDS.projects.api });
+    const admin = new GitLabClient(
+      loadClientConfig({ config: { "gitlab:baseUrl": em.url, "gitlab:token": FIXTURE_TOKENS.admin } }),
+    );
+    await admin.enableProjectRunner(FIXTURE_IDS.projects.web, Number(id));
+    const { authenticationToken: _t, ...noToken } = outs;
+    const error = await failure(runner.delete(id, { ...noToken, ...PROVIDER }));
+    expect(error).toBeInstanceOf(Error);
+    expect(error.message).toMatch(/more than one project/);
+    expect(error.message).toMatch(/ProjectRunnerAssignment|administrator/);
+    expect(stateRunner(em, id)).toBeDefined();
+  });
+
+  it("a POST whose answer is lost is reconciled: no duplicate, the runner recorded with a valid token", async () => {
+    em.setFaults({
+      rules: [{ method: "POST", path: "^/api/v4/(user/)?runners$", kind: "drop_after_apply", count: 1 }],
+    });
+    const before = em.state().runners.length;
+    const { id, outs } = await create({
+      runnerType: "project_type",
+      projectId: 100,
+      description: "lost answer",
+      tagList: ["q"],
+    });
+    const state = em.state();
+    expect(state.runners.length).toBe(before + 1);
+    expect(state.runners.filter((r) => r.description === "lost answer")).toHaveLength(1);
+    expect(stateRunner(em, id)?.token).toBe(outs.authenticationToken);
+    expect(
+      em.requests().filter((r) => r.method === "POST" && r.route === "/api/v4/user/runners"),
+    ).toHaveLength(1);
+  });
+
+  it("a lost answer with no runner created posts once more", async () => {
+    // A reset before handling: nothing applied, and the transport does not retry a sent POST.
+    em.setFaults({ rules: [{ method: "POST", path: "^/api/v4/user/runners$", kind: "reset", count: 1 }] });
+    const before = em.state().runners.length;
+    const { id } = await create({ runnerType: "project_type", projectId: 100, description: "retry me" });
+    expect(em.state().runners.length).toBe(before + 1);
+    expect(stateRunner(em, id)?.description).toBe("retry me");
+  });
+
+  it("a failure after the POST rejects with id and properties, so Pulumi records the runner", async () => {
+    await configureFor(em, FIXTURE_TOKENS.admin, { "gitlab:retries": 0 });
+    em.setFaults({ rules: [{ method: "GET", path: "^/api/v4/runners/\\d+$", kind: "status", status: 503 }] });
+    const error = (await create({ runnerType: "project_type", projectId: 100, description: "half" }).catch(
+      (e: unknown) => e,
+    )) as { id?: string; properties?: Bag; reasons?: string[]; message: string };
+    em.setFaults({ rules: [] });
+    expect(error.id).toMatch(/^\d+$/);
+    const live = stateRunner(em, error.id!);
+    expect(live?.description).toBe("half");
+    expect(error.properties?.authenticationToken).toBe(live?.token);
+    expect(error.properties?.__provider).toBe(PROVIDER.__provider);
+    expect(error.reasons?.length).toBeGreaterThan(0);
+    // The next read completes the record.
+    const read = await runner.read(error.id!, error.properties);
+    expect(read.props).toMatchObject({ description: "half", authenticationToken: live?.token });
+  });
+});
+
+describe("Runner provider on GitLab 13.12", () => {
+  let em: RunningEmulator;
+  beforeAll(async () => {
+    em = await startEmulator({ gitlabVersion: "13.12" });
+  });
+  afterAll(async () => {
+    await em?.stop();
+  });
+  beforeEach(async () => {
+    em.reset();
+    await configureFor(em);
+  });
+
+  it("registers with a registration token, sending paused as active", async () => {
+    const { id, outs } = await create({
+      registrationToken: FIXTURE_REGISTRATION_TOKENS.group,
+      description: "old",
+      paused: true,
+      tagList: ["legacy"],
+    });
+    expect(outs.runnerType).toBe("group_type");
+    expect(outs.paused).toBe(true);
+    expect(stateRunner(em, id)?.active).toBe(false);
+    const { outs: resumed } = await runner.update(
+      id,
+      { ...outs, ...PROVIDER },
+      {
+        registrationToken: FIXTURE_REGISTRATION_TOKENS.group,
+        paused: false,
+        ...PROVIDER,
+      },
+    );
+    expect(resumed.paused).toBe(false);
+    expect(stateRunner(em, id)?.active).toBe(true);
+    await runner.delete(id, { ...resumed, ...PROVIDER });
+    expect(stateRunner(em, id)).toBeUndefined();
+  });
+
+  it("runnerType says it needs GitLab 15.11 and to use registrationToken", async () => {
+    const error = await failure(create({ runnerType: "instance_type" }));
+    expect(error.message).toMatch(/15\.11/);
+    expect(error.message).toMatch(/registrationToken/);
+  });
+
+  it("a maintenance note (13.x has none) is not a permanent difference", async () => {
+    const { id, outs } = await create({
+      registrationToken: FIXTURE_REGISTRATION_TOKENS.project,
+      maintenanceNote: "n",
+    });
+    expect(outs.maintenanceNote).toBe("n");
+    const read = await runner.read(id, { ...outs, ...PROVIDER });
+    const diff = await runner.diff(id, read.props as Bag, {
+      registrationToken: FIXTURE_REGISTRATION_TOKENS.project,
+      maintenanceNote: "n",
+      ...PROVIDER,
+    });
+    expect(diff.changes).toBe(false);
+  });
+
+  it("the lost-answer reconciliation works for registration too", async () => {
+    em.setFaults({
+      rules: [{ method: "POST", path: "^/api/v4/runners$", kind: "drop_after_apply", count: 1 }],
+    });
+    const before = em.state().runners.length;
+    const { id, outs } = await create({
+      registrationToken: FIXTURE_REGISTRATION_TOKENS.project,
+      description: "r13",
+    });
+    expect(em.state().runners.length).toBe(before + 1);
+    expect(stateRunner(em, id)?.token).toBe(outs.authenticationToken);
+  });
+
+  it("does not leak the fixture runner tokens in errors", async () => {
+    const error = await failure(create({ registrationToken: "GR1348941-not-a-token" }));
+    expect(error.message).not.toContain("GR1348941-not-a-token");
+    expect(error.message).not.toContain(FIXTURE_RUNNER_TOKENS.project);
+  });
+});
