@@ -1,0 +1,186 @@
+/**
+ * `create`: `POST /projects/:id/runners` (reference §8.1).
+ *
+ * Before posting, the runner details are read once (`GET /runners/:id`): a group or instance
+ * runner is refused with an explanation before GitLab is asked (13.x would silently turn an
+ * instance runner into a project runner when an administrator enables it on a project,
+ * reference §2, a change nobody asked for), and a runner that already lists the project is
+ * adopted without a POST. When this token may not read the runner, the POST's own answer decides.
+ */
+import type { AssignmentApi, AssignmentRunnerView, ProjectRef } from "./api";
+import { AssignmentError, gitlabMessageText, hasCode, isOutcomeUnknown, REASON } from "./errors";
+import { type AssignmentOutputs, assignmentResult, describeProject } from "./outputs";
+import { parseAssignmentInputs } from "./schema";
+
+/** GitLab's scope of a runner; 13.x entities without `runner_type` fall back to `is_shared`. */
+export function runnerTypeOf(details: AssignmentRunnerView): string | undefined {
+  if (details.runnerType) return details.runnerType;
+  if (details.isShared === true) return "instance_type";
+  return undefined;
+}
+
+/** `GET /projects/:id`, with a message that says how to name the project when it is not found. */
+export async function resolveTarget(api: AssignmentApi, project: number | string): Promise<ProjectRef> {
+  try {
+    return await api.resolveProject(project);
+  } catch (err) {
+    if (hasCode(err, "not_found")) throw projectNotFound(project, err);
+    throw err;
+  }
+}
+
+function projectNotFound(project: number | string, cause: unknown): AssignmentError {
+  const how =
+    typeof project === "number"
+      ? "Check the numeric id (shown on the project's overview page in GitLab), or give the full path instead."
+      : 'Check the full path: it is the project\'s URL path with every group, e.g. "acme/platform/deploy" (case does not matter).';
+  return new AssignmentError(
+    `${describeProject(project)} was not found, or this token's user cannot see it. ${how} ` +
+      "If the project exists, give the token's user at least the Maintainer role on it.",
+    cause,
+  );
+}
+
+function runnerNotFound(runnerId: number, cause: unknown): AssignmentError {
+  return new AssignmentError(
+    `runner ${runnerId} does not exist, or this token's user cannot see it. Check runnerId: use the runnerId ` +
+      "output of the gitlab.Runner that manages it, or the id GitLab shows under Settings > CI/CD > Runners. " +
+      "If the runner was deleted out of band, `pulumi refresh` followed by `pulumi up` recreates a managed runner.",
+    cause,
+  );
+}
+
+function groupRunner(runnerId: number, where: string, cause?: unknown): AssignmentError {
+  return new AssignmentError(
+    `runner ${runnerId} is a group runner, and GitLab never assigns group runners to projects ` +
+      `(it answers 403 "Runner is a group runner", even to administrators), so it cannot be enabled on ${where}. ` +
+      'Projects of the runner\'s group and its subgroups can already use it when "Enable group runners" is on in ' +
+      "their Settings > CI/CD > Runners: remove this ProjectRunnerAssignment, or assign a project runner " +
+      '(a gitlab.Runner with runnerType "project_type") instead.',
+    cause,
+  );
+}
+
+function instanceRunner(runnerId: number, where: string, cause?: unknown): AssignmentError {
+  return new AssignmentError(
+    `runner ${runnerId} is an instance (shared) runner, which every project can already use when ` +
+      `"Enable instance runners" is on in its Settings > CI/CD > Runners, so it is not assigned to ${where}: ` +
+      "current GitLab refuses to turn an instance runner into a project runner, and GitLab 13.x would do it " +
+      "silently for an administrator, taking the runner away from every other project. Remove this " +
+      'ProjectRunnerAssignment, or create a project runner (a gitlab.Runner with runnerType "project_type") for this project.',
+    cause,
+  );
+}
+
+/** Turns a refused `POST /projects/:id/runners` into an error that says what to do. */
+export function explainAssignFailure(
+  err: unknown,
+  runnerId: number,
+  project: number | string,
+  target: ProjectRef | undefined,
+  details: AssignmentRunnerView | undefined,
+): unknown {
+  const where = describeProject(project, target);
+  const text = gitlabMessageText(err);
+  if (hasCode(err, "forbidden")) {
+    if (REASON.locked.test(text)) {
+      return new AssignmentError(
+        `runner ${runnerId} is locked to its current projects, so GitLab refuses to assign it to ${where}. ` +
+          'Unlock it: set `locked: false` on its gitlab.Runner (or clear "Lock to current projects" in the ' +
+          "runner's settings in GitLab), then run `pulumi up` again. An administrator's token may also assign a locked runner.",
+        err,
+      );
+    }
+    if (REASON.groupRunner.test(text)) return groupRunner(runnerId, where, err);
+    if (REASON.noAccess.test(text)) {
+      if (details && runnerTypeOf(details) === "instance_type") return instanceRunner(runnerId, where, err);
+      return new AssignmentError(
+        `this token's user may not assign runner ${runnerId} to other projects. GitLab lets a user assign a project ` +
+          "runner only when they are a Maintainer of a project the runner already belongs to (its owner project " +
+          "on recent versions), or an administrator. Use such a user's token (gitlab:token or GITLAB_TOKEN), or " +
+          "add the user as a Maintainer of the runner's project.",
+        err,
+      );
+    }
+    return new AssignmentError(
+      `this token's user may not assign runners to ${where}: GitLab requires the Maintainer role on the target ` +
+        "project (or an administrator). Give the user the Maintainer role there, or use a token of a user who has it.",
+      err,
+    );
+  }
+  if (hasCode(err, "not_found")) {
+    if (/project/i.test(text)) return projectNotFound(project, err);
+    return runnerNotFound(runnerId, err);
+  }
+  if (hasCode(err, "unauthorized")) {
+    return new AssignmentError(
+      "GitLab did not accept the token for POST /projects/:id/runners. Assigning runners needs a token with " +
+        "the `api` scope (a token limited to the create_runner or manage_runner scope is refused here with 401); " +
+        "set a valid one with `pulumi config set --secret gitlab:token …` or GITLAB_TOKEN.",
+      err,
+    );
+  }
+  if (hasCode(err, "insufficient_scope")) {
+    return new AssignmentError(
+      "the token lacks the scope to assign runners: POST /projects/:id/runners needs a token with the `api` scope.",
+      err,
+    );
+  }
+  if (hasCode(err, "validation")) {
+    if (REASON.instanceTransition.test(text)) return instanceRunner(runnerId, where, err);
+    return new AssignmentError(`GitLab refused to assign runner ${runnerId} to ${where}.`, err);
+  }
+  return err;
+}
+
+function isAlreadyAssigned(err: unknown): boolean {
+  return (
+    hasCode(err, "already_assigned") ||
+    (hasCode(err, "validation") && REASON.alreadyTaken.test(gitlabMessageText(err)))
+  );
+}
+
+/** `create` for the ProjectRunnerAssignment resource. */
+export async function createAssignment(
+  api: AssignmentApi,
+  inputs: Record<string, unknown>,
+): Promise<{ id: string; outs: AssignmentOutputs }> {
+  const { project, runnerId } = parseAssignmentInputs(inputs);
+  const target = await resolveTarget(api, project);
+  const where = describeProject(project, target);
+
+  let details: AssignmentRunnerView | undefined;
+  try {
+    details = await api.getRunner(runnerId);
+  } catch (err) {
+    if (hasCode(err, "not_found")) throw runnerNotFound(runnerId, err);
+    // A Maintainer of the target project may be unable to read the runner; the POST decides.
+    if (!hasCode(err, "forbidden") && !hasCode(err, "insufficient_scope")) throw err;
+  }
+  if (details) {
+    const type = runnerTypeOf(details);
+    if (type === "group_type") throw groupRunner(runnerId, where);
+    if (type === "instance_type") throw instanceRunner(runnerId, where);
+    if (details.projects?.some((p) => p.id === target.id)) {
+      // GitLab already matches the program: adopt (issue 6, "create").
+      return assignmentResult(project, target, runnerId, true);
+    }
+  }
+
+  try {
+    await api.enableProjectRunner(target.id, runnerId);
+  } catch (err) {
+    if (isAlreadyAssigned(err)) return assignmentResult(project, target, runnerId, true);
+    if (!isOutcomeUnknown(err)) throw explainAssignFailure(err, runnerId, project, target, details);
+    // Sent, no answer: the POST may have been applied. Enabling is safe to repeat (a duplicate
+    // is a 400 "has already been taken", never a second link), so ask once more; "already
+    // taken" now means our first request did it.
+    try {
+      await api.enableProjectRunner(target.id, runnerId);
+    } catch (again) {
+      if (isAlreadyAssigned(again)) return assignmentResult(project, target, runnerId, false);
+      throw explainAssignFailure(again, runnerId, project, target, details);
+    }
+  }
+  return assignmentResult(project, target, runnerId, false);
+}

@@ -1,0 +1,61 @@
+/**
+ * `diff`: both inputs name what the assignment is, so any real change replaces it
+ * (create the new link, then remove the old one).
+ *
+ * `project` may be given as a numeric id or a full path; the stored outputs hold both
+ * (`projectId`, `projectPath`), so switching between the two forms of the same project is no
+ * change. A path that matches neither (the project was renamed or moved, or the program now
+ * names another project) is resolved with `GET /projects/:id`: the same project id is no
+ * change. When it cannot be resolved, the assignment is replaced, and `create` explains.
+ */
+import type { AssignmentApi } from "./api";
+import type { AssignmentOutputs } from "./outputs";
+import { projectSchema, runnerIdSchema } from "./schema";
+import { isUnknown, samePath } from "./values";
+
+export interface DiffResult {
+  changes: boolean;
+  replaces: string[];
+  deleteBeforeReplace: boolean;
+}
+
+async function sameProject(
+  api: () => AssignmentApi,
+  olds: Partial<AssignmentOutputs>,
+  value: unknown,
+): Promise<boolean> {
+  const parsed = projectSchema.safeParse(value);
+  if (!parsed.success) return false;
+  const project = parsed.data;
+  if (typeof project === "number") return project === olds.projectId;
+  if (olds.projectPath !== undefined && samePath(project, olds.projectPath)) return true;
+  if (typeof olds.project === "string" && samePath(project, olds.project)) return true;
+  if (olds.projectId === undefined) return false;
+  try {
+    return (await api().resolveProject(project)).id === olds.projectId;
+  } catch {
+    // Not found, or GitLab unreachable during preview: treat it as another project.
+    return false;
+  }
+}
+
+/** Compares the old outputs with the new inputs. `api` is only called when a path must be resolved. */
+export async function diffAssignment(
+  api: () => AssignmentApi,
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+): Promise<DiffResult> {
+  const previous = olds as Partial<AssignmentOutputs>;
+  const replaces: string[] = [];
+
+  if (isUnknown(news.runnerId)) replaces.push("runnerId");
+  else {
+    const runnerId = runnerIdSchema.safeParse(news.runnerId);
+    if (!runnerId.success || runnerId.data !== previous.runnerId) replaces.push("runnerId");
+  }
+
+  if (isUnknown(news.project)) replaces.push("project");
+  else if (!(await sameProject(api, previous, news.project))) replaces.push("project");
+
+  return { changes: replaces.length > 0, replaces, deleteBeforeReplace: false };
+}

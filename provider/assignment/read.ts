@@ -1,0 +1,116 @@
+/**
+ * `read` (refresh): is the runner still enabled on the project?
+ *
+ * Membership is taken from the cheapest source that is complete for this caller:
+ * 1. the runner details' `projects` (`GET /runners/:id`, reference §3.2). GitLab lists there
+ *    every project of the runner that the caller may read (admins: all), so the target project,
+ *    which the caller must be able to read to manage the assignment, is in it exactly when the
+ *    runner is enabled there;
+ * 2. when the details leave `projects` out (newest servers can, reference §3.2), or the caller
+ *    may not read the runner: `GET /runners/:id/projects` where the server has it (18.x,
+ *    reference §5.5), all pages;
+ * 3. else the project's runner list (`GET /projects/:id/runners?type=project_type`, all pages):
+ *    a project runner is in it only when it is enabled on the project (reference §5.3).
+ *
+ * Runner gone, project gone or the assignment removed → no id, and the engine drops it.
+ */
+import type { AssignmentApi, ProjectRef } from "./api";
+import { AssignmentError, hasCode } from "./errors";
+import { type AssignmentOutputs, describeProject } from "./outputs";
+import { type AssignmentKey, parseAssignmentId } from "./values";
+
+export interface ReadResult {
+  id?: string;
+  props?: Record<string, unknown>;
+  inputs?: Record<string, unknown>;
+}
+
+/** Present (with the project as GitLab names it now), or absent. */
+export type Membership = { present: true; project?: ProjectRef } | { present: false };
+
+const ABSENT: Membership = { present: false };
+
+function cannotRead(err: unknown): boolean {
+  return hasCode(err, "forbidden") || hasCode(err, "insufficient_scope");
+}
+
+/** Whether runner `key.runnerId` is enabled on project `key.projectId`, per the sources above. */
+export async function membership(api: AssignmentApi, key: AssignmentKey): Promise<Membership> {
+  const { projectId, runnerId } = key;
+  try {
+    const details = await api.getRunner(runnerId);
+    if (Array.isArray(details.projects)) {
+      const hit = details.projects.find((p) => p.id === projectId);
+      return hit ? { present: true, project: hit } : ABSENT;
+    }
+  } catch (err) {
+    if (hasCode(err, "not_found")) return ABSENT;
+    if (!cannotRead(err)) throw err;
+  }
+
+  try {
+    const projects = await api.listRunnerProjects(runnerId);
+    const hit = projects.find((p) => p.id === projectId);
+    return hit ? { present: true, project: hit } : ABSENT;
+  } catch (err) {
+    if (hasCode(err, "not_found")) return ABSENT;
+    // "unsupported": the catch-all 404 of servers before GET /runners/:id/projects existed.
+    if (!hasCode(err, "unsupported") && !cannotRead(err)) throw err;
+  }
+
+  try {
+    const runners = await api.listProjectRunners(projectId, { type: "project_type" });
+    if (!runners.some((r) => r.id === runnerId)) return ABSENT;
+  } catch (err) {
+    if (hasCode(err, "not_found")) return ABSENT;
+    if (cannotRead(err)) {
+      throw new AssignmentError(
+        `cannot tell whether runner ${runnerId} is still enabled on ${describeProject(projectId)}: this token's user ` +
+          "may read neither the runner nor the project's runners. Use a token of a Maintainer of the project (or an administrator).",
+        err,
+      );
+    }
+    throw err;
+  }
+  try {
+    return { present: true, project: await api.resolveProject(projectId) };
+  } catch (err) {
+    if (hasCode(err, "not_found")) return ABSENT;
+    return { present: true };
+  }
+}
+
+/** The assignment's key from its id, or from the stored outputs when the id has another shape. */
+export function assignmentKey(id: string, props: Record<string, unknown>): AssignmentKey {
+  const fromId = parseAssignmentId(id);
+  if (fromId) return fromId;
+  const projectId = props.projectId;
+  const runnerId = props.runnerId;
+  if (typeof projectId === "number" && typeof runnerId === "number") return { projectId, runnerId };
+  throw new AssignmentError(
+    `"${id}" is not a ProjectRunnerAssignment id: expected "<projectId>:<runnerId>", e.g. "100:42".`,
+  );
+}
+
+/** `read` for the ProjectRunnerAssignment resource: live outputs plus the inputs; no id when gone. */
+export async function readAssignment(
+  api: AssignmentApi,
+  id: string,
+  props: Record<string, unknown> = {},
+): Promise<ReadResult> {
+  const key = assignmentKey(id, props);
+  const found = await membership(api, key);
+  if (!found.present) return {};
+  const previous = props as Partial<AssignmentOutputs>;
+  const project = previous.project ?? key.projectId;
+  const outs: AssignmentOutputs = {
+    project,
+    runnerId: key.runnerId,
+    projectId: key.projectId,
+    projectPath: found.project?.pathWithNamespace ?? previous.projectPath ?? String(key.projectId),
+    preExisting: previous.preExisting === true,
+  };
+  // The inputs stay as the program gave them (a path stays a path), so a refresh shows no
+  // difference for a project that was only renamed: diff resolves paths to ids.
+  return { id, props: { ...outs }, inputs: { project, runnerId: key.runnerId } };
+}

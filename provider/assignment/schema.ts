@@ -1,0 +1,144 @@
+/**
+ * The ProjectRunnerAssignment's inputs and `check`: shape rules checked before any HTTP, so
+ * `pulumi preview` stops with a message that names the property and says what is allowed.
+ * Whether the project and runner exist is GitLab's to say, in `create`.
+ */
+import { z } from "zod";
+import { isUnknown } from "./values";
+
+const PROJECT_ERROR =
+  'project must be a numeric project id (e.g. 100) or the project\'s full path with its namespace (e.g. "acme/api").';
+
+/**
+ * A full path as GitLab's routes accept it: namespace segments and the project path, joined by
+ * `/` (`Gitlab::PathRegex`: letters, digits, `_`, `-`, `.`).
+ */
+const FULL_PATH = /^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)+$/;
+
+/** Says how to turn a near-miss into a full path. */
+function pathHint(raw: string): string | undefined {
+  const value = raw.trim();
+  if (/^https?:\/\//i.test(value)) {
+    const path = value
+      .replace(/^https?:\/\/[^/]+\/?/i, "")
+      .replace(/\.git$/i, "")
+      .replace(/\/+$/, "");
+    return `${PROJECT_ERROR} Got a URL; give the path without the host${path ? `: "${path}"` : ""}.`;
+  }
+  if (/%2f/i.test(value)) {
+    return `${PROJECT_ERROR} Got a URL-encoded path; give it with plain slashes: "${decodeURIComponent(value)}".`;
+  }
+  if (/\.git$/i.test(value)) {
+    return `${PROJECT_ERROR} Got a clone path; leave out ".git": "${value.replace(/\.git$/i, "")}".`;
+  }
+  if (value.startsWith("/") || value.endsWith("/")) {
+    return `${PROJECT_ERROR} Leave out leading and trailing slashes: "${value.replace(/^\/+|\/+$/g, "")}".`;
+  }
+  if (!value.includes("/")) {
+    return `${PROJECT_ERROR} Got "${value}", which has no namespace; a project path includes its group or user, e.g. "acme/${value}".`;
+  }
+  return undefined;
+}
+
+function isPositiveId(value: number): boolean {
+  return Number.isSafeInteger(value) && value > 0;
+}
+
+/**
+ * `project`: a numeric id, a numeric string (GitLab treats it as an id), or a full path. Written
+ * as one transform rather than a union so each mistake gets its own message (a union reports
+ * only "Invalid input").
+ */
+export const projectSchema = z.unknown().transform((value, ctx): number | string => {
+  if (typeof value === "number") {
+    if (isPositiveId(value)) return value;
+    ctx.addIssue({ code: "custom", message: `${PROJECT_ERROR} Got ${value}.` });
+    return z.NEVER;
+  }
+  if (typeof value !== "string") {
+    ctx.addIssue({ code: "custom", message: `${PROJECT_ERROR} Got ${JSON.stringify(value)}.` });
+    return z.NEVER;
+  }
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed) && isPositiveId(Number(trimmed))) return Number(trimmed);
+  // GitLab's path rules refuse a project path ending in ".git" or ".atom" (Gitlab::PathRegex),
+  // so such a value is a clone URL's tail, not a project.
+  if (!FULL_PATH.test(trimmed) || /\.(git|atom)$/i.test(trimmed)) {
+    ctx.addIssue({ code: "custom", message: pathHint(trimmed) ?? `${PROJECT_ERROR} Got "${value}".` });
+    return z.NEVER;
+  }
+  return trimmed;
+});
+
+const RUNNER_ID_ERROR =
+  "runnerId must be a GitLab runner id (a positive integer), e.g. `runner.runnerId` of a gitlab.Runner.";
+
+/** `runnerId`: a number; a numeric string (such as a Runner's `id` output) is accepted too. */
+export const runnerIdSchema = z.unknown().transform((value, ctx): number => {
+  const id =
+    typeof value === "number"
+      ? value
+      : typeof value === "string" && /^\s*\d+\s*$/.test(value)
+        ? Number(value)
+        : Number.NaN;
+  if (isPositiveId(id)) return id;
+  ctx.addIssue({ code: "custom", message: `${RUNNER_ID_ERROR} Got ${JSON.stringify(value)}.` });
+  return z.NEVER;
+});
+
+/** The assignment's inputs after `check`. */
+export const assignmentInputsSchema = z.object({
+  project: projectSchema,
+  runnerId: runnerIdSchema,
+});
+
+/** The validated inputs. */
+export type AssignmentInputs = z.output<typeof assignmentInputsSchema>;
+
+export interface CheckFailure {
+  property: string;
+  reason: string;
+}
+
+const REQUIRED: Record<keyof AssignmentInputs, string> = {
+  project: `project is required: ${PROJECT_ERROR}`,
+  runnerId:
+    "runnerId is required: the id of the runner to assign, e.g. `runner.runnerId` of a gitlab.Runner.",
+};
+
+/**
+ * `check`: validates and normalises the new inputs (a numeric string becomes a number, a path is
+ * trimmed). Values not known yet during preview are passed through and checked when known.
+ */
+export function checkAssignmentInputs(news: Record<string, unknown>): {
+  inputs: Record<string, unknown>;
+  failures: CheckFailure[];
+} {
+  const inputs: Record<string, unknown> = { ...news };
+  const failures: CheckFailure[] = [];
+  for (const key of ["project", "runnerId"] as const) {
+    const value = news[key];
+    if (isUnknown(value)) continue;
+    if (value === undefined || value === null) {
+      failures.push({ property: key, reason: REQUIRED[key] });
+      continue;
+    }
+    const parsed = assignmentInputsSchema.shape[key].safeParse(value);
+    if (parsed.success) inputs[key] = parsed.data;
+    else failures.push({ property: key, reason: parsed.error.issues[0]?.message ?? REQUIRED[key] });
+  }
+  return { inputs, failures };
+}
+
+/** Parses inputs that already passed `check` (create gets exactly those). */
+export function parseAssignmentInputs(news: Record<string, unknown>): AssignmentInputs {
+  const parsed = assignmentInputsSchema.safeParse({ project: news.project, runnerId: news.runnerId });
+  if (!parsed.success) {
+    throw new Error(
+      `invalid ProjectRunnerAssignment inputs: ${parsed.error.issues
+        .map((i) => `${String(i.path[0] ?? "")}: ${i.message}`)
+        .join("; ")}`,
+    );
+  }
+  return parsed.data;
+}

@@ -1,0 +1,142 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * The provider object for `pulumi-nodejs:dynamic/gitlab:ProjectRunnerAssignment`, serialized
+ * into every assignment's state as `__provider` (DESIGN.md decision 1, pulumi-engine.md §3).
+ *
+ * Preferred: the `module.exports` of `provider/assignment/shim`, published as the package export
+ * `pulumi-gitlab-runners/provider/assignment`; the serializer then writes only a `require` of
+ * that export (a few hundred bytes, no secret, the same across releases). Where the export does
+ * not exist, a module-level object whose methods `require("pulumi-gitlab-runners/provider")` at
+ * call time and delegate. Either way nothing is captured but a way to load the installed
+ * package, whose code then also serves refresh and destroy of old state (pulumi/pulumi#6238).
+ */
+const assignmentDelegate: pulumi.dynamic.ResourceProvider = {
+  async configure(req) {
+    return require("pulumi-gitlab-runners/provider").configure(req);
+  },
+  async check(olds, news) {
+    return require("pulumi-gitlab-runners/provider").assignment.check(olds, news);
+  },
+  async diff(id, olds, news) {
+    return require("pulumi-gitlab-runners/provider").assignment.diff(id, olds, news);
+  },
+  async create(inputs) {
+    return require("pulumi-gitlab-runners/provider").assignment.create(inputs);
+  },
+  async read(id, props) {
+    return require("pulumi-gitlab-runners/provider").assignment.read(id, props);
+  },
+  async delete(id, props) {
+    return require("pulumi-gitlab-runners/provider").assignment.delete(id, props);
+  },
+};
+
+function loadAssignmentShim(): pulumi.dynamic.ResourceProvider {
+  try {
+    // Resolvable only when package.json exports "./provider/assignment" and the package is
+    // installed (or self-referenced): then the serializer can name it.
+    return require("pulumi-gitlab-runners/provider/assignment") as pulumi.dynamic.ResourceProvider;
+  } catch {
+    return assignmentDelegate;
+  }
+}
+
+/** One instance per process: Pulumi caches providers by object identity (pulumi/pulumi#6645). */
+const assignmentProvider: pulumi.dynamic.ResourceProvider = loadAssignmentShim();
+
+/** The arguments of a {@link ProjectRunnerAssignment}. Changing either one replaces the assignment. */
+export interface ProjectRunnerAssignmentArgs {
+  /**
+   * The project to enable the runner on: its numeric id (`100`) or its full path with every
+   * namespace (`"acme/platform/deploy"`, case-insensitive) — GitLab's `:id` of
+   * `POST /projects/:id/runners`. Switching between the path and the id of the same project is
+   * not a change; a numeric string such as `"100"` is taken as the id.
+   *
+   * @default - required
+   */
+  project: pulumi.Input<number | string>;
+  /**
+   * The runner to enable: its id (GitLab's `runner_id`), typically `runner.runnerId` of a
+   * {@link Runner}. It must be a project runner (`project_type`) that is not locked, or the
+   * token must be an administrator's; group and instance runners are never assigned to
+   * projects. A numeric string (such as a Runner's `id`) is accepted.
+   *
+   * @default - required
+   */
+  runnerId: pulumi.Input<number | string>;
+}
+
+/**
+ * Enables ("assigns") a project runner on a project: GitLab's `POST /projects/:id/runners`,
+ * undone by `DELETE /projects/:id/runners/:runner_id`. Type token
+ * `pulumi-nodejs:dynamic/gitlab:ProjectRunnerAssignment`; the resource id is
+ * `<projectId>:<runnerId>`.
+ *
+ * - When GitLab already has the runner on the project (its own project, or enabled by hand),
+ *   the link is adopted and `preExisting` is true.
+ * - A locked runner, a group or instance runner, a project or runner that does not exist, or a
+ *   token without the right role fails `pulumi up` with a message that says how to fix it.
+ * - `pulumi refresh` drops the resource when the link, the runner or the project is gone.
+ * - Destroying removes the link. GitLab never removes a runner's owner project (18.x) or its
+ *   only project (earlier versions); for those, destroy succeeds with a warning, and the link
+ *   goes when the runner is deleted.
+ *
+ * The GitLab URL and token come from `gitlab:baseUrl` / `gitlab:token` or `GITLAB_BASE_URL` /
+ * `GITLAB_TOKEN`, as for {@link Runner}.
+ *
+ * @example
+ * ```ts
+ * const runner = new gitlab.Runner("build", { runnerType: "project_type", projectId: "acme/api" });
+ * for (const project of ["acme/web", 102]) {
+ *   new gitlab.ProjectRunnerAssignment(`build-${project}`, { project, runnerId: runner.runnerId });
+ * }
+ * ```
+ */
+export class ProjectRunnerAssignment extends pulumi.dynamic.Resource {
+  /** The type token, so policies (`validateResourceOfType`) and `--target` can find assignments. */
+  static readonly __pulumiType = "pulumi-nodejs:dynamic/gitlab:ProjectRunnerAssignment";
+
+  /** Whether `obj` is a ProjectRunnerAssignment, even across copies of this package. */
+  static override isInstance(obj: unknown): obj is ProjectRunnerAssignment {
+    if (obj === undefined || obj === null) return false;
+    return (obj as { __pulumiType?: unknown }).__pulumiType === ProjectRunnerAssignment.__pulumiType;
+  }
+
+  /** The `project` argument as the program gave it (id or path). */
+  declare readonly project: pulumi.Output<number | string>;
+  /** The runner's id (`runner_id`). */
+  declare readonly runnerId: pulumi.Output<number>;
+  /** The project's numeric id (`id`). */
+  declare readonly projectId: pulumi.Output<number>;
+  /** The project's full path as GitLab reports it (`path_with_namespace`), e.g. `acme/api`. */
+  declare readonly projectPath: pulumi.Output<string>;
+  /**
+   * True when GitLab already had the runner on the project when this resource was created (the
+   * link was adopted: the runner's own project, or one enabled by hand); false when this
+   * resource enabled it.
+   */
+  declare readonly preExisting: pulumi.Output<boolean>;
+
+  /**
+   * @param name - the resource name in this program
+   * @param args - the project and the runner
+   * @param opts - resource options
+   */
+  constructor(name: string, args: ProjectRunnerAssignmentArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      assignmentProvider,
+      name,
+      {
+        project: args.project,
+        runnerId: args.runnerId,
+        projectId: undefined,
+        projectPath: undefined,
+        preExisting: undefined,
+      },
+      opts,
+      "gitlab",
+      "ProjectRunnerAssignment",
+    );
+  }
+}
