@@ -5,8 +5,9 @@
  *
  * @packageDocumentation
  */
+
+export type { AssignmentInputs, AssignmentOutputs } from "./assignment";
+export { assignment } from "./assignment";
 export { configure, getClient, setClient } from "./configure";
 export type { RunnerInputs, RunnerOutputs } from "./runner";
 export { runner } from "./runner";
-export type { AssignmentInputs, AssignmentOutputs } from "./assignment";
-export { assignment } from "./assignment";

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 
-export type { RunnerAccessLevel, RunnerArgs, RunnerGroup, RunnerProject, RunnerType } from "./runner";
-export { Runner } from "./runner";
 export type { ProjectRunnerAssignmentArgs } from "./project-runner-assignment";
 export { ProjectRunnerAssignment } from "./project-runner-assignment";
+export type { RunnerAccessLevel, RunnerArgs, RunnerGroup, RunnerProject, RunnerType } from "./runner";
+export { Runner } from "./runner";
