@@ -386,6 +386,7 @@ export function normalizeFixture(
   uniqueIds(projects, "project");
   uniqueIds(runners, "runner");
   uniqueIds(jobs, "job");
+  checkReferences(groups, projects, runners);
   return {
     registrationTokensAllowed:
       typeof input.registrationTokensAllowed === "boolean"
@@ -398,4 +399,32 @@ export function normalizeFixture(
     runners,
     jobs,
   };
+}
+
+/** Every id a fixture refers to must exist, so load() never fails halfway through. */
+function checkReferences(groups: GroupRecord[], projects: ProjectRecord[], runners: RunnerRecord[]): void {
+  const groupById = new Map(groups.map((g) => [g.id, g]));
+  const projectIds = new Set(projects.map((p) => p.id));
+  for (const group of groups) {
+    const seen = new Set<number>();
+    let current: GroupRecord | undefined = group;
+    while (current !== undefined && current.parentId !== null) {
+      if (seen.has(current.id)) throw new FixtureError(`group ${group.id}: parent cycle`);
+      seen.add(current.id);
+      const parent = groupById.get(current.parentId);
+      if (parent === undefined)
+        throw new FixtureError(`group ${current.id}: parent ${current.parentId} not found`);
+      current = parent;
+    }
+  }
+  for (const project of projects) {
+    if (!groupById.has(project.namespaceId))
+      throw new FixtureError(`project ${project.id}: namespace ${project.namespaceId} not found`);
+  }
+  for (const runner of runners) {
+    if (runner.groupId !== null && !groupById.has(runner.groupId))
+      throw new FixtureError(`runner ${runner.id}: group ${runner.groupId} not found`);
+    for (const pid of runner.projectIds)
+      if (!projectIds.has(pid)) throw new FixtureError(`runner ${runner.id}: project ${pid} not found`);
+  }
 }

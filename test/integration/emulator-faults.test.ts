@@ -1,0 +1,255 @@
+import { request } from "undici";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import {
+  defaultFixture,
+  type FaultConfig,
+  FIXTURE_TOKENS,
+  type RunningEmulator,
+  startEmulator,
+} from "../../emulator/index";
+
+// Fault injection and the control API under /-/emulator/ (DESIGN.md "The emulator";
+// rate limiting as GitLab's Rack::Attack answers it, reference §1.5).
+
+const T = FIXTURE_TOKENS;
+let emu: RunningEmulator;
+
+async function get(path: string, token: string = T.admin, options: { headersTimeout?: number } = {}) {
+  const res = await request(`${emu.url}/api/v4${path}`, { headers: { "private-token": token }, ...options });
+  return { status: res.statusCode, headers: res.headers, text: await res.body.text() };
+}
+
+async function put(path: string, form: Record<string, string>) {
+  const res = await request(`${emu.url}/api/v4${path}`, {
+    method: "PUT",
+    headers: { "private-token": T.admin, "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams(form).toString(),
+  });
+  return { status: res.statusCode, headers: res.headers, text: await res.body.text() };
+}
+
+async function control(method: string, action: string, body?: unknown) {
+  const res = await request(`${emu.url}/-/emulator/${action}`, {
+    method: method as "GET",
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+  });
+  const text = await res.body.text();
+  return { status: res.statusCode, json: text === "" ? undefined : (JSON.parse(text) as unknown) };
+}
+
+function description(id: number): string | null | undefined {
+  return emu.state().runners.find((r) => r.id === id)?.description;
+}
+
+beforeAll(async () => {
+  emu = await startEmulator({ seed: 7 });
+});
+afterAll(async () => {
+  await emu.stop();
+});
+beforeEach(() => {
+  emu.reset();
+});
+
+describe("fault kinds", () => {
+  it("latency delays, then handles normally", async () => {
+    emu.setFaults({ rules: [{ kind: "latency", latencyMs: 150 }] });
+    const started = Date.now();
+    const res = await get("/runners/1");
+    expect(res.status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+    expect(emu.requests()[0]?.fault).toBe("latency");
+  });
+
+  it("rate_limit answers 429 text/plain with Retry-After and RateLimit-* headers (§1.5)", async () => {
+    emu.setFaults({ rules: [{ kind: "rate_limit", retryAfterSeconds: 7 }] });
+    const res = await get("/runners/1");
+    expect(res.status).toBe(429);
+    expect(res.text).toBe("Retry later\n");
+    expect(String(res.headers["content-type"])).toContain("text/plain");
+    expect(res.headers["retry-after"]).toBe("7");
+    for (const h of [
+      "ratelimit-name",
+      "ratelimit-limit",
+      "ratelimit-observed",
+      "ratelimit-remaining",
+      "ratelimit-reset",
+    ])
+      expect(res.headers[h]).toBeDefined();
+    expect(res.headers["ratelimit-remaining"]).toBe("0");
+    expect(Number(res.headers["ratelimit-reset"])).toBeGreaterThan(Date.now() / 1000);
+    expect(Number.isNaN(Date.parse(String(res.headers["ratelimit-resettime"])))).toBe(false);
+  });
+
+  it("rate_limit_bare answers 429 without Retry-After or RateLimit-* headers (§1.5)", async () => {
+    emu.setFaults({ rules: [{ kind: "rate_limit_bare" }] });
+    const res = await get("/runners/1");
+    expect(res.status).toBe(429);
+    expect(res.text).toBe("Retry later\n");
+    expect(res.headers["retry-after"]).toBeUndefined();
+    expect(Object.keys(res.headers).filter((h) => h.startsWith("ratelimit"))).toEqual([]);
+  });
+
+  it.each([500, 503, 504] as const)("status %s answers without applying the change", async (status) => {
+    emu.setFaults({ rules: [{ kind: "status", status, method: "PUT" }] });
+    const res = await put("/runners/1", { description: "never" });
+    expect(res.status).toBe(status);
+    expect(JSON.parse(res.text).message).toMatch(new RegExp(`^${status}`));
+    expect(description(1)).toBe("shared-autoscaler");
+  });
+
+  it("status 502 answers an HTML body", async () => {
+    emu.setFaults({ rules: [{ kind: "status", status: 502 }] });
+    const res = await get("/runners/1");
+    expect(res.status).toBe(502);
+    expect(String(res.headers["content-type"])).toContain("text/html");
+    expect(res.text).toContain("<html>");
+  });
+
+  it("reset destroys the connection before handling", async () => {
+    emu.setFaults({ rules: [{ kind: "reset", method: "PUT" }] });
+    await expect(put("/runners/1", { description: "never" })).rejects.toThrow();
+    expect(description(1)).toBe("shared-autoscaler");
+    expect(emu.requests()[0]).toMatchObject({ status: 0, fault: "reset" });
+  });
+
+  it("drop_after_apply applies the change, then drops the connection without a response", async () => {
+    emu.setFaults({ rules: [{ kind: "drop_after_apply", method: "PUT", path: "^/api/v4/runners/\\d+$" }] });
+    await expect(put("/runners/1", { description: "applied" })).rejects.toThrow();
+    expect(description(1)).toBe("applied");
+    expect(emu.requests()[0]).toMatchObject({ status: 0, fault: "drop_after_apply" });
+  });
+
+  it("stall_headers holds the response, then answers normally", async () => {
+    emu.setFaults({ rules: [{ kind: "stall_headers", stallMs: 1500 }] });
+    await expect(get("/runners/1", T.admin, { headersTimeout: 300 })).rejects.toMatchObject({
+      code: "UND_ERR_HEADERS_TIMEOUT",
+    });
+    const started = Date.now();
+    const res = await get("/runners/1");
+    expect(res.status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
+  });
+
+  it("truncate_json sends a complete response whose JSON is cut in half", async () => {
+    emu.setFaults({ rules: [{ kind: "truncate_json", count: 1 }] });
+    const res = await get("/runners/1");
+    expect(res.status).toBe(200);
+    expect(() => JSON.parse(res.text)).toThrow();
+    const full = await get("/runners/1");
+    expect(res.text.length).toBe(Math.floor(full.text.length / 2));
+    expect(full.text.startsWith(res.text)).toBe(true);
+  });
+});
+
+describe("targeting and determinism", () => {
+  it("targets by method and path, and applies at most count times", async () => {
+    emu.setFaults({
+      rules: [{ kind: "status", status: 503, method: "GET", path: "^/api/v4/runners/2$", count: 2 }],
+    });
+    expect((await get("/runners/1")).status).toBe(200);
+    expect((await get("/runners/2")).status).toBe(503);
+    expect((await get("/runners/2")).status).toBe(503);
+    expect((await get("/runners/2")).status).toBe(200);
+  });
+
+  it("draws the same faults for the same seed and different ones for another seed", async () => {
+    const run = async (seed: number): Promise<number[]> => {
+      emu.reset();
+      emu.setFaults({ seed, rules: [{ kind: "status", status: 500, rate: 0.5 }] });
+      const statuses: number[] = [];
+      for (let i = 0; i < 24; i++) statuses.push((await get("/runners/1")).status);
+      return statuses;
+    };
+    const a = await run(42);
+    const b = await run(42);
+    const c = await run(43);
+    expect(a).toEqual(b);
+    expect(a).not.toEqual(c);
+    expect(a).toContain(500);
+    expect(a).toContain(200);
+  });
+
+  it("applies jittered latency to every matching request", async () => {
+    emu.setFaults({ seed: 5, rules: [{ kind: "latency", latencyMs: 0, jitterMs: 60 }] });
+    for (let i = 0; i < 5; i++) await get("/runners/1");
+    const first = emu.requests().map((r) => r.fault);
+    expect(first.every((f) => f === "latency")).toBe(true);
+  });
+});
+
+describe("rate-limit mode (§1.5)", () => {
+  it("allows N requests per window per caller, then answers like Rack::Attack", async () => {
+    emu.setFaults({ rules: [], rateLimit: { requests: 2, windowSeconds: 60 } });
+    expect((await get("/runners/1")).status).toBe(200);
+    expect((await get("/runners/1")).status).toBe(200);
+    const limited = await get("/runners/1");
+    expect(limited.status).toBe(429);
+    expect(limited.text).toBe("Retry later\n");
+    expect(limited.headers["ratelimit-limit"]).toBe("2");
+    expect(limited.headers["ratelimit-observed"]).toBe("3");
+    expect(Number(limited.headers["retry-after"])).toBeGreaterThan(0);
+    expect((await get("/runners/1", T.owner)).status).toBe(200);
+  });
+});
+
+describe("control API (/-/emulator/)", () => {
+  it("PUT faults replaces the rules and GET faults reads them back", async () => {
+    const config: FaultConfig = { seed: 3, rules: [{ kind: "status", status: 504 }] };
+    const res = await control("PUT", "faults", config);
+    expect(res.status).toBe(200);
+    expect((await control("GET", "faults")).json).toEqual(config);
+    expect((await get("/runners/1")).status).toBe(504);
+    await control("PUT", "faults", { rules: [] });
+    expect((await get("/runners/1")).status).toBe(200);
+  });
+
+  it("refuses an invalid fault config with 400 and keeps the old one", async () => {
+    expect((await control("PUT", "faults", { rules: [{ kind: "explode" }] })).status).toBe(400);
+    expect((await control("PUT", "faults", { rules: [{ kind: "latency", path: "(" }] })).status).toBe(400);
+    expect(() => emu.setFaults({ rules: [{ kind: "status", rate: 2 }] })).toThrow();
+  });
+
+  it("GET state returns the whole state, equal to state()", async () => {
+    const res = await control("GET", "state");
+    expect(res.json).toEqual(JSON.parse(JSON.stringify(emu.state())));
+    expect(emu.state().gitlabVersion).toBe("17.11");
+    expect(emu.state().registrationTokensAllowed).toBe(false);
+  });
+
+  it("POST fixture replaces the state; an invalid fixture is refused without losing state", async () => {
+    const fixture = defaultFixture();
+    fixture.runners = fixture.runners.filter((r) => r.id === 1);
+    expect((await control("POST", "fixture", fixture)).status).toBe(200);
+    expect(emu.state().runners.map((r) => r.id)).toEqual([1]);
+    const broken = defaultFixture();
+    broken.projects.push({ id: 500, path: "orphan", namespaceId: 999 });
+    const bad = await control("POST", "fixture", broken);
+    expect(bad.status).toBe(400);
+    expect(emu.state().runners.map((r) => r.id)).toEqual([1]);
+    expect((await control("POST", "fixture", "{not json")).status).toBe(400);
+  });
+
+  it("a state snapshot loads back as a fixture", async () => {
+    await put("/runners/2", { description: "changed" });
+    const snapshot = emu.state();
+    emu.reset();
+    emu.loadFixture(snapshot);
+    expect(emu.state()).toEqual(snapshot);
+  });
+
+  it("POST reset restores the starting fixture and clears log and faults", async () => {
+    await put("/runners/1", { description: "changed" });
+    emu.setFaults({ rules: [{ kind: "status", status: 500, path: "^/nothing$" }] });
+    expect((await control("POST", "reset")).status).toBe(200);
+    expect(description(1)).toBe("shared-autoscaler");
+    expect(emu.requests()).toEqual([]);
+    expect((await control("GET", "faults")).json).toEqual({ rules: [] });
+  });
+
+  it("answers unknown control actions with 404 and keeps /api/v4 clear of them", async () => {
+    expect((await control("GET", "nope")).status).toBe(404);
+    expect((await get("/-/emulator/state")).status).toBe(404);
+  });
+});
