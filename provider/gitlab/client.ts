@@ -176,7 +176,7 @@ export class GitLabClient {
   }
 
   /** `GET /user`: the token's user. */
-  getCurrentUser(): Promise<CurrentUser> {
+  async getCurrentUser(): Promise<CurrentUser> {
     return lookup.getCurrentUser(this.#ctx);
   }
 
@@ -184,97 +184,97 @@ export class GitLabClient {
    * `POST /runners`: registers a runner with a registration token (410 `registration_disallowed`
    * where GitLab disabled them). Never retried after it was sent.
    */
-  registerRunner(input: RegisterRunnerInput): Promise<RunnerCredentials> {
+  async registerRunner(input: RegisterRunnerInput): Promise<RunnerCredentials> {
     return runnerTokens.registerRunner(this.#ctx, input);
   }
 
   /** `POST /user/runners`: creates a runner (GitLab 15.10+). Never retried after it was sent. */
-  createUserRunner(input: CreateUserRunnerInput): Promise<RunnerCredentials> {
+  async createUserRunner(input: CreateUserRunnerInput): Promise<RunnerCredentials> {
     return runnerTokens.createUserRunner(this.#ctx, input);
   }
 
   /** `GET /runners/:id`; 404 throws `GitLabError` code `not_found`. */
-  getRunner(id: number): Promise<RunnerDetails> {
+  async getRunner(id: number): Promise<RunnerDetails> {
     return runners.getRunner(this.#ctx, id);
   }
 
   /** `PUT /runners/:id` with only the given changes; `paused` becomes `active` on GitLab < 14.8. */
-  updateRunner(id: number, changes: RunnerChanges): Promise<RunnerDetails> {
+  async updateRunner(id: number, changes: RunnerChanges): Promise<RunnerDetails> {
     return runners.updateRunner(this.#ctx, id, changes);
   }
 
   /** `DELETE /runners/:id`; 404 throws `not_found` (a deleting caller treats it as done). */
-  deleteRunner(id: number): Promise<void> {
+  async deleteRunner(id: number): Promise<void> {
     return runners.deleteRunner(this.#ctx, id);
   }
 
   /** `DELETE /runners` with the runner's authentication token. */
-  deleteRunnerByToken(token: string): Promise<void> {
+  async deleteRunnerByToken(token: string): Promise<void> {
     return runnerTokens.deleteRunnerByToken(this.#ctx, token);
   }
 
   /** `POST /runners/verify`. Has side effects (contact time, runner manager): call it explicitly only. */
-  verifyRunner(token: string, systemId?: string): Promise<VerifyResult> {
+  async verifyRunner(token: string, systemId?: string): Promise<VerifyResult> {
     return runnerTokens.verifyRunner(this.#ctx, token, systemId);
   }
 
   /** `POST /runners/:id/reset_authentication_token` with the user token. */
-  resetRunnerToken(id: number): Promise<ResetTokenResult> {
+  async resetRunnerToken(id: number): Promise<ResetTokenResult> {
     return runners.resetRunnerToken(this.#ctx, id);
   }
 
   /** `POST /runners/reset_authentication_token` with the runner's current token. */
-  resetRunnerTokenByToken(token: string): Promise<ResetTokenResult> {
+  async resetRunnerTokenByToken(token: string): Promise<ResetTokenResult> {
     return runnerTokens.resetRunnerTokenByToken(this.#ctx, token);
   }
 
   /** `GET /runners` (`scope: "owned"`) or `GET /runners/all` (`scope: "all"`), every page. */
-  listRunners(filters: ListRunnersFilters): Promise<RunnerSummary[]> {
+  async listRunners(filters: ListRunnersFilters): Promise<RunnerSummary[]> {
     return listing.listRunners(this.#ctx, filters);
   }
 
   /** `GET /runners/:id/jobs`, every page. */
-  listRunnerJobs(id: number, filters: RunnerJobFilters = {}): Promise<RunnerJob[]> {
+  async listRunnerJobs(id: number, filters: RunnerJobFilters = {}): Promise<RunnerJob[]> {
     return runners.listRunnerJobs(this.#ctx, id, filters);
   }
 
   /** `GET /runners/:id/managers` (15.11+; `unsupported` before). */
-  listRunnerManagers(id: number): Promise<RunnerManager[]> {
+  async listRunnerManagers(id: number): Promise<RunnerManager[]> {
     return runners.listRunnerManagers(this.#ctx, id);
   }
 
   /** The runner's projects (`GET /runners/:id/projects`, or the details on older GitLab). */
-  listRunnerProjects(id: number): Promise<ProjectRef[]> {
+  async listRunnerProjects(id: number): Promise<ProjectRef[]> {
     return runners.listRunnerProjects(this.#ctx, id);
   }
 
   /** `GET /projects/:id/runners`, every page. `project` is an id or a full path. */
-  listProjectRunners(project: number | string, filters: RunnerFilters = {}): Promise<RunnerSummary[]> {
+  async listProjectRunners(project: number | string, filters: RunnerFilters = {}): Promise<RunnerSummary[]> {
     return listing.listProjectRunners(this.#ctx, project, filters);
   }
 
   /** `POST /projects/:id/runners`; an existing assignment throws `already_assigned`. */
-  enableProjectRunner(project: number | string, runnerId: number): Promise<RunnerSummary> {
+  async enableProjectRunner(project: number | string, runnerId: number): Promise<RunnerSummary> {
     return assignments.enableProjectRunner(this.#ctx, project, runnerId);
   }
 
   /** `DELETE /projects/:id/runners/:runner_id`. */
-  disableProjectRunner(project: number | string, runnerId: number): Promise<void> {
+  async disableProjectRunner(project: number | string, runnerId: number): Promise<void> {
     return assignments.disableProjectRunner(this.#ctx, project, runnerId);
   }
 
   /** `GET /groups/:id/runners`, every page. `group` is an id or a full path. */
-  listGroupRunners(group: number | string, filters: RunnerFilters = {}): Promise<RunnerSummary[]> {
+  async listGroupRunners(group: number | string, filters: RunnerFilters = {}): Promise<RunnerSummary[]> {
     return listing.listGroupRunners(this.#ctx, group, filters);
   }
 
   /** `GET /projects/:id` by id or full path (`acme/platform/deploy`). */
-  resolveProject(idOrPath: number | string): Promise<Project> {
+  async resolveProject(idOrPath: number | string): Promise<Project> {
     return lookup.resolveProject(this.#ctx, idOrPath);
   }
 
   /** `GET /groups/:id` by id or full path (`acme/platform`). */
-  resolveGroup(idOrPath: number | string): Promise<Group> {
+  async resolveGroup(idOrPath: number | string): Promise<Group> {
     return lookup.resolveGroup(this.#ctx, idOrPath);
   }
 }
