@@ -27,7 +27,11 @@ async function call(emu: RunningEmulator, method: string, path: string, opts: Ca
     if (opts.raw.contentType !== undefined) headers["content-type"] = opts.raw.contentType;
     body = opts.raw.body;
   }
-  const res = await request(`${emu.url}/api/v4${path}`, { method: method as "GET", headers, body });
+  const res = await request(`${emu.url}/api/v4${path}`, {
+    method: method as "GET",
+    headers,
+    ...(body === undefined ? {} : { body }),
+  });
   const text = await res.body.text();
   // biome-ignore lint/suspicious/noExplicitAny: test helper, bodies are asserted field by field
   let json: any;

@@ -32,7 +32,7 @@ async function control(method: string, action: string, body?: unknown) {
   const res = await request(`${emu.url}/-/emulator/${action}`, {
     method: method as "GET",
     headers: { "content-type": "application/json" },
-    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+    ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
   });
   const text = await res.body.text();
   return { status: res.statusCode, json: text === "" ? undefined : (JSON.parse(text) as unknown) };

@@ -30,7 +30,11 @@ async function call(emu: RunningEmulator, method: string, path: string, opts: Ca
     headers["content-type"] = "application/x-www-form-urlencoded";
     body = new URLSearchParams(opts.form).toString();
   }
-  const res = await request(`${emu.url}/api/v4${path}`, { method: method as "GET", headers, body });
+  const res = await request(`${emu.url}/api/v4${path}`, {
+    method: method as "GET",
+    headers,
+    ...(body === undefined ? {} : { body }),
+  });
   const text = await res.body.text();
   // biome-ignore lint/suspicious/noExplicitAny: test helper, bodies are asserted field by field
   let json: any;
