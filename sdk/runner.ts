@@ -71,7 +71,7 @@ export interface RunnerArgs {
    * updates it to this program; destroying the resource deletes the runner. This is the way to
    * bring an existing runner under Pulumi, because `pulumi import` does not work for dynamic
    * resources (pulumi/pulumi#3550). `authenticationToken` stays empty until the first rotation
-   * (`tokenRotation`).
+   * (set `tokenRotation` to reset it and learn the new one).
    *
    * @default - not used
    */
@@ -134,7 +134,9 @@ export interface RunnerArgs {
   /**
    * Any value; whenever it changes, the runner's authentication token is reset in place
    * (`POST /runners/:id/reset_authentication_token`) and `authenticationToken` holds the new one.
-   * The runner is not replaced. A date (`"2026-11"`) makes rotations easy to schedule.
+   * The runner is not replaced. A date (`"2026-11"`) makes rotations easy to schedule. A new
+   * runner gets a fresh token anyway; an adopted runner given `tokenRotation` at adoption has its
+   * token reset then (the only way to learn it).
    *
    * @default - no rotation
    */

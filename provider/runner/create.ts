@@ -126,8 +126,17 @@ function partialOutputs(id: number, inputs: RunnerInputs, token: RunnerRegistrat
   };
 }
 
-/** Takes over an existing runner: read it, then update it to the program (DESIGN.md decision 8). */
-async function adopt(api: Api, inputs: RunnerInputs, runnerId: number): Promise<CreateResult> {
+/**
+ * Takes over an existing runner: read it, then update it to the program (DESIGN.md decision 8).
+ * Its token is unknown to us (GitLab never shows it again), so `authenticationToken` stays empty
+ * unless `tokenRotation` is given: then the token is reset now, which is the only way to learn it.
+ */
+async function adopt(
+  api: Api,
+  inputs: RunnerInputs,
+  runnerId: number,
+  provider: unknown,
+): Promise<CreateResult> {
   let live: RunnerDetailsView;
   try {
     live = await api.getRunner(runnerId);
@@ -147,14 +156,28 @@ async function adopt(api: Api, inputs: RunnerInputs, runnerId: number): Promise<
     const projects = updated.projects ?? live.projects;
     details = { ...updated, ...(projects ? { projects } : {}) };
   }
-  return { id: String(runnerId), outs: buildOutputs(details, { inputs }) };
+  if (inputs.tokenRotation === undefined)
+    return { id: String(runnerId), outs: buildOutputs(details, { inputs }) };
+  try {
+    const token = await api.resetRunnerToken(runnerId);
+    return { id: String(runnerId), outs: buildOutputs(details, { inputs, token }) };
+  } catch (err) {
+    // Record the adoption (the PUT took effect) without the rotation, so the next up retries it.
+    const { tokenRotation: _skip, ...rest } = inputs;
+    throw new RunnerInitError(
+      `runner ${runnerId} was adopted, but resetting its token failed: ${errorText(err)}`,
+      String(runnerId),
+      { ...buildOutputs(details, { inputs: rest }), __provider: provider },
+      [errorText(err)],
+    );
+  }
 }
 
 /** `create` for the Runner resource. */
 export async function createRunner(api: Api, news: Record<string, unknown>): Promise<CreateResult> {
   const inputs = parseRunnerInputs(news);
   const provider = news.__provider;
-  if (inputs.adoptRunnerId !== undefined) return adopt(api, inputs, inputs.adoptRunnerId);
+  if (inputs.adoptRunnerId !== undefined) return adopt(api, inputs, inputs.adoptRunnerId, provider);
 
   const req: CreationRequest = {
     ...(inputs.runnerType !== undefined ? { runnerType: inputs.runnerType } : {}),

@@ -236,6 +236,9 @@ describe.each(["16.11", "17.11", "18.6"] as GitlabVersion[])("Runner provider on
     expect(outs.authenticationToken).toBeUndefined();
     expect(outs).toMatchObject({ description: "adopted", tagList: ["z"], adoptRunnerId: existing });
     expect(em.requests().filter((r) => r.method === "POST")).toHaveLength(0);
+    const rotated = await create({ adoptRunnerId: FIXTURE_IDS.runners.group, tokenRotation: "now" });
+    expect(rotated.outs.authenticationToken).toBe(stateRunner(em, FIXTURE_IDS.runners.group)?.token);
+    expect(rotated.outs.authenticationToken).not.toBe(FIXTURE_RUNNER_TOKENS.group);
     const missing = await failure(create({ adoptRunnerId: 999_999 }));
     expect(missing.message).toMatch(/adoptRunnerId 999999/);
   });
