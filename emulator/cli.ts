@@ -68,9 +68,6 @@ async function main(): Promise<void> {
     ...(fixture === undefined ? {} : { fixture }),
   });
   if (latencyMs > 0) emulator.setFaults({ rules: [{ kind: "latency", path: "^/api/v4/", latencyMs }] });
-  process.stdout.write(`listening on ${emulator.url}\n`);
-  if (values.quiet !== true)
-    process.stderr.write(`emulating GitLab ${version}; API at ${emulator.url}/api/v4\n`);
   let stopping = false;
   const shutdown = (): void => {
     if (stopping) return;
@@ -82,6 +79,10 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", shutdown);
   process.on("SIGTERM", shutdown);
+  // Handlers first: a supervisor may signal as soon as it reads the line.
+  process.stdout.write(`listening on ${emulator.url}\n`);
+  if (values.quiet !== true)
+    process.stderr.write(`emulating GitLab ${version}; API at ${emulator.url}/api/v4\n`);
 }
 
 main().catch((err: unknown) => {
