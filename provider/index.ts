@@ -9,5 +9,7 @@
 export type { AssignmentInputs, AssignmentOutputs } from "./assignment";
 export { assignment } from "./assignment";
 export { configure, getClient, setClient } from "./configure";
+export type { FunctionContext, FunctionsApi, VerifyRunnerTokenResult } from "./functions";
+export { FunctionArgumentError, functions } from "./functions";
 export type { RunnerInputs, RunnerOutputs } from "./runner";
 export { runner } from "./runner";
