@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
+  defaultFixture,
   FIXTURE_IDS,
   FIXTURE_REGISTRATION_TOKENS,
   FIXTURE_RUNNER_TOKENS,
@@ -322,6 +323,29 @@ describe.each(["16.11", "17.11", "18.6"] as GitlabVersion[])("Runner provider on
   });
 });
 
+describe("Registration tokens re-enabled by an administrator on GitLab 18.6", () => {
+  let em: RunningEmulator;
+  beforeAll(async () => {
+    em = await startEmulator({
+      gitlabVersion: "18.6",
+      fixture: { ...defaultFixture(), registrationTokensAllowed: true },
+    });
+    await configureFor(em);
+  });
+  afterAll(async () => {
+    await em?.stop();
+  });
+
+  it("registers with a group registration token", async () => {
+    const { id, outs } = await create({
+      registrationToken: FIXTURE_REGISTRATION_TOKENS.group,
+      tagList: ["g"],
+    });
+    expect(outs.runnerType).toBe("group_type");
+    expect(stateRunner(em, id)?.token).toBe(outs.authenticationToken);
+  });
+});
+
 describe("Runner provider on GitLab 13.12", () => {
   let em: RunningEmulator;
   beforeAll(async () => {
@@ -358,6 +382,13 @@ describe("Runner provider on GitLab 13.12", () => {
     expect(stateRunner(em, id)?.active).toBe(true);
     await runner.delete(id, { ...resumed, ...PROVIDER });
     expect(stateRunner(em, id)).toBeUndefined();
+  });
+
+  it("adopts an existing runner", async () => {
+    const { id, outs } = await create({ adoptRunnerId: FIXTURE_IDS.runners.project, paused: true });
+    expect(id).toBe(String(FIXTURE_IDS.runners.project));
+    expect(outs.paused).toBe(true);
+    expect(stateRunner(em, id)?.active).toBe(false);
   });
 
   it("runnerType says it needs GitLab 15.11 and to use registrationToken", async () => {
