@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseErrorBody } from "../../provider/gitlab/errors/error-body";
+import { type ParsedErrorBody, parseErrorBody } from "../../provider/gitlab/errors/error-body";
 import { GitLabError } from "../../provider/gitlab/errors/gitlab-error";
 import { hintFor, roleNeeded, scopeNeeded } from "../../provider/gitlab/errors/hints";
 import { codeForNetworkError, networkCodeOf } from "../../provider/gitlab/errors/network-codes";
@@ -74,7 +74,7 @@ describe("parseErrorBody: every GitLab error shape (reference §1.2)", () => {
 describe("codeForStatus", () => {
   const runner = { method: "GET", template: "/runners/:id" };
   const assign = { method: "POST", template: "/projects/:id/runners" };
-  it.each([
+  const table: Array<[number, { method: string; template: string }, ParsedErrorBody, string]> = [
     [400, runner, { message: { tags_list: ["can not be empty"] } }, "validation"],
     [
       400,
@@ -103,7 +103,8 @@ describe("codeForStatus", () => {
     [500, runner, {}, "server_error"],
     [502, runner, {}, "server_error"],
     [418, runner, {}, "http_error"],
-  ] as const)("%i on %o → %s", (status, spec, parsed, code) => {
+  ];
+  it.each(table)("%i on %o → %s", (status, spec, parsed, code) => {
     expect(codeForStatus(status, spec, parsed)).toBe(code);
   });
 });

@@ -2,7 +2,7 @@ import type { Dispatcher } from "undici";
 import { messageText, type ParsedErrorBody, parseErrorBody } from "../errors/error-body";
 import { GitLabError, type GitLabErrorCode } from "../errors/gitlab-error";
 import { hintFor } from "../errors/hints";
-import { CONNECT_PHASE_CODES, codeForNetworkError, networkCodeOf } from "../errors/network-codes";
+import { CONNECT_PHASE_CODES, codeForNetworkError, isTlsCode, networkCodeOf } from "../errors/network-codes";
 import type { GitLabLogger } from "../logger";
 import { type Governor, sleep } from "../policy/governor";
 import { headerValue, nextPageQuery, parseRateLimit, type ResponseHeaders } from "../policy/headers";
@@ -246,7 +246,12 @@ export class Requester {
           throw this.#abortError(spec, ctx, attempt, ambiguous || result.requestStarted, result.error);
         networkCode = networkCodeOf(result.error);
         outcome = { kind: "network", code: networkCode, requestStarted: result.requestStarted };
-        if (result.requestStarted && !CONNECT_PHASE_CODES.has(networkCode)) ambiguous = true;
+        // Ambiguous unless provably unsent, mirroring the retry rule: the connect phase failed
+        // (or TLS, or DNS) before undici started writing.
+        const provablyUnsent =
+          !result.requestStarted &&
+          (CONNECT_PHASE_CODES.has(networkCode) || isTlsCode(networkCode) || networkCode === "ENOTFOUND");
+        if (!provablyUnsent) ambiguous = true;
         o.logger.debug(
           `${label}${page} failed after ${ms}ms: ${networkCode} (attempt ${attempt}, request ${result.requestStarted ? "sent" : "not sent"})`,
         );
@@ -458,7 +463,7 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
 /** Our code for an HTTP failure (reference §1.2 for the body shapes). */
 export function codeForStatus(
   status: number,
-  spec: Pick<RequestSpec, "method" | "template">,
+  spec: { method: string; template: string },
   parsed: ParsedErrorBody,
 ): GitLabErrorCode {
   const text = parsed.message === undefined ? "" : messageText(parsed.message);
