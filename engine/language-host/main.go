@@ -438,7 +438,9 @@ func (h *host) command(ctx context.Context, node string, args ...string) *exec.C
 // resolveModule asks node where `module` resolves from dir, using node's own
 // module resolution (node_modules lookup, symlinks, package "exports").
 func resolveModule(ctx context.Context, node, dir, module string) (string, error) {
-	script := fmt.Sprintf("process.stdout.write(require.resolve(%q))", module)
+	script := fmt.Sprintf(`const m = %q; try { process.stdout.write(require.resolve(m)); } catch (e) {`+
+		` console.error(e.code === "MODULE_NOT_FOUND" ? "Cannot find module " + m : e.message); process.exit(1); }`,
+		module)
 	cmd := exec.CommandContext(ctx, node, "-e", script)
 	cmd.Dir = dir
 	out, err := cmd.Output()
