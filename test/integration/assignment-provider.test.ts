@@ -1,0 +1,504 @@
+import { createServer, request as httpRequest, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import {
+  defaultFixture,
+  FIXTURE_IDS,
+  FIXTURE_TOKENS,
+  type Fixture,
+  type GitlabVersion,
+  type RunningEmulator,
+  startEmulator,
+} from "../../emulator";
+import { assignment, configure, setClient } from "../../provider";
+import type { AssignmentApi } from "../../provider/assignment/api";
+import { createAssignment } from "../../provider/assignment/create";
+import { deleteAssignment } from "../../provider/assignment/delete";
+import type { AssignmentOutputs } from "../../provider/assignment/outputs";
+import { readAssignment } from "../../provider/assignment/read";
+import { closeSharedDispatchers, GitLabClient, GitLabError } from "../../provider/gitlab";
+
+// The ProjectRunnerAssignment's provider methods against the emulator over real HTTP, for the
+// legacy (13.12), modern (17.11) and newest (18.6) GitLab: every create, read and delete path of
+// issue 6.
+
+type Bag = Record<string, unknown>;
+const PROVIDER = { __provider: "serialized-provider-text" };
+const { projects, runners } = FIXTURE_IDS;
+
+/** Unlocked project runners: FANOUT belongs to acme/api, FOREIGN to acme/platform/deploy only. */
+const FANOUT = 50;
+const FOREIGN = 51;
+
+function fixture(): Fixture {
+  const base = defaultFixture();
+  return {
+    ...base,
+    runners: [
+      ...base.runners,
+      {
+        id: FANOUT,
+        runnerType: "project_type",
+        token: "glrt-emuFanoutRunner00050",
+        description: "fan-out",
+        tagList: ["docker"],
+        projectIds: [projects.api],
+        createdAt: new Date().toISOString(),
+      },
+      {
+        id: FOREIGN,
+        runnerType: "project_type",
+        token: "glrt-emuForeignRunner0051",
+        description: "deploy-only",
+        projectIds: [projects.deploy],
+        createdAt: new Date().toISOString(),
+      },
+    ],
+  };
+}
+
+function clientFor(em: RunningEmulator, token: string): GitLabClient {
+  return new GitLabClient({
+    baseUrl: em.url,
+    token,
+    httpProxy: "",
+    httpsProxy: "",
+    noProxy: "",
+    retryBaseDelayMs: 5,
+    maxRetryWaitMs: 1_000,
+  });
+}
+
+async function configureFor(em: RunningEmulator, token: string = FIXTURE_TOKENS.admin): Promise<void> {
+  const config: Record<string, string> = { "gitlab:baseUrl": em.url, "gitlab:token": token };
+  await configure({ config: { get: (key: string) => config[key] } });
+}
+
+/** check + create, as the host calls them. */
+async function create(news: Bag): Promise<{ id: string; outs: AssignmentOutputs }> {
+  const checked = await assignment.check({}, { ...news, ...PROVIDER });
+  expect(checked.failures).toEqual([]);
+  return assignment.create(checked.inputs);
+}
+
+async function failure(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error("expected a rejection");
+}
+
+function projectIdsOf(em: RunningEmulator, runnerId: number): number[] | undefined {
+  return em.state().runners.find((r) => r.id === runnerId)?.projectIds;
+}
+
+function posts(em: RunningEmulator): number {
+  return em.requests().filter((r) => r.method === "POST" && r.route === "/api/v4/projects/:id/runners")
+    .length;
+}
+
+/** The real client, except that this token may not read runners (as for a project-only Maintainer). */
+function blindToRunners(client: GitLabClient): AssignmentApi {
+  const forbidden = () =>
+    new GitLabError({
+      code: "forbidden",
+      summary: "403 Forbidden - No access granted",
+      method: "GET",
+      path: "/runners/:id",
+      status: 403,
+      gitlabMessage: "403 Forbidden - No access granted",
+    });
+  return {
+    resolveProject: (p) => client.resolveProject(p),
+    getRunner: async () => {
+      throw forbidden();
+    },
+    listRunnerProjects: async () => {
+      throw forbidden();
+    },
+    listProjectRunners: (p, f) => client.listProjectRunners(p, f),
+    enableProjectRunner: (p, r) => client.enableProjectRunner(p, r),
+    disableProjectRunner: (p, r) => client.disableProjectRunner(p, r),
+  };
+}
+
+/**
+ * STOPGAP until the emulator serves `GET /projects/:id` (real GitLab has it since v3; the
+ * transport's `resolveProject` calls it): a loopback front that answers that one route from the
+ * emulator's state, with GitLab's visibility rule (admins, members of the project or of a group
+ * above it, or a non-private project), and forwards everything else untouched.
+ */
+async function frontWithProjectLookup(em: RunningEmulator): Promise<{ url: string; close(): Promise<void> }> {
+  const target = new URL(em.url);
+  const server: Server = createServer((req, res) => {
+    const match = /^\/api\/v4\/projects\/([^/?]+)(?:\?.*)?$/.exec(req.url ?? "");
+    if (req.method === "GET" && match?.[1]) {
+      const state = em.state();
+      const token = req.headers["private-token"];
+      const user = state.users.find((u) => u.tokens.some((t) => t.token === token));
+      const fullPath = (id: number): string => {
+        const project = state.projects.find((p) => p.id === id);
+        if (!project) return "";
+        const parts = [project.path];
+        let group = state.groups.find((g) => g.id === project.namespaceId);
+        while (group) {
+          parts.unshift(group.path);
+          const parentId = group.parentId;
+          group = state.groups.find((g) => g.id === parentId);
+        }
+        return parts.join("/");
+      };
+      const key = decodeURIComponent(match[1]);
+      const project = state.projects.find((p) =>
+        /^\d+$/.test(key) ? p.id === Number(key) : fullPath(p.id).toLowerCase() === key.toLowerCase(),
+      );
+      const chain = (namespaceId: number): number[] => {
+        const ids: number[] = [];
+        let group = state.groups.find((g) => g.id === namespaceId);
+        while (group) {
+          ids.push(group.id);
+          const parentId = group.parentId;
+          group = state.groups.find((g) => g.id === parentId);
+        }
+        return ids;
+      };
+      const visible =
+        project !== undefined &&
+        user !== undefined &&
+        (user.admin ||
+          project.visibility !== "private" ||
+          project.members.some((m) => m.userId === user.id) ||
+          state.groups.some(
+            (g) => chain(project.namespaceId).includes(g.id) && g.members.some((m) => m.userId === user.id),
+          ));
+      res.setHeader("content-type", "application/json");
+      if (!user) {
+        res.statusCode = 401;
+        res.end(JSON.stringify({ message: "401 Unauthorized" }));
+      } else if (!project || !visible) {
+        res.statusCode = 404;
+        res.end(JSON.stringify({ message: "404 Project Not Found" }));
+      } else {
+        const path = fullPath(project.id);
+        res.end(
+          JSON.stringify({
+            id: project.id,
+            name: project.name,
+            path: project.path,
+            path_with_namespace: path,
+            name_with_namespace: path.split("/").join(" / "),
+          }),
+        );
+      }
+      return;
+    }
+    const upstream = httpRequest(
+      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on("error", () => res.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+afterAll(async () => {
+  setClient(undefined);
+  await closeSharedDispatchers();
+});
+
+describe.each(["13.12", "17.11", "18.6"] as GitlabVersion[])(
+  "ProjectRunnerAssignment on GitLab %s",
+  (version) => {
+    const newest = version === "18.6";
+    let emulator: RunningEmulator;
+    let front: { url: string; close(): Promise<void> };
+    /** The emulator, reached through the stopgap front (see frontWithProjectLookup). */
+    let em: RunningEmulator;
+    let admin: GitLabClient;
+
+    beforeAll(async () => {
+      emulator = await startEmulator({ gitlabVersion: version, fixture: fixture() });
+      front = await frontWithProjectLookup(emulator);
+      em = { ...emulator, url: front.url };
+      admin = clientFor(em, FIXTURE_TOKENS.admin);
+    });
+    afterAll(async () => {
+      await front?.close();
+      await emulator?.stop();
+    });
+    beforeEach(async () => {
+      em.reset();
+      await configureFor(em);
+    });
+
+    describe("create", () => {
+      it("enables one runner on several projects, by path and by id", async () => {
+        const web = await create({ project: "acme/web", runnerId: FANOUT });
+        expect(web).toEqual({
+          id: `${projects.web}:${FANOUT}`,
+          outs: {
+            project: "acme/web",
+            runnerId: FANOUT,
+            projectId: projects.web,
+            projectPath: "acme/web",
+            preExisting: false,
+          },
+        });
+        const deploy = await create({ project: projects.deploy, runnerId: String(FANOUT) });
+        expect(deploy.outs).toMatchObject({
+          project: projects.deploy,
+          projectId: projects.deploy,
+          projectPath: "acme/platform/deploy",
+          preExisting: false,
+        });
+        expect(projectIdsOf(em, FANOUT)?.sort()).toEqual(
+          [projects.api, projects.web, projects.deploy].sort(),
+        );
+      });
+
+      it("adopts the runner's own project without asking GitLab to enable it", async () => {
+        const { outs } = await create({ project: "ACME/API", runnerId: FANOUT });
+        expect(outs).toMatchObject({ projectId: projects.api, projectPath: "acme/api", preExisting: true });
+        expect(posts(em)).toBe(0);
+        expect(projectIdsOf(em, FANOUT)).toEqual([projects.api]);
+      });
+
+      it("adopts when GitLab answers that the runner is already enabled (400 'has already been taken')", async () => {
+        const { outs } = await createAssignment(blindToRunners(admin), {
+          project: "acme/api",
+          runnerId: FANOUT,
+        });
+        expect(outs.preExisting).toBe(true);
+        expect(posts(em)).toBe(1);
+        expect(projectIdsOf(em, FANOUT)).toEqual([projects.api]);
+      });
+
+      it("asks once more when the answer to the POST was lost, and counts the link as its own", async () => {
+        em.setFaults({
+          rules: [{ method: "POST", path: "/projects/.*/runners$", kind: "drop_after_apply", count: 1 }],
+        });
+        const { outs } = await create({ project: "acme/web", runnerId: FANOUT });
+        expect(outs.preExisting).toBe(false);
+        expect(posts(em)).toBe(2);
+        expect(projectIdsOf(em, FANOUT)).toEqual([projects.api, projects.web]);
+      });
+
+      it("explains a locked runner to a non-administrator, and lets an administrator assign it", async () => {
+        await configureFor(em, FIXTURE_TOKENS.maintainer);
+        const error = await failure(create({ project: "acme/web", runnerId: runners.project }));
+        expect(error.message).toMatch(/runner 3 is locked to its current projects/);
+        expect(error.message).toMatch(/locked: false/);
+        expect(error.message).toMatch(/Runner is locked/);
+        expect(projectIdsOf(em, runners.project)).toEqual([projects.api]);
+
+        await configureFor(em, FIXTURE_TOKENS.admin);
+        const { outs } = await create({ project: "acme/web", runnerId: runners.project });
+        expect(outs.preExisting).toBe(false);
+      });
+
+      it("refuses a group runner before asking GitLab, and says what to do", async () => {
+        const error = await failure(create({ project: "acme/web", runnerId: runners.group }));
+        expect(error.message).toMatch(/runner 2 is a group runner/);
+        expect(error.message).toMatch(/Enable group runners/);
+        expect(posts(em)).toBe(0);
+      });
+
+      it("refuses an instance runner before asking GitLab (13.x would convert it)", async () => {
+        const error = await failure(create({ project: "acme/web", runnerId: runners.instance }));
+        expect(error.message).toMatch(/runner 1 is an instance \(shared\) runner/);
+        expect(posts(em)).toBe(0);
+        expect(em.state().runners.find((r) => r.id === runners.instance)?.runnerType).toBe("instance_type");
+      });
+
+      it("explains GitLab's own refusal of a group runner when the runner cannot be read first", async () => {
+        const error = await failure(
+          createAssignment(blindToRunners(admin), { project: "acme/web", runnerId: runners.group }),
+        );
+        expect(error.message).toMatch(/group runner/);
+        expect(error.message).toMatch(/403 "403 Forbidden - Runner is a group runner"/);
+      });
+
+      it("says how to name a project that does not exist", async () => {
+        const byPath = await failure(create({ project: "acme/nope", runnerId: FANOUT }));
+        expect(byPath.message).toMatch(/project "acme\/nope" was not found/);
+        expect(byPath.message).toMatch(/full path/);
+        const byId = await failure(create({ project: 999999, runnerId: FANOUT }));
+        expect(byId.message).toMatch(/project 999999 was not found/);
+      });
+
+      it("says when the runner does not exist", async () => {
+        const error = await failure(create({ project: "acme/web", runnerId: 9999 }));
+        expect(error.message).toMatch(/runner 9999 does not exist/);
+      });
+
+      it("says which role a Developer lacks", async () => {
+        await configureFor(em, FIXTURE_TOKENS.developer);
+        const error = await failure(create({ project: "acme/api", runnerId: FANOUT }));
+        expect(error.message).toMatch(
+          /may not assign runners to project acme\/api .*Maintainer role on the target project/,
+        );
+      });
+
+      it("says when the user may not hand out a runner of a project they do not maintain", async () => {
+        await configureFor(em, FIXTURE_TOKENS.maintainer);
+        const error = await failure(create({ project: "acme/web", runnerId: FOREIGN }));
+        expect(error.message).toMatch(/may not assign runner 51 to other projects/);
+        expect(error.message).toMatch(/No access granted/);
+        expect(projectIdsOf(em, FOREIGN)).toEqual([projects.deploy]);
+      });
+    });
+
+    describe("read", () => {
+      it("reads a link back with its inputs, and drops it once removed out of band", async () => {
+        const { id, outs } = await create({ project: "acme/web", runnerId: FANOUT });
+        const read = await assignment.read(id, { ...outs, ...PROVIDER });
+        expect(read).toEqual({
+          id,
+          props: { ...outs },
+          inputs: { project: "acme/web", runnerId: FANOUT },
+        });
+        await admin.disableProjectRunner(projects.web, FANOUT);
+        expect(await assignment.read(id, { ...outs })).toEqual({});
+      });
+
+      it("drops the link when the runner is deleted", async () => {
+        const { id, outs } = await create({ project: "acme/web", runnerId: FANOUT });
+        await admin.deleteRunner(FANOUT);
+        expect(await assignment.read(id, { ...outs })).toEqual({});
+      });
+
+      it("falls back to the project's runner list when the token may not read the runner", async () => {
+        const { id, outs } = await create({ project: "acme/web", runnerId: FANOUT });
+        const blind = blindToRunners(admin);
+        expect((await readAssignment(blind, id, { ...outs })).id).toBe(id);
+        await admin.disableProjectRunner(projects.web, FANOUT);
+        expect(await readAssignment(blind, id, { ...outs })).toEqual({});
+      });
+
+      it.runIf(newest)("uses GET /runners/:id/projects when the details leave projects out", async () => {
+        const { id, outs } = await create({ project: "acme/web", runnerId: FANOUT });
+        const withoutProjects: AssignmentApi = {
+          ...blindToRunners(admin),
+          getRunner: async (runnerId) => {
+            const { projects: _hidden, ...rest } = await admin.getRunner(runnerId);
+            return rest;
+          },
+          listRunnerProjects: (runnerId) => admin.listRunnerProjects(runnerId),
+        };
+        expect((await readAssignment(withoutProjects, id, { ...outs })).id).toBe(id);
+        expect(em.requests().some((r) => r.route === "/api/v4/runners/:id/projects")).toBe(true);
+      });
+    });
+
+    describe("delete", () => {
+      it("removes the link; a link already gone is success", async () => {
+        const { id, outs } = await create({ project: "acme/web", runnerId: FANOUT });
+        await assignment.delete(id, { ...outs });
+        expect(projectIdsOf(em, FANOUT)).toEqual([projects.api]);
+        await assignment.delete(id, { ...outs });
+        await admin.deleteRunner(FANOUT);
+        await assignment.delete(id, { ...outs });
+      });
+
+      it("keeps the runner's last or owning project, with a warning instead of a failure", async () => {
+        const { id, outs } = await create({ project: "acme/api", runnerId: FANOUT });
+        expect(outs.preExisting).toBe(true);
+        const warnings: string[] = [];
+        await deleteAssignment(admin, id, { ...outs }, async (m) => {
+          warnings.push(m);
+        });
+        expect(warnings).toHaveLength(1);
+        expect(warnings[0]).toMatch(/GitLab keeps runner 50 enabled on project acme\/api \(id 100\)/);
+        expect(warnings[0]).toMatch(newest ? /owner project/ : /only project/);
+        expect(warnings[0]).toMatch(/goes when the runner is deleted/);
+        expect(projectIdsOf(em, FANOUT)).toEqual([projects.api]);
+      });
+
+      it(
+        newest
+          ? "keeps the owner project for a non-administrator too (GitLab says only 'No access granted')"
+          : "removes the owner project once the runner has another project",
+        async () => {
+          await create({ project: "acme/web", runnerId: FANOUT });
+          const owner = await create({ project: "acme/api", runnerId: FANOUT });
+          const maintainer = clientFor(em, FIXTURE_TOKENS.maintainer);
+          const warnings: string[] = [];
+          await deleteAssignment(maintainer, owner.id, { ...owner.outs }, async (m) => {
+            warnings.push(m);
+          });
+          if (newest) {
+            expect(warnings.join("\n")).toMatch(/owner project/);
+            expect(projectIdsOf(em, FANOUT)).toEqual([projects.api, projects.web]);
+          } else {
+            expect(warnings).toEqual([]);
+            expect(projectIdsOf(em, FANOUT)).toEqual([projects.web]);
+          }
+        },
+      );
+
+      it("fails with the role it needs when the user may not remove the link", async () => {
+        await create({ project: "acme/web", runnerId: FANOUT });
+        const { id, outs } = await create({ project: "acme/api", runnerId: FANOUT });
+        // A Developer of acme/api: GitLab answers a bare 403 (Maintainer needed).
+        const developer = clientFor(em, FIXTURE_TOKENS.developer);
+        const warnings: string[] = [];
+        const error = await failure(
+          deleteAssignment(developer, id, { ...outs }, async (m) => {
+            warnings.push(m);
+          }),
+        );
+        expect(error.message).toMatch(/may not remove runner 50 from project acme\/api \(id 100\)/);
+        expect(error.message).toMatch(/Maintainer role/);
+        expect(warnings).toEqual([]);
+        expect(projectIdsOf(em, FANOUT)).toEqual([projects.api, projects.web]);
+      });
+
+      it.runIf(newest)("explains a locked runner that a non-administrator may not unassign", async () => {
+        const { id, outs } = await create({ project: "acme/web", runnerId: runners.project });
+        const maintainer = clientFor(em, FIXTURE_TOKENS.maintainer);
+        const error = await failure(deleteAssignment(maintainer, id, { ...outs }, async () => {}));
+        expect(error.message).toMatch(/runner 3 is locked/);
+        expect(projectIdsOf(em, runners.project)).toEqual([projects.api, projects.web]);
+      });
+    });
+
+    it("diff: the same project by id after a path is no change", async () => {
+      const { outs } = await create({ project: "acme/web", runnerId: FANOUT });
+      expect(
+        await assignment.diff(
+          `${projects.web}:${FANOUT}`,
+          { ...outs },
+          { project: projects.web, runnerId: FANOUT },
+        ),
+      ).toEqual({
+        changes: false,
+        replaces: [],
+        deleteBeforeReplace: false,
+      });
+      expect(
+        (
+          await assignment.diff(
+            `${projects.web}:${FANOUT}`,
+            { ...outs },
+            { project: "acme/platform/deploy", runnerId: FANOUT },
+          )
+        ).replaces,
+      ).toEqual(["project"]);
+    });
+  },
+);
