@@ -50,6 +50,12 @@ export interface FixtureGroup {
   members?: FixtureMember[];
   /** The group's runner registration token (`GR1348941…`). */
   runnersToken?: string | null;
+  /**
+   * `runner_token_expiration_interval` in seconds for runners of this scope; runner tokens
+   * created or reset get `token_expires_at = now + interval` (minimum over the scopes that
+   * apply, reference §2). Default none.
+   */
+  runnerTokenExpirationSeconds?: number | null;
   /** Top-level group setting `allow_runner_registration_token`. Default true. */
   allowRunnerRegistrationToken?: boolean;
   /** Whether projects/subgroups may use instance runners. Default true. */
@@ -67,6 +73,12 @@ export interface FixtureProject {
   description?: string | null;
   members?: FixtureMember[];
   runnersToken?: string | null;
+  /**
+   * `runner_token_expiration_interval` in seconds for runners of this scope; runner tokens
+   * created or reset get `token_expires_at = now + interval` (minimum over the scopes that
+   * apply, reference §2). Default none.
+   */
+  runnerTokenExpirationSeconds?: number | null;
   /** Default true. */
   sharedRunnersEnabled?: boolean;
   /** Default true. */
@@ -159,6 +171,8 @@ export interface Fixture {
    */
   registrationTokensAllowed?: boolean;
   instanceRegistrationToken?: string | null;
+  /** Instance-wide `runner_token_expiration_interval` in seconds (instance runners). Default none. */
+  runnerTokenExpirationSeconds?: number | null;
   users: FixtureUser[];
   groups: FixtureGroup[];
   projects: FixtureProject[];
@@ -194,6 +208,7 @@ export interface GroupRecord {
   parentId: number | null;
   members: MemberRecord[];
   runnersToken: string | null;
+  runnerTokenExpirationSeconds: number | null;
   allowRunnerRegistrationToken: boolean;
   sharedRunnersEnabled: boolean;
   visibility: Visibility;
@@ -208,6 +223,7 @@ export interface ProjectRecord {
   description: string | null;
   members: MemberRecord[];
   runnersToken: string | null;
+  runnerTokenExpirationSeconds: number | null;
   sharedRunnersEnabled: boolean;
   groupRunnersEnabled: boolean;
   visibility: Visibility;
@@ -279,6 +295,7 @@ export interface EmulatorState {
   gitlabVersion: GitlabVersion;
   registrationTokensAllowed: boolean;
   instanceRegistrationToken: string | null;
+  runnerTokenExpirationSeconds: number | null;
   users: UserRecord[];
   groups: GroupRecord[];
   projects: ProjectRecord[];

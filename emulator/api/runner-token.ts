@@ -127,6 +127,7 @@ export function registerRunner(ctx: RequestContext): ApiResponse {
   const errors = validateRunner(runner, changed);
   if (Object.keys(errors).length > 0) throw validationError(errors);
   runner.id = store.allocateRunnerId();
+  runner.tokenExpiresAt = store.runnerTokenExpiry(runner, ctx.now);
   store.addRunner(runner);
   const body: Record<string, unknown> = { id: runner.id, token: runner.token };
   if (f.tokenExpiresAt) body.token_expires_at = runner.tokenExpiresAt;

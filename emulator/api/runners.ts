@@ -213,7 +213,7 @@ export function resetRunnerToken(ctx: RequestContext): ApiResponse {
 /** Gives the runner a new authentication token; the old one stops working at once. */
 export function rotateRunnerToken(ctx: RequestContext, runner: RunnerRecord): Record<string, unknown> {
   const token = runnerAuthToken(runner.runnerType, runner.registrationType, ctx.f.tokenPartitionPrefix);
-  ctx.store.setRunnerToken(runner, token, null);
+  ctx.store.setRunnerToken(runner, token, ctx.store.runnerTokenExpiry(runner, ctx.now));
   runner.updatedAt = new Date(ctx.now).toISOString();
   return ctx.f.tokenExpiresAt ? { token, token_expires_at: runner.tokenExpiresAt } : { token };
 }

@@ -93,6 +93,7 @@ export function createUserRunner(ctx: RequestContext): ApiResponse {
   const errors = validateRunner(runner, changed);
   if (Object.keys(errors).length > 0) throw badRequest(fullMessagesSentence(errors));
   runner.id = store.allocateRunnerId();
+  runner.tokenExpiresAt = store.runnerTokenExpiry(runner, ctx.now);
   store.addRunner(runner);
   return {
     status: 201,

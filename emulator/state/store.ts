@@ -46,6 +46,7 @@ export class Store {
   readonly features: VersionFeatures;
   registrationTokensAllowed = true;
   instanceRegistrationToken: string | null = null;
+  runnerTokenExpirationSeconds: number | null = null;
   readonly users = new Map<number, UserRecord>();
   readonly tokens = new Map<string, TokenOwner>();
   readonly groups = new Map<number, GroupRecord>();
@@ -81,6 +82,7 @@ export class Store {
     this.jobs.length = 0;
     this.registrationTokensAllowed = next.registrationTokensAllowed;
     this.instanceRegistrationToken = next.instanceRegistrationToken;
+    this.runnerTokenExpirationSeconds = next.runnerTokenExpirationSeconds;
     for (const user of next.users) {
       this.users.set(user.id, user);
       for (const token of user.tokens) this.tokens.set(token.token, { user, token });
@@ -118,6 +120,7 @@ export class Store {
       gitlabVersion: this.features.version,
       registrationTokensAllowed: this.registrationTokensAllowed,
       instanceRegistrationToken: this.instanceRegistrationToken,
+      runnerTokenExpirationSeconds: this.runnerTokenExpirationSeconds,
       users: [...this.users.values()],
       groups: [...this.groups.values()],
       projects: [...this.projects.values()],
@@ -210,6 +213,28 @@ export class Store {
     this.runnersByToken.set(token, runner);
   }
 
+  /**
+   * `token_expires_at` for a runner token issued now: the smallest expiration interval of the
+   * scopes the runner belongs to (instance setting, its groups, its projects), or null.
+   */
+  runnerTokenExpiry(runner: RunnerRecord, now: number): string | null {
+    const intervals: number[] = [];
+    const add = (seconds: number | null): void => {
+      if (seconds !== null) intervals.push(seconds);
+    };
+    if (runner.runnerType === "instance_type") add(this.runnerTokenExpirationSeconds);
+    if (runner.groupId !== null)
+      for (const g of this.groupChain(runner.groupId)) add(g.runnerTokenExpirationSeconds);
+    for (const pid of runner.projectIds) {
+      const project = this.projects.get(pid);
+      if (project === undefined) continue;
+      add(project.runnerTokenExpirationSeconds);
+      for (const g of this.groupChain(project.namespaceId)) add(g.runnerTokenExpirationSeconds);
+    }
+    if (intervals.length === 0) return null;
+    return new Date(now + Math.min(...intervals) * 1000).toISOString();
+  }
+
   /** Runners sorted by id ascending (GitLab's default `ORDER BY id`). */
   runnersSorted(): RunnerRecord[] {
     return [...this.runners.values()].sort((a, b) => a.id - b.id);
@@ -222,6 +247,10 @@ function str(value: unknown, fallback: string): string {
 
 function strOrNull(value: unknown): string | null {
   return typeof value === "string" ? value : null;
+}
+
+function positiveOrNull(value: unknown): number | null {
+  return typeof value === "number" && value > 0 ? value : null;
 }
 
 function requireId(value: unknown, what: string): number {
@@ -248,6 +277,7 @@ function uniqueIds(items: { id: number }[], what: string): void {
 interface NormalizedFixture {
   registrationTokensAllowed: boolean;
   instanceRegistrationToken: string | null;
+  runnerTokenExpirationSeconds: number | null;
   users: UserRecord[];
   groups: GroupRecord[];
   projects: ProjectRecord[];
@@ -290,6 +320,7 @@ export function normalizeFixture(
     parentId: typeof g.parentId === "number" ? g.parentId : null,
     members: members(g.members, `group ${g.id}`),
     runnersToken: strOrNull(g.runnersToken),
+    runnerTokenExpirationSeconds: positiveOrNull(g.runnerTokenExpirationSeconds),
     allowRunnerRegistrationToken: g.allowRunnerRegistrationToken !== false,
     sharedRunnersEnabled: g.sharedRunnersEnabled !== false,
     visibility: g.visibility ?? "private",
@@ -303,6 +334,7 @@ export function normalizeFixture(
     description: strOrNull(p.description),
     members: members(p.members, `project ${p.id}`),
     runnersToken: strOrNull(p.runnersToken),
+    runnerTokenExpirationSeconds: positiveOrNull(p.runnerTokenExpirationSeconds),
     sharedRunnersEnabled: p.sharedRunnersEnabled !== false,
     groupRunnersEnabled: p.groupRunnersEnabled !== false,
     visibility: p.visibility ?? "private",
@@ -393,6 +425,7 @@ export function normalizeFixture(
         ? input.registrationTokensAllowed
         : features.registrationAllowedByDefault,
     instanceRegistrationToken: strOrNull(input.instanceRegistrationToken),
+    runnerTokenExpirationSeconds: positiveOrNull(input.runnerTokenExpirationSeconds),
     users,
     groups,
     projects,

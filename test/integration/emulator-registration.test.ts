@@ -414,3 +414,36 @@ describe("POST /user/runners (§9)", () => {
     });
   });
 });
+
+describe("token expiry (§2, §3.3, §3.4)", () => {
+  it("sets token_expires_at from the smallest runner_token_expiration_interval of the runner's scopes", async () => {
+    const fixture = defaultFixture();
+    const acme = fixture.groups.find((g) => g.id === 10);
+    const api = fixture.projects.find((p) => p.id === 100);
+    if (acme) acme.runnerTokenExpirationSeconds = 7200;
+    if (api) api.runnerTokenExpirationSeconds = 3600;
+    emu.loadFixture(fixture);
+    const t0 = Date.now();
+    const created = await call(emu, "POST", "/user/runners", {
+      token: T.maintainer,
+      form: { runner_type: "project_type", project_id: "100" },
+    });
+    const expires = Date.parse(created.json.token_expires_at);
+    expect(expires).toBeGreaterThanOrEqual(t0 + 3600_000 - 1000);
+    expect(expires).toBeLessThanOrEqual(Date.now() + 3600_000 + 1000);
+    const reset = await call(emu, "POST", `/runners/${created.json.id}/reset_authentication_token`, {
+      token: T.maintainer,
+    });
+    expect(Date.parse(reset.json.token_expires_at)).toBeGreaterThanOrEqual(expires);
+    const group = await call(emu, "POST", "/user/runners", {
+      token: T.owner,
+      form: { runner_type: "group_type", group_id: "10" },
+    });
+    expect(Date.parse(group.json.token_expires_at) - Date.now()).toBeGreaterThan(3600_000 + 60_000);
+    const instance = await call(emu, "POST", "/user/runners", {
+      token: T.admin,
+      form: { runner_type: "instance_type" },
+    });
+    expect(instance.json.token_expires_at).toBeNull();
+  });
+});
