@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  defaultFixture,
   FIXTURE_IDS,
   FIXTURE_REGISTRATION_TOKENS,
   FIXTURE_RUNNER_TOKENS,
@@ -335,6 +336,66 @@ describe("registration tokens disabled (GitLab 17 default)", () => {
         attempts: 1,
       });
       expect((error as GitLabError).hint).toMatch(/runnerType.*groupId.*projectId/);
+    } finally {
+      await gitlab.stop();
+    }
+  });
+});
+
+describe("pagination against the emulator", () => {
+  it.each<GitlabVersion>(["13.12", "18.6"])(
+    "GitLab %s: reads every page of 250+ runners with per_page=100",
+    async (version) => {
+      const fixture = defaultFixture();
+      for (let i = 0; i < 250; i += 1) {
+        fixture.runners.push({
+          id: 1_000 + i,
+          runnerType: "instance_type",
+          token: `glrt-bulkRunnerToken${String(i).padStart(4, "0")}`,
+          description: `bulk-${i}`,
+        });
+      }
+      const gitlab = await startEmulator({ gitlabVersion: version, fixture });
+      try {
+        const { client, logs } = clientFor(gitlab, FIXTURE_TOKENS.admin);
+        const all = await client.listRunners({ scope: "all" });
+        expect(all).toHaveLength(fixture.runners.length);
+        expect(new Set(all.map((r) => r.id)).size).toBe(fixture.runners.length);
+        const pages = gitlab.requests().filter((r) => r.route === "/api/v4/runners/all");
+        expect(pages).toHaveLength(3);
+        expect(pages.every((r) => r.path.includes("per_page=100"))).toBe(true);
+        expect(logs.debug.filter((l) => l.startsWith("GET /runners/all page"))).toHaveLength(3);
+      } finally {
+        await gitlab.stop();
+      }
+    },
+  );
+});
+
+describe("resolving projects and groups", () => {
+  it("resolves by id and by full path when the server has GET /projects/:id and /groups/:id", async (ctx) => {
+    const gitlab = await startEmulator({ gitlabVersion: "17.11" });
+    try {
+      const probe = await fetch(`${gitlab.url}/api/v4/projects/${projects.api}`, {
+        headers: { "private-token": FIXTURE_TOKENS.admin },
+      });
+      await probe.arrayBuffer();
+      if (probe.status === 404) {
+        // The emulator does not implement these routes yet; the client side is covered by
+        // the MockAgent tests in test/unit/gitlab-client-mock.test.ts.
+        ctx.skip();
+        return;
+      }
+      const client = clientFor(gitlab, FIXTURE_TOKENS.admin).client;
+      const byPath = await client.resolveProject("acme/platform/deploy");
+      expect(byPath).toMatchObject({ id: projects.deploy, pathWithNamespace: "acme/platform/deploy" });
+      expect((await client.resolveProject(projects.api)).pathWithNamespace).toBe("acme/api");
+      expect(await client.resolveGroup("acme/platform")).toMatchObject({
+        id: groups.platform,
+        fullPath: "acme/platform",
+      });
+      expect((await client.resolveGroup(groups.acme)).fullPath).toBe("acme");
+      expect(await rejectionOf(client.resolveProject("acme/missing"))).toMatchObject({ code: "not_found" });
     } finally {
       await gitlab.stop();
     }

@@ -336,3 +336,54 @@ describe("verify on 13.x", () => {
     });
   });
 });
+
+describe("resolving projects and groups", () => {
+  it("resolves a project by full path and a group by id", async () => {
+    pool()
+      .intercept({
+        path: "/api/v4/projects/acme%2Fplatform%2Fdeploy?statistics=false&license=false",
+        method: "GET",
+      })
+      .reply(
+        200,
+        {
+          id: 102,
+          name: "deploy",
+          path: "deploy",
+          path_with_namespace: "acme/platform/deploy",
+          namespace: { id: 11, full_path: "acme/platform", kind: "group" },
+          extra: 1,
+        },
+        { headers: JSON_HEADERS },
+      );
+    pool()
+      .intercept({ path: "/api/v4/groups/11?with_projects=false", method: "GET" })
+      .reply(
+        200,
+        { id: 11, name: "Platform", path: "platform", full_path: "acme/platform", parent_id: 10 },
+        { headers: JSON_HEADERS },
+      );
+    const c = client();
+    expect(await c.resolveProject("acme/platform/deploy")).toMatchObject({
+      id: 102,
+      pathWithNamespace: "acme/platform/deploy",
+      namespace: { id: 11, fullPath: "acme/platform", kind: "group" },
+    });
+    expect(await c.resolveGroup(11)).toMatchObject({ id: 11, fullPath: "acme/platform", parentId: 10 });
+  });
+
+  it("treats a numeric string as an id and reports a missing project as not_found with a hint", async () => {
+    pool()
+      .intercept({ path: "/api/v4/projects/42?statistics=false&license=false", method: "GET" })
+      .reply(404, { message: "404 Project Not Found" }, { headers: JSON_HEADERS });
+    const error = await client()
+      .resolveProject("42")
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: "not_found",
+      path: "/projects/:id",
+      gitlabMessage: "404 Project Not Found",
+    });
+    expect((error as GitLabError).hint).toMatch(/full path/);
+  });
+});
