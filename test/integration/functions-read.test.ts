@@ -284,7 +284,7 @@ describe("the sdk functions read the program's GitLab settings", () => {
 
   it("verifyRunnerTokenOutput is a secret", async () => {
     const out = sdk.verifyRunnerTokenOutput({ token: pulumi.secret(FIXTURE_RUNNER_TOKENS.group) });
-    expect(await out.isSecret).toBe(true);
+    expect(await pulumi.isSecret(out)).toBe(true);
     expect(await settled(out)).toEqual({ valid: true, id: runners.group, tokenExpiresAt: null });
   });
 });
