@@ -1,6 +1,6 @@
 import { ApiError, forbidden, notFound } from "../http/errors";
 import { paginate } from "../http/pagination";
-import { validateParams } from "../http/params";
+import { coerceBoolean, validateParams } from "../http/params";
 import {
   canAssignRunner,
   canReadGroup,
@@ -11,7 +11,7 @@ import {
 import { registrationToken } from "../state/tokens";
 import type { GroupRecord, ProjectRecord, RunnerRecord } from "../types";
 import { type ApiResponse, currentUser, type RequestContext } from "./context";
-import { runnerEntity } from "./entities";
+import { namespaceEntity, projectEntity, runnerEntity } from "./entities";
 import { allScopes, checkUnmodifiedSince, filterRunners, findRunner, listSpecs } from "./shared";
 
 /**
@@ -167,4 +167,54 @@ export function resetGroupRegistrationToken(ctx: RequestContext): ApiResponse {
   if (!ctx.store.registrationTokensAllowed || root?.allowRunnerRegistrationToken === false) throw forbidden();
   group.runnersToken = registrationToken();
   return { status: 201, body: { token: group.runnersToken } };
+}
+
+/** GET /projects/:id — any role that can see the project (used to resolve full paths). */
+export function getProject(ctx: RequestContext): ApiResponse {
+  const project = lookupProject(ctx);
+  const user = currentUser(ctx);
+  const body: Record<string, unknown> = {
+    ...projectEntity(ctx, project),
+    visibility: project.visibility,
+    archived: false,
+    empty_repo: false,
+    shared_runners_enabled: project.sharedRunnersEnabled,
+    group_runners_enabled: project.groupRunnersEnabled,
+    creator_id: 1,
+  };
+  // `runners_token` is only exposed to those who may administer the project's runners.
+  if (isMaintainerOf(ctx.store, user, project) && ctx.store.registrationTokensAllowed)
+    body.runners_token = project.runnersToken;
+  return { status: 200, body };
+}
+
+/** GET /groups/:id — any member or viewer of the group (used to resolve full paths). */
+export function getGroup(ctx: RequestContext): ApiResponse {
+  const { store } = ctx;
+  const group = lookupGroup(ctx);
+  const user = currentUser(ctx);
+  const ns = namespaceEntity(ctx, group);
+  const body: Record<string, unknown> = {
+    id: group.id,
+    web_url: ns.web_url,
+    name: group.name,
+    path: group.path,
+    description: "",
+    visibility: group.visibility,
+    full_name: store.groupFullName(group),
+    full_path: ns.full_path,
+    created_at: group.createdAt,
+    parent_id: group.parentId,
+    shared_runners_setting: group.sharedRunnersEnabled ? "enabled" : "disabled_and_unoverridable",
+  };
+  if (isOwnerOf(store, user, group) && store.registrationTokensAllowed)
+    body.runners_token = group.runnersToken;
+  // `with_projects` defaults to true (deprecated): the group's own projects are embedded.
+  if (coerceBoolean(ctx.params.with_projects) !== false) {
+    body.projects = [...store.projects.values()]
+      .filter((p) => p.namespaceId === group.id && canReadProject(store, user, p))
+      .map((p) => projectEntity(ctx, p));
+    body.shared_projects = [];
+  }
+  return { status: 200, body };
 }

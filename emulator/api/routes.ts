@@ -4,6 +4,8 @@ import type { VersionFeatures } from "../version";
 import type { Handler } from "./context";
 import {
   assignRunner,
+  getGroup,
+  getProject,
   listGroupRunners,
   listProjectRunners,
   resetGroupRegistrationToken,
@@ -57,6 +59,8 @@ export function buildRouter(f: VersionFeatures): Router<RouteSpec> {
   add("POST", "/runners/verify", null, verifyRunner);
   add("POST", "/runners/reset_authentication_token", null, resetTokenByToken);
 
+  add("GET", "/projects/:id", "namespace", getProject);
+  add("GET", "/groups/:id", "namespace", getGroup);
   add("GET", "/projects/:id/runners", "namespace", listProjectRunners);
   add("POST", "/projects/:id/runners", "namespace", assignRunner);
   add("DELETE", "/projects/:id/runners/:runner_id", "namespace", unassignRunner);

@@ -368,3 +368,41 @@ describe("request log", () => {
     expect(await viaHttp.body.json()).toEqual(emu.requests());
   });
 });
+
+describe("project and group lookups", () => {
+  it("resolves a project by id or full path for any member, 404 Project Not Found otherwise", async () => {
+    const byPath = await call(emu, "GET", "/projects/acme%2Fapi?statistics=false", { token: T.guest });
+    expect(byPath.status).toBe(200);
+    expect(byPath.json).toMatchObject({
+      id: 100,
+      path_with_namespace: "acme/api",
+      name_with_namespace: "Acme / api",
+      namespace: { id: 10, full_path: "acme", kind: "group" },
+      shared_runners_enabled: true,
+    });
+    expect(byPath.json.runners_token).toBeUndefined();
+    expect((await call(emu, "GET", "/projects/102", { token: T.admin })).json.path_with_namespace).toBe(
+      "acme/platform/deploy",
+    );
+    const hidden = await call(emu, "GET", "/projects/acme%2Fplatform%2Fdeploy", { token: T.maintainer });
+    expect(hidden.status).toBe(404);
+    expect(hidden.json).toEqual({ message: "404 Project Not Found" });
+  });
+
+  it("resolves a group by id or full path, embedding projects unless with_projects=false", async () => {
+    const group = await call(emu, "GET", "/groups/acme%2Fplatform", { token: T.owner });
+    expect(group.json).toMatchObject({
+      id: 11,
+      full_path: "acme/platform",
+      full_name: "Acme / Platform",
+      parent_id: 10,
+    });
+    expect(group.json.projects.map((p: { id: number }) => p.id)).toEqual([102]);
+    const lean = await call(emu, "GET", "/groups/10?with_projects=false", { token: T.developer });
+    expect(lean.status).toBe(200);
+    expect("projects" in lean.json).toBe(false);
+    expect((await call(emu, "GET", "/groups/404", { token: T.admin })).json).toEqual({
+      message: "404 Group Not Found",
+    });
+  });
+});
