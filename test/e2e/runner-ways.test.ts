@@ -67,6 +67,38 @@ describe("Runner registered with a registration token (GitLab 13.12)", () => {
   });
 });
 
+describe("Credentials from the environment (GitLab 16.11)", () => {
+  let em: RunningEmulator;
+  let ws: PulumiWorkspace;
+  beforeAll(async () => {
+    em = await startEmulator({ gitlabVersion: "16.11" });
+    ws = await PulumiWorkspace.create({
+      programDir: program,
+      config: {
+        "runner:way": "create",
+        "runner:runnerType": "group_type",
+        "runner:groupId": String(FIXTURE_IDS.groups.acme),
+      },
+      env: { GITLAB_BASE_URL: em.url, GITLAB_TOKEN: FIXTURE_TOKENS.owner },
+    });
+  });
+  afterAll(async () => {
+    await ws?.cleanup();
+    await em?.stop();
+  });
+
+  it("creates a group runner as the group Owner with GITLAB_BASE_URL / GITLAB_TOKEN, and no trace of them in state", async () => {
+    await ws.up();
+    const outputs = await ws.outputs();
+    expect(outputs.runnerType).toBe("group_type");
+    const text = await ws.exportStackText();
+    expect(text).not.toContain(FIXTURE_TOKENS.owner);
+    expect(text).not.toContain(em.url);
+    await ws.destroy();
+    expect(em.state().runners.find((r) => r.id === outputs.runnerId)).toBeUndefined();
+  });
+});
+
 describe("Registration tokens disabled (GitLab 17.11)", () => {
   let em: RunningEmulator;
   let ws: PulumiWorkspace;

@@ -431,3 +431,42 @@ describe("Runner provider on GitLab 13.12", () => {
     expect(error.message).not.toContain(FIXTURE_RUNNER_TOKENS.project);
   });
 });
+
+describe("Runner provider configuration", () => {
+  let em: RunningEmulator;
+  const saved = { url: process.env.GITLAB_BASE_URL, token: process.env.GITLAB_TOKEN };
+  beforeAll(async () => {
+    em = await startEmulator({ gitlabVersion: "17.11" });
+  });
+  afterAll(async () => {
+    await em?.stop();
+    restoreEnv("GITLAB_BASE_URL", saved.url);
+    restoreEnv("GITLAB_TOKEN", saved.token);
+  });
+
+  function restoreEnv(key: string, value: string | undefined) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+
+  it("falls back to GITLAB_BASE_URL / GITLAB_TOKEN when the stack sets no gitlab:* keys", async () => {
+    process.env.GITLAB_BASE_URL = em.url;
+    process.env.GITLAB_TOKEN = FIXTURE_TOKENS.admin;
+    await configure({ config: { get: () => undefined } });
+    const { outs } = await create({ runnerType: "instance_type", description: "from env" });
+    expect(outs.description).toBe("from env");
+  });
+
+  it("without credentials, check and diff still work and create names the missing key", async () => {
+    delete process.env.GITLAB_BASE_URL;
+    delete process.env.GITLAB_TOKEN;
+    await configure({ config: { get: (key: string) => (key === "gitlab:baseUrl" ? em.url : undefined) } });
+    const checked = await runner.check({}, { runnerType: "instance_type", ...PROVIDER });
+    expect(checked.failures).toEqual([]);
+    expect(
+      (await runner.diff("1", { runnerId: 1, runnerType: "instance_type" }, checked.inputs)).changes,
+    ).toBe(false);
+    const error = await failure(runner.create(checked.inputs));
+    expect(error.message).toContain("gitlab:token");
+  });
+});
