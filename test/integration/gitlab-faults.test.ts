@@ -208,16 +208,25 @@ describe.each<GitlabVersion>(["13.12", "17.11"])("GitLab %s under faults", (vers
     expect(logs.warn.join("\n")).toMatch(/GitLab rate limit/);
   });
 
-  it("the overall deadline stops retries: timeout", async () => {
+  it("the overall deadline cuts a slow request: timeout", async () => {
+    gitlab.setFaults({ rules: [{ kind: "latency", latencyMs: 1_000, path: RUNNER_PATH }] });
+    const { client } = clientFor(gitlab, FIXTURE_TOKENS.admin, { timeoutMs: 300 });
+    const error = await rejectionOf(client.getRunner(runners.project));
+    expect(error).toMatchObject({ code: "timeout", path: "/runners/:id" });
+    expect((error as Error).message).toMatch(/did not complete within 300ms \(gitlab:timeoutMs\)/);
+  });
+
+  it("retries stop when the next wait would pass the deadline, with GitLab's own error", async () => {
     gitlab.setFaults({ rules: [{ kind: "status", status: 503, path: RUNNER_PATH }] });
-    const { client } = clientFor(gitlab, FIXTURE_TOKENS.admin, {
+    const { client, logs } = clientFor(gitlab, FIXTURE_TOKENS.admin, {
       timeoutMs: 300,
       retryBaseDelayMs: 100,
       retries: 10,
     });
     const error = await rejectionOf(client.getRunner(runners.project));
-    expect(error).toMatchObject({ code: "timeout", path: "/runners/:id" });
-    expect((error as Error).message).toMatch(/did not complete within 300ms/);
+    expect(error).toMatchObject({ code: "server_error", status: 503 });
+    expect((error as GitLabError).attempts).toBeGreaterThanOrEqual(2);
+    expect(logs.debug.join("\n")).toMatch(/would pass the 300ms deadline/);
   });
 
   it("caps concurrency: 6 requests with a cap of 2 take three rounds", async () => {

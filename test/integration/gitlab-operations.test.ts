@@ -373,19 +373,9 @@ describe("pagination against the emulator", () => {
 });
 
 describe("resolving projects and groups", () => {
-  it("resolves by id and by full path when the server has GET /projects/:id and /groups/:id", async (ctx) => {
-    const gitlab = await startEmulator({ gitlabVersion: "17.11" });
+  it.each<GitlabVersion>(["13.12", "18.6"])("GitLab %s: by id and by full path", async (version) => {
+    const gitlab = await startEmulator({ gitlabVersion: version });
     try {
-      const probe = await fetch(`${gitlab.url}/api/v4/projects/${projects.api}`, {
-        headers: { "private-token": FIXTURE_TOKENS.admin },
-      });
-      await probe.arrayBuffer();
-      if (probe.status === 404) {
-        // The emulator does not implement these routes yet; the client side is covered by
-        // the MockAgent tests in test/unit/gitlab-client-mock.test.ts.
-        ctx.skip();
-        return;
-      }
       const client = clientFor(gitlab, FIXTURE_TOKENS.admin).client;
       const byPath = await client.resolveProject("acme/platform/deploy");
       expect(byPath).toMatchObject({ id: projects.deploy, pathWithNamespace: "acme/platform/deploy" });
@@ -395,7 +385,10 @@ describe("resolving projects and groups", () => {
         fullPath: "acme/platform",
       });
       expect((await client.resolveGroup(groups.acme)).fullPath).toBe("acme");
-      expect(await rejectionOf(client.resolveProject("acme/missing"))).toMatchObject({ code: "not_found" });
+      const missing = await rejectionOf(client.resolveProject("acme/missing"));
+      expect(missing).toMatchObject({ code: "not_found", path: "/projects/:id" });
+      const missingGroup = await rejectionOf(client.resolveGroup("nope"));
+      expect(missingGroup).toMatchObject({ code: "not_found", path: "/groups/:id" });
     } finally {
       await gitlab.stop();
     }

@@ -74,6 +74,8 @@ interface OperationContext {
   signal: AbortSignal;
   /** Aborted by the operation deadline only (distinguishes a timeout from a caller abort). */
   deadline: AbortSignal;
+  /** Epoch ms at which the deadline fires. */
+  deadlineAt: number;
   callerSignal?: AbortSignal | undefined;
   dispose(): void;
 }
@@ -157,7 +159,13 @@ export class Requester {
     const signal = callerSignal
       ? AbortSignal.any([deadlineController.signal, callerSignal])
       : deadlineController.signal;
-    return { signal, deadline: deadlineController.signal, callerSignal, dispose: () => clearTimeout(timer) };
+    return {
+      signal,
+      deadline: deadlineController.signal,
+      deadlineAt: Date.now() + this.#o.timeoutMs,
+      callerSignal,
+      dispose: () => clearTimeout(timer),
+    };
   }
 
   async #execute(spec: RequestSpec, ctx: OperationContext): Promise<ApiResponse> {
@@ -295,6 +303,13 @@ export class Requester {
       if (totalWaitMs + plan.ms > o.maxTotalRetryWaitMs) {
         o.logger.debug(
           `${label}: giving up; waiting ${plan.ms}ms more would exceed the total wait budget of ${o.maxTotalRetryWaitMs}ms`,
+        );
+        throw finalError({ retryAfterMs: plan.ms });
+      }
+      if (Date.now() + plan.ms >= ctx.deadlineAt) {
+        // Waiting would only end in a timeout; GitLab's own answer says more.
+        o.logger.debug(
+          `${label}: giving up; waiting ${plan.ms}ms would pass the ${o.timeoutMs}ms deadline (gitlab:timeoutMs)`,
         );
         throw finalError({ retryAfterMs: plan.ms });
       }
