@@ -116,7 +116,7 @@ export function hintFor(ctx: HintContext): string | undefined {
         return "The GitLab host name does not resolve; check gitlab:baseUrl (GITLAB_BASE_URL) and DNS.";
       return method === "POST"
         ? "The connection dropped after the request was sent; the change may have been applied, so it was not retried."
-        : "The connection to GitLab failed repeatedly; check the network, proxy settings (HTTPS_PROXY, NO_PROXY) and gitlab:baseUrl.";
+        : "The connection to GitLab failed or dropped; check the network, proxy settings (HTTPS_PROXY, NO_PROXY) and gitlab:baseUrl.";
     case "invalid_response":
       return "GitLab (or a proxy in front of it) sent a response this provider cannot read; check that gitlab:baseUrl points at the GitLab API.";
     default:

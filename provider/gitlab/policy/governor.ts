@@ -58,7 +58,7 @@ export class Governor {
   }
 
   /** Waits for a free slot and for any pacing delay; resolves to the slot's release function. */
-  async acquire(signal?: AbortSignal): Promise<Release> {
+  async acquire(signal?: AbortSignal, log?: GovernorLog): Promise<Release> {
     await this.#takeSlot(signal);
     let released = false;
     const release: Release = () => {
@@ -69,7 +69,10 @@ export class Governor {
     };
     try {
       const delay = this.#pacingDelay();
-      if (delay > 0) await sleep(delay, signal);
+      if (delay > 0) {
+        log?.debug(`GitLab rate limit: waiting ${delay}ms before the next request`);
+        await sleep(delay, signal);
+      }
     } catch (error) {
       release();
       throw error;

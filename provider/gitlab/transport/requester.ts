@@ -190,7 +190,7 @@ export class Requester {
     for (let attempt = 1; ; attempt += 1) {
       let release: (() => void) | undefined;
       try {
-        release = await o.governor.acquire(ctx.signal);
+        release = await o.governor.acquire(ctx.signal, o.logger);
       } catch {
         throw this.#abortError(spec, ctx, attempt - 1, ambiguous);
       }
@@ -266,7 +266,7 @@ export class Requester {
       }
 
       const decision = decideRetry(spec.method, outcome);
-      const finalError = (extra?: { retryAfterMs?: number; summary?: string }): GitLabError =>
+      const finalError = (extra?: { retryAfterMs?: number }): GitLabError =>
         failure !== undefined
           ? this.#responseError(spec, failure, outcome.kind === "unreadable_body", attempt, ambiguous, extra)
           : this.#networkError(
@@ -294,24 +294,26 @@ export class Requester {
         maxBackoffMs: o.maxRetryWaitMs,
         random: o.random(),
       });
+      // Only a wait GitLab asked for is reported as `retryAfterMs`, never our own backoff.
+      const asked = plan.source === "backoff" ? {} : { retryAfterMs: plan.ms };
       if (plan.ms > o.maxRetryWaitMs) {
         o.logger.warn(
           `${label}: GitLab asked to wait ${Math.ceil(plan.ms / 1000)}s (${plan.source}), more than the ${Math.ceil(o.maxRetryWaitMs / 1000)}s allowed; giving up`,
         );
-        throw finalError({ retryAfterMs: plan.ms });
+        throw finalError(asked);
       }
       if (totalWaitMs + plan.ms > o.maxTotalRetryWaitMs) {
         o.logger.debug(
           `${label}: giving up; waiting ${plan.ms}ms more would exceed the total wait budget of ${o.maxTotalRetryWaitMs}ms`,
         );
-        throw finalError({ retryAfterMs: plan.ms });
+        throw finalError(asked);
       }
       if (Date.now() + plan.ms >= ctx.deadlineAt) {
         // Waiting would only end in a timeout; GitLab's own answer says more.
         o.logger.debug(
           `${label}: giving up; waiting ${plan.ms}ms would pass the ${o.timeoutMs}ms deadline (gitlab:timeoutMs)`,
         );
-        throw finalError({ retryAfterMs: plan.ms });
+        throw finalError(asked);
       }
       totalWaitMs += plan.ms;
       const message = `${label}: ${decision.reason}; retrying in ${plan.ms}ms (${plan.source}), attempt ${attempt + 1} of ${o.retries + 1}`;
