@@ -47,7 +47,7 @@ export class EmulatorCore {
     this.faults = new FaultEngine(options.seed);
     this.router = buildRouter(options.features);
     this.server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
-      this.handle(req, res).catch((err: unknown) => this.crashed(res, err));
+      this.handle(req, res).catch(() => this.crashed(res));
     });
     this.server.on("connection", (socket: Socket) => {
       this.sockets.add(socket);
@@ -107,12 +107,12 @@ export class EmulatorCore {
     });
   }
 
-  private crashed(res: ServerResponse, err: unknown): void {
+  /** Last resort: an unexpected failure answers GitLab's 500 and the server keeps running. */
+  private crashed(res: ServerResponse): void {
     if (res.headersSent || res.destroyed) {
       res.destroy();
       return;
     }
-    void err;
     this.send(res, "GET", { status: 500, body: { message: "500 Internal Server Error" } });
   }
 
@@ -167,7 +167,7 @@ export class EmulatorCore {
       return;
     }
 
-    const response = await this.dispatch(req, method, path, rawQuery, query, token, match, now);
+    const response = await this.dispatch(req, method, path, rawQuery, token, match, now);
 
     if (decision.stallMs > 0) await this.delay(decision.stallMs);
     if (this.stopped || res.destroyed) {
@@ -193,7 +193,6 @@ export class EmulatorCore {
     method: string,
     path: string,
     rawQuery: string,
-    query: URLSearchParams | null,
     token: string | null,
     match: ReturnType<Router<RouteSpec>["match"]>,
     now: number,
@@ -222,7 +221,6 @@ export class EmulatorCore {
         clientIp: clientIp(req),
         user: null,
       };
-      void query;
       // `authenticate!` runs in a `before` block, ahead of parameter validation (reference §1.1).
       if (match.handler.auth !== null)
         ctx.user = authenticate(this.store, token, match.handler.auth, method, now);

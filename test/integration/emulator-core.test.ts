@@ -406,3 +406,50 @@ describe("project and group lookups", () => {
     });
   });
 });
+
+describe("never crashes", () => {
+  it("answers a stream of malformed requests below 500 and keeps serving", async () => {
+    let seed = 12345;
+    const rand = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const methods = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"];
+    const paths = [
+      "/runners",
+      "/runners/%ZZ",
+      "/runners/1/jobs?page=abc&per_page=-1",
+      "/runners/99999999999999999999",
+      "/projects/%2F%2F/runners",
+      "/projects/acme%2Fapi/runners/xyz",
+      "/groups//runners",
+      "/user/runners?runner_type[]=a",
+      "/runners/verify?token[]=x",
+      "/runners/1?tag_list[x]=1&description[]=a",
+      "/runners/reset_authentication_token?token=",
+    ];
+    const bodies: [string, string][] = [
+      ["application/json", "[1,2]"],
+      ["application/json", "null"],
+      ["application/json", '{"tag_list":{"a":1},"maximum_timeout":[1],"info":"x","paused":"maybe"}'],
+      ["application/x-www-form-urlencoded", "a[b][c][]=1&&=&%%%=x"],
+      ["multipart/form-data", "no boundary"],
+      ["multipart/form-data; boundary=x", "--x\r\nbroken"],
+      ["text/xml", "<a/>"],
+    ];
+    for (let i = 0; i < 150; i++) {
+      const method = methods[rand(methods.length)] as string;
+      const path = paths[rand(paths.length)] as string;
+      const [contentType, body] = bodies[rand(bodies.length)] as [string, string];
+      const withBody = method !== "GET" && method !== "HEAD";
+      const res = await request(`${emu.url}/api/v4${path}`, {
+        method: method as "GET",
+        headers: { "private-token": T.admin, ...(withBody ? { "content-type": contentType } : {}) },
+        ...(withBody ? { body } : {}),
+      });
+      await res.body.text();
+      expect(res.statusCode, `${method} ${path} ${contentType}`).toBeLessThan(500);
+    }
+    expect((await call(emu, "GET", "/runners/2", { token: T.admin })).status).toBe(200);
+  });
+});
