@@ -33,7 +33,7 @@ describe("Runner lifecycle with the real CLI (GitLab 17.11)", () => {
         "gitlab:baseUrl": em.url,
         "runner:way": "create",
         "runner:runnerType": "project_type",
-        "runner:projectId": String(FIXTURE_IDS.projects.api),
+        "runner:projectId": "acme/api",
         "runner:description": "build",
         "runner:tagList": '["linux","docker"]',
         "runner:locked": "true",
@@ -85,7 +85,7 @@ describe("Runner lifecycle with the real CLI (GitLab 17.11)", () => {
     // DESIGN.md decision 1: at most 1 KB. Needs the package export "./provider/runner" (see sdk/shims.ts).
     expect(
       (provider as string).length,
-      `__provider is ${(provider as string).length} bytes`,
+      `__provider is ${(provider as string).length} bytes; package.json needs "exports": { "./provider/runner": "./dist/provider/runner/shim.js" } (sdk/shims.ts)`,
     ).toBeLessThanOrEqual(1024);
   });
 
@@ -135,7 +135,7 @@ describe("Runner lifecycle with the real CLI (GitLab 17.11)", () => {
 
   let secondId: number;
   it("replaces the runner when its project changes", async () => {
-    await set("projectId", String(FIXTURE_IDS.projects.web));
+    await set("projectId", "acme/web");
     const { output } = await ws.up();
     expect(output).toMatch(/\+-1 replaced|1 replaced/);
     secondId = (await ws.outputs()).runnerId as number;
