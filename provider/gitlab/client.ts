@@ -183,97 +183,159 @@ export class GitLabClient {
   /**
    * `POST /runners`: registers a runner with a registration token (410 `registration_disallowed`
    * where GitLab disabled them). Never retried after it was sent.
+   * @param input The registration token (GitLab `token`) plus settings; see {@link RegisterRunnerInput}.
    */
   async registerRunner(input: RegisterRunnerInput): Promise<RunnerCredentials> {
     return runnerTokens.registerRunner(this.#ctx, input);
   }
 
-  /** `POST /user/runners`: creates a runner (GitLab 15.10+). Never retried after it was sent. */
+  /**
+   * `POST /user/runners`: creates a runner (GitLab 15.10+). Never retried after it was sent.
+   * @param input `runnerType` with `groupId`/`projectId`, plus settings; see {@link CreateUserRunnerInput}.
+   */
   async createUserRunner(input: CreateUserRunnerInput): Promise<RunnerCredentials> {
     return runnerTokens.createUserRunner(this.#ctx, input);
   }
 
-  /** `GET /runners/:id`; 404 throws `GitLabError` code `not_found`. */
+  /**
+   * `GET /runners/:id`; 404 throws `GitLabError` code `not_found`.
+   * @param id The runner id. GitLab `:id`.
+   */
   async getRunner(id: number): Promise<RunnerDetails> {
     return runners.getRunner(this.#ctx, id);
   }
 
-  /** `PUT /runners/:id` with only the given changes; `paused` becomes `active` on GitLab < 14.8. */
+  /**
+   * `PUT /runners/:id` with only the given changes; `paused` becomes `active` on GitLab < 14.8.
+   * @param id The runner id. GitLab `:id`.
+   * @param changes At least one setting; see {@link RunnerChanges}.
+   */
   async updateRunner(id: number, changes: RunnerChanges): Promise<RunnerDetails> {
     return runners.updateRunner(this.#ctx, id, changes);
   }
 
-  /** `DELETE /runners/:id`; 404 throws `not_found` (a deleting caller treats it as done). */
+  /**
+   * `DELETE /runners/:id`; 404 throws `not_found` (a deleting caller treats it as done).
+   * @param id The runner id. GitLab `:id`.
+   */
   async deleteRunner(id: number): Promise<void> {
     return runners.deleteRunner(this.#ctx, id);
   }
 
-  /** `DELETE /runners` with the runner's authentication token. */
+  /**
+   * `DELETE /runners` with the runner's authentication token.
+   * @param token The runner's authentication token (`glrt-…` or a legacy token). GitLab `token`; sent in the body, never the URL.
+   */
   async deleteRunnerByToken(token: string): Promise<void> {
     return runnerTokens.deleteRunnerByToken(this.#ctx, token);
   }
 
-  /** `POST /runners/verify`. Has side effects (contact time, runner manager): call it explicitly only. */
+  /**
+   * `POST /runners/verify`. Has side effects (contact time, runner manager): call it explicitly only.
+   * @param token The runner's authentication token (`glrt-…` or a legacy token). GitLab `token`; sent in the body, never the URL.
+   * @param systemId The runner host's system id. GitLab `system_id`. @default none
+   */
   async verifyRunner(token: string, systemId?: string): Promise<VerifyResult> {
     return runnerTokens.verifyRunner(this.#ctx, token, systemId);
   }
 
-  /** `POST /runners/:id/reset_authentication_token` with the user token. */
+  /**
+   * `POST /runners/:id/reset_authentication_token` with the user token. Never retried once sent.
+   * @param id The runner id. GitLab `:id`.
+   */
   async resetRunnerToken(id: number): Promise<ResetTokenResult> {
     return runners.resetRunnerToken(this.#ctx, id);
   }
 
-  /** `POST /runners/reset_authentication_token` with the runner's current token. */
+  /**
+   * `POST /runners/reset_authentication_token` with the runner's current token. Never retried once sent.
+   * @param token The runner's authentication token (`glrt-…` or a legacy token). GitLab `token`; sent in the body, never the URL.
+   */
   async resetRunnerTokenByToken(token: string): Promise<ResetTokenResult> {
     return runnerTokens.resetRunnerTokenByToken(this.#ctx, token);
   }
 
-  /** `GET /runners` (`scope: "owned"`) or `GET /runners/all` (`scope: "all"`), every page. */
+  /**
+   * `GET /runners` (`scope: "owned"`) or `GET /runners/all` (`scope: "all"`), every page.
+   * @param filters `scope` plus optional filters; see {@link ListRunnersFilters}.
+   */
   async listRunners(filters: ListRunnersFilters): Promise<RunnerSummary[]> {
     return listing.listRunners(this.#ctx, filters);
   }
 
-  /** `GET /runners/:id/jobs`, every page. */
+  /**
+   * `GET /runners/:id/jobs`, every page.
+   * @param id The runner id. GitLab `:id`.
+   * @param filters See {@link RunnerJobFilters}. @default no filter
+   */
   async listRunnerJobs(id: number, filters: RunnerJobFilters = {}): Promise<RunnerJob[]> {
     return runners.listRunnerJobs(this.#ctx, id, filters);
   }
 
-  /** `GET /runners/:id/managers` (15.11+; `unsupported` before). */
+  /**
+   * `GET /runners/:id/managers` (15.11+; `unsupported` before).
+   * @param id The runner id. GitLab `:id`.
+   */
   async listRunnerManagers(id: number): Promise<RunnerManager[]> {
     return runners.listRunnerManagers(this.#ctx, id);
   }
 
-  /** The runner's projects (`GET /runners/:id/projects`, or the details on older GitLab). */
+  /**
+   * The runner's projects (`GET /runners/:id/projects`, or the details on older GitLab).
+   * @param id The runner id. GitLab `:id`.
+   */
   async listRunnerProjects(id: number): Promise<ProjectRef[]> {
     return runners.listRunnerProjects(this.#ctx, id);
   }
 
-  /** `GET /projects/:id/runners`, every page. `project` is an id or a full path. */
+  /**
+   * `GET /projects/:id/runners`, every page.
+   * @param project Project id or full path (`group/subgroup/project`). GitLab `:id`.
+   * @param filters See {@link RunnerFilters}. @default no filter
+   */
   async listProjectRunners(project: number | string, filters: RunnerFilters = {}): Promise<RunnerSummary[]> {
     return listing.listProjectRunners(this.#ctx, project, filters);
   }
 
-  /** `POST /projects/:id/runners`; an existing assignment throws `already_assigned`. */
+  /**
+   * `POST /projects/:id/runners`; an existing assignment throws `already_assigned`.
+   * @param project Project id or full path (`group/subgroup/project`). GitLab `:id`.
+   * @param runnerId The runner id. GitLab `runner_id`.
+   */
   async enableProjectRunner(project: number | string, runnerId: number): Promise<RunnerSummary> {
     return assignments.enableProjectRunner(this.#ctx, project, runnerId);
   }
 
-  /** `DELETE /projects/:id/runners/:runner_id`. */
+  /**
+   * `DELETE /projects/:id/runners/:runner_id`.
+   * @param project Project id or full path (`group/subgroup/project`). GitLab `:id`.
+   * @param runnerId The runner id. GitLab `:runner_id`.
+   */
   async disableProjectRunner(project: number | string, runnerId: number): Promise<void> {
     return assignments.disableProjectRunner(this.#ctx, project, runnerId);
   }
 
-  /** `GET /groups/:id/runners`, every page. `group` is an id or a full path. */
+  /**
+   * `GET /groups/:id/runners`, every page.
+   * @param group Group id or full path (`group/subgroup`). GitLab `:id`.
+   * @param filters See {@link RunnerFilters}. @default no filter
+   */
   async listGroupRunners(group: number | string, filters: RunnerFilters = {}): Promise<RunnerSummary[]> {
     return listing.listGroupRunners(this.#ctx, group, filters);
   }
 
-  /** `GET /projects/:id` by id or full path (`acme/platform/deploy`). */
+  /**
+   * `GET /projects/:id`.
+   * @param idOrPath Project id or full path (`acme/platform/deploy`). GitLab `:id`.
+   */
   async resolveProject(idOrPath: number | string): Promise<Project> {
     return lookup.resolveProject(this.#ctx, idOrPath);
   }
 
-  /** `GET /groups/:id` by id or full path (`acme/platform`). */
+  /**
+   * `GET /groups/:id`.
+   * @param idOrPath Group id or full path (`acme/platform`). GitLab `:id`.
+   */
   async resolveGroup(idOrPath: number | string): Promise<Group> {
     return lookup.resolveGroup(this.#ctx, idOrPath);
   }
