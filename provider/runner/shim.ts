@@ -4,10 +4,10 @@
  *
  * Why a whole module: Pulumi's closure serializer writes a module that lives in `node_modules`
  * as `require("<package export>")` instead of copying it (pulumi-engine.md §3), so `__provider`
- * becomes about 250 bytes that name this file and nothing else — no schema, no secret, the same
+ * becomes about 290 bytes that name this file and nothing else — no schema, no secret, the same
  * text across releases — and old state runs the installed package's code (pulumi/pulumi#6238).
  * An object literal with seven delegating methods serializes each method with its wrapper
- * (≈2.5 KB). Each method loads the implementation at call time, so the program process that
+ * (2,490 bytes). Each method loads the implementation at call time, so the program process that
  * constructs resources never loads zod or undici.
  */
 import type { ProviderConfig } from "../configure";
