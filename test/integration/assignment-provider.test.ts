@@ -1,5 +1,3 @@
-import { createServer, request as httpRequest, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   defaultFixture,
@@ -124,98 +122,6 @@ function blindToRunners(client: GitLabClient): AssignmentApi {
   };
 }
 
-/**
- * STOPGAP until the emulator serves `GET /projects/:id` (real GitLab has it since v3; the
- * transport's `resolveProject` calls it): a loopback front that answers that one route from the
- * emulator's state, with GitLab's visibility rule (admins, members of the project or of a group
- * above it, or a non-private project), and forwards everything else untouched.
- */
-async function frontWithProjectLookup(em: RunningEmulator): Promise<{ url: string; close(): Promise<void> }> {
-  const target = new URL(em.url);
-  const server: Server = createServer((req, res) => {
-    const match = /^\/api\/v4\/projects\/([^/?]+)(?:\?.*)?$/.exec(req.url ?? "");
-    if (req.method === "GET" && match?.[1]) {
-      const state = em.state();
-      const token = req.headers["private-token"];
-      const user = state.users.find((u) => u.tokens.some((t) => t.token === token));
-      const fullPath = (id: number): string => {
-        const project = state.projects.find((p) => p.id === id);
-        if (!project) return "";
-        const parts = [project.path];
-        let group = state.groups.find((g) => g.id === project.namespaceId);
-        while (group) {
-          parts.unshift(group.path);
-          const parentId = group.parentId;
-          group = state.groups.find((g) => g.id === parentId);
-        }
-        return parts.join("/");
-      };
-      const key = decodeURIComponent(match[1]);
-      const project = state.projects.find((p) =>
-        /^\d+$/.test(key) ? p.id === Number(key) : fullPath(p.id).toLowerCase() === key.toLowerCase(),
-      );
-      const chain = (namespaceId: number): number[] => {
-        const ids: number[] = [];
-        let group = state.groups.find((g) => g.id === namespaceId);
-        while (group) {
-          ids.push(group.id);
-          const parentId = group.parentId;
-          group = state.groups.find((g) => g.id === parentId);
-        }
-        return ids;
-      };
-      const visible =
-        project !== undefined &&
-        user !== undefined &&
-        (user.admin ||
-          project.visibility !== "private" ||
-          project.members.some((m) => m.userId === user.id) ||
-          state.groups.some(
-            (g) => chain(project.namespaceId).includes(g.id) && g.members.some((m) => m.userId === user.id),
-          ));
-      res.setHeader("content-type", "application/json");
-      if (!user) {
-        res.statusCode = 401;
-        res.end(JSON.stringify({ message: "401 Unauthorized" }));
-      } else if (!project || !visible) {
-        res.statusCode = 404;
-        res.end(JSON.stringify({ message: "404 Project Not Found" }));
-      } else {
-        const path = fullPath(project.id);
-        res.end(
-          JSON.stringify({
-            id: project.id,
-            name: project.name,
-            path: project.path,
-            path_with_namespace: path,
-            name_with_namespace: path.split("/").join(" / "),
-          }),
-        );
-      }
-      return;
-    }
-    const upstream = httpRequest(
-      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    upstream.on("error", () => res.destroy());
-    req.pipe(upstream);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
 afterAll(async () => {
   setClient(undefined);
   await closeSharedDispatchers();
@@ -225,21 +131,15 @@ describe.each(["13.12", "17.11", "18.6"] as GitlabVersion[])(
   "ProjectRunnerAssignment on GitLab %s",
   (version) => {
     const newest = version === "18.6";
-    let emulator: RunningEmulator;
-    let front: { url: string; close(): Promise<void> };
-    /** The emulator, reached through the stopgap front (see frontWithProjectLookup). */
     let em: RunningEmulator;
     let admin: GitLabClient;
 
     beforeAll(async () => {
-      emulator = await startEmulator({ gitlabVersion: version, fixture: fixture() });
-      front = await frontWithProjectLookup(emulator);
-      em = { ...emulator, url: front.url };
+      em = await startEmulator({ gitlabVersion: version, fixture: fixture() });
       admin = clientFor(em, FIXTURE_TOKENS.admin);
     });
     afterAll(async () => {
-      await front?.close();
-      await emulator?.stop();
+      await em?.stop();
     });
     beforeEach(async () => {
       em.reset();
