@@ -168,6 +168,27 @@ describe.each(VERSIONS)("GitLab %s: every operation against the emulator", (vers
     expect(runnerRecord(gitlab, created.id)).toBeUndefined();
   });
 
+  it("runner-token endpoints on a registered runner: verify, reset by token, delete by token", async () => {
+    const client = admin();
+    const creds = await client.registerRunner({
+      token: FIXTURE_REGISTRATION_TOKENS.project,
+      description: "token flow",
+    });
+    expect((await client.verifyRunner(creds.token)).valid).toBe(true);
+    const reset = await client.resetRunnerTokenByToken(creds.token);
+    expect(reset.token).not.toBe(creds.token);
+    expect(await rejectionOf(client.deleteRunnerByToken(creds.token))).toMatchObject({
+      code: "forbidden",
+      status: 403,
+    });
+    await client.deleteRunnerByToken(reset.token);
+    expect(runnerRecord(gitlab, creds.id)).toBeUndefined();
+    const runnerTokenCalls = gitlab
+      .requests()
+      .filter((r) => r.route === "/api/v4/runners" && r.method === "DELETE");
+    expect(runnerTokenCalls.every((r) => r.callerId === null)).toBe(true);
+  });
+
   it("updates with active on old servers and paused on new ones, never both", async () => {
     const client = admin();
     const creds = await client.registerRunner({
