@@ -257,6 +257,33 @@ describe("a wait longer than the cap", () => {
   });
 });
 
+describe("many creates against a rate-limited GitLab", () => {
+  it("40 parallel creates with 10 requests/s allowed: all succeed, no duplicate runner", async () => {
+    const gitlab = await startGitLab("17.11");
+    try {
+      gitlab.setFaults({ rules: [], rateLimit: { requests: 10, windowSeconds: 1 } });
+      const before = gitlab.state().runners.length;
+      const { client } = clientFor(gitlab, FIXTURE_TOKENS.admin, { maxConcurrency: 4, retries: 10 });
+      const created = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          client.createUserRunner({
+            runnerType: "project_type",
+            projectId: projects.api,
+            description: `bulk-${i}`,
+          }),
+        ),
+      );
+      expect(new Set(created.map((c) => c.id)).size).toBe(40);
+      expect(gitlab.state().runners.length).toBe(before + 40);
+      const posts = gitlab.requests().filter((r) => r.method === "POST");
+      expect(posts.filter((r) => r.status === 201)).toHaveLength(40);
+      expect(posts.every((r) => r.status === 201 || r.status === 429)).toBe(true);
+    } finally {
+      await gitlab.stop();
+    }
+  });
+});
+
 describe("connection failures", () => {
   it("connection refused: retried for GET, then connection_refused naming the URL", async () => {
     const port = await closedPort();
