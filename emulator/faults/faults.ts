@@ -1,16 +1,6 @@
+import { z } from "zod";
 import type { FaultConfig, FaultKind, FaultRule } from "../types";
 import { mulberry32 } from "./prng";
-
-const KINDS: ReadonlySet<FaultKind> = new Set([
-  "latency",
-  "rate_limit",
-  "rate_limit_bare",
-  "status",
-  "reset",
-  "drop_after_apply",
-  "stall_headers",
-  "truncate_json",
-]);
 
 export class FaultConfigError extends Error {
   constructor(message: string) {
@@ -53,42 +43,60 @@ const NO_FAULT: FaultDecision = Object.freeze({
   applied: [],
 }) as FaultDecision;
 
+const validRegExp = (source: string): boolean => {
+  try {
+    new RegExp(source);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+export const faultRuleSchema = z.object({
+  method: z.string().optional(),
+  path: z.string().refine(validRegExp, "must be a valid regular expression").optional(),
+  rate: z.number().min(0).max(1).optional(),
+  count: z.number().int().nonnegative().optional(),
+  kind: z.enum([
+    "latency",
+    "rate_limit",
+    "rate_limit_bare",
+    "status",
+    "reset",
+    "drop_after_apply",
+    "stall_headers",
+    "truncate_json",
+  ]),
+  latencyMs: z.number().nonnegative().optional(),
+  jitterMs: z.number().nonnegative().optional(),
+  status: z.union([z.literal(500), z.literal(502), z.literal(503), z.literal(504)]).optional(),
+  retryAfterSeconds: z.number().nonnegative().optional(),
+  stallMs: z.number().nonnegative().optional(),
+});
+
+export const faultConfigSchema = z.object({
+  seed: z.number().int().optional(),
+  rules: z.array(faultRuleSchema),
+  rateLimit: z
+    .object({ requests: z.number().int().positive(), windowSeconds: z.number().positive() })
+    .optional(),
+});
+
 /** Validates a fault configuration (PUT /-/emulator/faults) and throws FaultConfigError. */
 export function checkFaultConfig(input: unknown): FaultConfig {
-  if (typeof input !== "object" || input === null) throw new FaultConfigError("faults must be an object");
-  const config = input as Partial<FaultConfig>;
-  const rules = config.rules ?? [];
-  if (!Array.isArray(rules)) throw new FaultConfigError("rules must be an array");
-  for (const [i, rule] of rules.entries()) {
-    if (typeof rule !== "object" || rule === null)
-      throw new FaultConfigError(`rules[${i}] must be an object`);
-    if (!KINDS.has(rule.kind)) throw new FaultConfigError(`rules[${i}].kind is not a known fault kind`);
-    if (rule.path !== undefined) {
-      try {
-        new RegExp(rule.path);
-      } catch {
-        throw new FaultConfigError(`rules[${i}].path is not a valid regular expression`);
-      }
-    }
-    if (rule.rate !== undefined && (typeof rule.rate !== "number" || rule.rate < 0 || rule.rate > 1))
-      throw new FaultConfigError(`rules[${i}].rate must be between 0 and 1`);
-    if (rule.kind === "status" && rule.status !== undefined && ![500, 502, 503, 504].includes(rule.status))
-      throw new FaultConfigError(`rules[${i}].status must be 500, 502, 503 or 504`);
+  const parsed = faultConfigSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new FaultConfigError(
+      `invalid faults: ${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid"}`,
+    );
   }
-  const rateLimit = config.rateLimit;
-  if (rateLimit !== undefined) {
-    if (
-      typeof rateLimit !== "object" ||
-      rateLimit === null ||
-      !(rateLimit.requests >= 1) ||
-      !(rateLimit.windowSeconds > 0)
-    )
-      throw new FaultConfigError("rateLimit needs requests >= 1 and windowSeconds > 0");
-  }
-  const out: FaultConfig = { rules: structuredClone(rules) };
-  if (typeof config.seed === "number") out.seed = config.seed;
-  if (rateLimit !== undefined) out.rateLimit = { ...rateLimit };
-  return out;
+  return stripUndefined(parsed.data) as FaultConfig;
+}
+
+/** Drops keys whose value is undefined, so the config reads back as it was written. */
+function stripUndefined<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
 }
 
 /**

@@ -1,18 +1,15 @@
 import type {
   EmulatorState,
   Fixture,
-  FixtureMember,
   GroupRecord,
   JobRecord,
-  ManagerRecord,
-  MemberRecord,
   ProjectRecord,
   Role,
   RunnerRecord,
-  TokenRecord,
   UserRecord,
 } from "../types";
 import type { VersionFeatures } from "../version";
+import { describeIssues, fixtureSchema, type ParsedFixture, type TokenRecord } from "./fixture-schema";
 
 /** A fixture that references something that does not exist, or is not shaped as documented. */
 export class FixtureError extends Error {
@@ -29,9 +26,6 @@ export const ROLE_LEVEL: Record<Role, number> = {
   maintainer: 40,
   owner: 50,
 };
-
-const ROLES = new Set(Object.keys(ROLE_LEVEL));
-const RUNNER_TYPES = new Set(["instance_type", "group_type", "project_type"]);
 
 export interface TokenOwner {
   user: UserRecord;
@@ -241,31 +235,6 @@ export class Store {
   }
 }
 
-function str(value: unknown, fallback: string): string {
-  return typeof value === "string" ? value : fallback;
-}
-
-function strOrNull(value: unknown): string | null {
-  return typeof value === "string" ? value : null;
-}
-
-function positiveOrNull(value: unknown): number | null {
-  return typeof value === "number" && value > 0 ? value : null;
-}
-
-function requireId(value: unknown, what: string): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 1)
-    throw new FixtureError(`${what}: id must be a positive integer`);
-  return value;
-}
-
-function members(list: FixtureMember[] | undefined, what: string): MemberRecord[] {
-  return (list ?? []).map((m) => {
-    if (!ROLES.has(m.role)) throw new FixtureError(`${what}: unknown role ${String(m.role)}`);
-    return { userId: requireId(m.userId, `${what} member`), role: m.role };
-  });
-}
-
 function uniqueIds(items: { id: number }[], what: string): void {
   const seen = new Set<number>();
   for (const item of items) {
@@ -274,163 +243,24 @@ function uniqueIds(items: { id: number }[], what: string): void {
   }
 }
 
-interface NormalizedFixture {
+interface NormalizedFixture extends Omit<ParsedFixture, "registrationTokensAllowed"> {
   registrationTokensAllowed: boolean;
-  instanceRegistrationToken: string | null;
-  runnerTokenExpirationSeconds: number | null;
-  users: UserRecord[];
-  groups: GroupRecord[];
-  projects: ProjectRecord[];
-  runners: RunnerRecord[];
-  jobs: JobRecord[];
 }
 
-/** Fills in every default of the fixture format (docs/emulator.md) and checks its shape. */
-export function normalizeFixture(
-  input: Fixture | EmulatorState,
-  features: VersionFeatures,
-): NormalizedFixture {
-  if (typeof input !== "object" || input === null) throw new FixtureError("fixture must be an object");
-  for (const key of ["users", "groups", "projects", "runners"] as const) {
-    if (!Array.isArray(input[key])) throw new FixtureError(`fixture.${key} must be an array`);
-  }
-  const now = new Date().toISOString();
-  const users: UserRecord[] = input.users.map((u) => ({
-    id: requireId(u.id, "user"),
-    username: str(u.username, `user${u.id}`),
-    name: str(u.name, str(u.username, `User ${u.id}`)),
-    admin: u.admin === true,
-    tokens: (u.tokens ?? []).map((t) => {
-      if (typeof t.token !== "string" || t.token === "")
-        throw new FixtureError(`user ${u.id}: token missing`);
-      if (!Array.isArray(t.scopes)) throw new FixtureError(`user ${u.id}: token scopes must be an array`);
-      return {
-        token: t.token,
-        name: str(t.name, "token"),
-        scopes: [...t.scopes],
-        expiresAt: strOrNull(t.expiresAt),
-        revoked: t.revoked === true,
-      };
-    }),
-  }));
-  const groups: GroupRecord[] = input.groups.map((g) => ({
-    id: requireId(g.id, "group"),
-    path: str(g.path, `group-${g.id}`),
-    name: str(g.name, str(g.path, `group-${g.id}`)),
-    parentId: typeof g.parentId === "number" ? g.parentId : null,
-    members: members(g.members, `group ${g.id}`),
-    runnersToken: strOrNull(g.runnersToken),
-    runnerTokenExpirationSeconds: positiveOrNull(g.runnerTokenExpirationSeconds),
-    allowRunnerRegistrationToken: g.allowRunnerRegistrationToken !== false,
-    sharedRunnersEnabled: g.sharedRunnersEnabled !== false,
-    visibility: g.visibility ?? "private",
-    createdAt: str(g.createdAt, now),
-  }));
-  const projects: ProjectRecord[] = input.projects.map((p) => ({
-    id: requireId(p.id, "project"),
-    path: str(p.path, `project-${p.id}`),
-    name: str(p.name, str(p.path, `project-${p.id}`)),
-    namespaceId: requireId(p.namespaceId, `project ${p.id} namespaceId`),
-    description: strOrNull(p.description),
-    members: members(p.members, `project ${p.id}`),
-    runnersToken: strOrNull(p.runnersToken),
-    runnerTokenExpirationSeconds: positiveOrNull(p.runnerTokenExpirationSeconds),
-    sharedRunnersEnabled: p.sharedRunnersEnabled !== false,
-    groupRunnersEnabled: p.groupRunnersEnabled !== false,
-    visibility: p.visibility ?? "private",
-    createdAt: str(p.createdAt, now),
-  }));
-  const runners: RunnerRecord[] = input.runners.map((r) => {
-    const id = requireId(r.id, "runner");
-    if (!RUNNER_TYPES.has(r.runnerType)) throw new FixtureError(`runner ${id}: unknown runnerType`);
-    if (typeof r.token !== "string" || r.token === "") throw new FixtureError(`runner ${id}: token missing`);
-    const projectIds = Array.isArray(r.projectIds) ? [...r.projectIds] : [];
-    const groupId = typeof r.groupId === "number" ? r.groupId : null;
-    if (r.runnerType === "group_type" && groupId === null)
-      throw new FixtureError(`runner ${id}: a group runner needs groupId`);
-    if (r.runnerType === "project_type" && projectIds.length === 0)
-      throw new FixtureError(`runner ${id}: a project runner needs projectIds`);
-    const createdAt = str(r.createdAt, now);
-    return {
-      id,
-      runnerType: r.runnerType,
-      token: r.token,
-      tokenExpiresAt: strOrNull(r.tokenExpiresAt),
-      description: strOrNull(r.description),
-      name: strOrNull(r.name),
-      active: r.active !== false,
-      locked: r.locked === true,
-      runUntagged: r.runUntagged !== false,
-      accessLevel: r.accessLevel === "ref_protected" ? "ref_protected" : "not_protected",
-      maximumTimeout: typeof r.maximumTimeout === "number" ? r.maximumTimeout : null,
-      tagList: Array.isArray(r.tagList) ? r.tagList.map(String) : [],
-      maintenanceNote: strOrNull(r.maintenanceNote),
-      ipAddress: strOrNull(r.ipAddress),
-      contactedAt: strOrNull(r.contactedAt),
-      createdAt,
-      updatedAt: str(r.updatedAt, createdAt),
-      creatorId: typeof r.creatorId === "number" ? r.creatorId : null,
-      registrationType:
-        r.registrationType === "authenticated_user" ? "authenticated_user" : "registration_token",
-      groupId: r.runnerType === "group_type" ? groupId : null,
-      projectIds: r.runnerType === "project_type" ? projectIds : [],
-      ownerProjectId:
-        r.runnerType !== "project_type"
-          ? null
-          : typeof r.ownerProjectId === "number"
-            ? r.ownerProjectId
-            : (projectIds[0] ?? null),
-      version: strOrNull(r.version),
-      revision: strOrNull(r.revision),
-      platform: strOrNull(r.platform),
-      architecture: strOrNull(r.architecture),
-      managers: (r.managers ?? []).map(
-        (m): ManagerRecord => ({
-          id: requireId(m.id, `runner ${id} manager`),
-          systemId: str(m.systemId, "<legacy>"),
-          version: strOrNull(m.version),
-          revision: strOrNull(m.revision),
-          platform: strOrNull(m.platform),
-          architecture: strOrNull(m.architecture),
-          ipAddress: strOrNull(m.ipAddress),
-          createdAt: str(m.createdAt, createdAt),
-          contactedAt: strOrNull(m.contactedAt),
-        }),
-      ),
-    };
-  });
-  const jobs: JobRecord[] = (input.jobs ?? []).map((j) => ({
-    id: requireId(j.id, "job"),
-    runnerId: requireId(j.runnerId, `job ${j.id} runnerId`),
-    projectId: requireId(j.projectId, `job ${j.id} projectId`),
-    status: j.status,
-    name: str(j.name, "build"),
-    stage: str(j.stage, "test"),
-    ref: str(j.ref, "main"),
-    createdAt: str(j.createdAt, now),
-    startedAt: strOrNull(j.startedAt),
-    finishedAt: strOrNull(j.finishedAt),
-    runnerManagerId: typeof j.runnerManagerId === "number" ? j.runnerManagerId : null,
-    userId: typeof j.userId === "number" ? j.userId : null,
-  }));
-  uniqueIds(users, "user");
-  uniqueIds(groups, "group");
-  uniqueIds(projects, "project");
-  uniqueIds(runners, "runner");
-  uniqueIds(jobs, "job");
-  checkReferences(groups, projects, runners);
+/** Parses a fixture (docs/emulator.md): defaults filled in, ids unique and resolvable. */
+export function normalizeFixture(input: unknown, features: VersionFeatures): NormalizedFixture {
+  const parsed = fixtureSchema.safeParse(input);
+  if (!parsed.success) throw new FixtureError(`invalid fixture: ${describeIssues(parsed.error)}`);
+  const fixture = parsed.data;
+  uniqueIds(fixture.users, "user");
+  uniqueIds(fixture.groups, "group");
+  uniqueIds(fixture.projects, "project");
+  uniqueIds(fixture.runners, "runner");
+  uniqueIds(fixture.jobs, "job");
+  checkReferences(fixture.groups, fixture.projects, fixture.runners);
   return {
-    registrationTokensAllowed:
-      typeof input.registrationTokensAllowed === "boolean"
-        ? input.registrationTokensAllowed
-        : features.registrationAllowedByDefault,
-    instanceRegistrationToken: strOrNull(input.instanceRegistrationToken),
-    runnerTokenExpirationSeconds: positiveOrNull(input.runnerTokenExpirationSeconds),
-    users,
-    groups,
-    projects,
-    runners,
-    jobs,
+    ...fixture,
+    registrationTokensAllowed: fixture.registrationTokensAllowed ?? features.registrationAllowedByDefault,
   };
 }
 

@@ -15,6 +15,8 @@ const NODE = join(ROOT, "node_modules/.bin/node");
 const TSC = join(ROOT, "node_modules/.bin/tsc");
 let outDir: string;
 let cli: string;
+// The compiled CLI lives outside the repo; let it resolve the repo's dependencies (zod).
+const ENV = { ...process.env, NODE_PATH: join(ROOT, "node_modules") };
 
 interface Started {
   child: ChildProcess;
@@ -24,7 +26,7 @@ interface Started {
 }
 
 function startCli(args: string[]): Promise<Started> {
-  const child = spawn(NODE, [cli, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(NODE, [cli, ...args], { stdio: ["ignore", "pipe", "pipe"], env: ENV });
   const exit = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
   return new Promise((resolveStart, reject) => {
     const timer = setTimeout(() => reject(new Error("no first line within 15s")), 15_000);
@@ -122,6 +124,7 @@ describe("gitlab-runners-emulator CLI", () => {
   it("refuses an unknown --gitlab-version with exit code 2 and usage", async () => {
     const child = spawn(NODE, [cli, "--port", "0", "--gitlab-version", "9.0"], {
       stdio: ["ignore", "pipe", "pipe"],
+      env: ENV,
     });
     let stderr = "";
     child.stderr.on("data", (chunk: Buffer) => {

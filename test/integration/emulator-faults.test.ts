@@ -229,6 +229,11 @@ describe("control API (/-/emulator/)", () => {
     expect(bad.status).toBe(400);
     expect(emu.state().runners.map((r) => r.id)).toEqual([1]);
     expect((await control("POST", "fixture", "{not json")).status).toBe(400);
+    const mistyped = defaultFixture() as unknown as { runners: { tagList: unknown }[] };
+    if (mistyped.runners[0]) mistyped.runners[0].tagList = [1];
+    const typeError = await control("POST", "fixture", mistyped);
+    expect(typeError.status).toBe(400);
+    expect(JSON.stringify(typeError.json)).toContain("runners.0.tagList.0");
   });
 
   it("a state snapshot loads back as a fixture", async () => {
