@@ -34,7 +34,10 @@ function step(title) {
 }
 
 async function main() {
-  if (!existsSync(join(root, "dist", "sdk", "index.js")) || !existsSync(join(root, "dist", "emulator", "index.js"))) {
+  if (
+    !existsSync(join(root, "dist", "sdk", "index.js")) ||
+    !existsSync(join(root, "dist", "emulator", "index.js"))
+  ) {
     step("building the package (npm run build)");
     execFileSync("npm", ["run", "build"], { cwd: root, stdio: "inherit" });
   }
@@ -54,7 +57,9 @@ async function main() {
 
   const { startEmulator } = require(join(root, "dist", "emulator"));
   const { FIXTURE_TOKENS } = require(join(root, "dist", "emulator", "default-fixture"));
-  step(`starting the GitLab emulator (GitLab ${gitlabVersion}, default fixture: group acme, projects acme/api, acme/web)`);
+  step(
+    `starting the GitLab emulator (GitLab ${gitlabVersion}, default fixture: group acme, projects acme/api, acme/web)`,
+  );
   const emulator = await startEmulator({ gitlabVersion, quiet: true });
   console.log(`GitLab API at ${emulator.url}/api/v4`);
 
@@ -76,7 +81,11 @@ async function main() {
   // spawn would block the event loop and GitLab would stop answering.
   const exec = (cmd, argv, { input, capture = false } = {}) =>
     new Promise((resolve, reject) => {
-      const child = spawn(cmd, argv, { cwd: root, env, stdio: [input === undefined ? "ignore" : "pipe", capture ? "pipe" : "inherit", "inherit"] });
+      const child = spawn(cmd, argv, {
+        cwd: root,
+        env,
+        stdio: [input === undefined ? "ignore" : "pipe", capture ? "pipe" : "inherit", "inherit"],
+      });
       let stdout = "";
       if (capture) child.stdout.on("data", (d) => (stdout += d));
       if (input !== undefined) child.stdin.end(input);
@@ -93,7 +102,9 @@ async function main() {
     return code;
   };
   const outputs = async () => {
-    const { stdout } = await exec("pulumi", ["stack", "output", "--json", "--non-interactive"], { capture: true });
+    const { stdout } = await exec("pulumi", ["stack", "output", "--json", "--non-interactive"], {
+      capture: true,
+    });
     return JSON.parse(stdout);
   };
 
@@ -110,7 +121,9 @@ async function main() {
     step("2. pulumi up: create the runners and the assignment");
     await pulumi(["up", "--yes", "--skip-preview"]);
     const out = await outputs();
-    console.log(`build runner #${out.buildRunnerId}, deploy runner #${out.deployRunnerId}; token: ${out.deployRunnerToken}`);
+    console.log(
+      `build runner #${out.buildRunnerId}, deploy runner #${out.deployRunnerId}; token: ${out.deployRunnerToken}`,
+    );
 
     step(`3. someone changes the build runner by hand in GitLab: pauses it, adds a tag "gpu", unlocks it`);
     const res = await fetch(`${emulator.url}/api/v4/runners/${out.buildRunnerId}`, {
@@ -130,7 +143,13 @@ async function main() {
     step("6. pulumi destroy: assignment first, then the runners");
     await pulumi(["destroy", "--yes", "--skip-preview"]);
     await pulumi(["stack", "rm", "--yes"]);
-    const left = emulator.state().runners.filter((r) => String(r.description ?? "").startsWith("build:") || String(r.description ?? "").startsWith("deploy:"));
+    const left = emulator
+      .state()
+      .runners.filter(
+        (r) =>
+          String(r.description ?? "").startsWith("build:") ||
+          String(r.description ?? "").startsWith("deploy:"),
+      );
     console.log(`runners left in GitLab from this demo: ${left.length}`);
     step("done");
   } finally {
