@@ -76,13 +76,11 @@ describe("create against a test double", () => {
   });
 
   it("13.x's validation hash for a duplicate is an adoption too", async () => {
-    const enableProjectRunner = vi
-      .fn()
-      .mockRejectedValue(
-        coded("validation", 400, {
-          assign_to: ["Validation failed: Runner projects runner has already been taken"],
-        }),
-      );
+    const enableProjectRunner = vi.fn().mockRejectedValue(
+      coded("validation", 400, {
+        assign_to: ["Validation failed: Runner projects runner has already been taken"],
+      }),
+    );
     const { outs } = await createAssignment(fakeApi({ enableProjectRunner }), {
       project: "acme/web",
       runnerId: 7,
