@@ -88,9 +88,8 @@ export interface ProjectRunnerAssignmentArgs {
  * @example
  * ```ts
  * const runner = new gitlab.Runner("build", { runnerType: "project_type", projectId: "acme/api" });
- * for (const project of ["acme/web", 102]) {
- *   new gitlab.ProjectRunnerAssignment(`build-${project}`, { project, runnerId: runner.runnerId });
- * }
+ * new gitlab.ProjectRunnerAssignment("build-web", { project: "acme/web", runnerId: runner.runnerId });
+ * new gitlab.ProjectRunnerAssignment("build-deploy", { project: 102, runnerId: runner.runnerId });
  * ```
  */
 export class ProjectRunnerAssignment extends pulumi.dynamic.Resource {
