@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
+import type { RequestContext } from "../../emulator/api/context";
 import { redactedPath } from "../../emulator/control/request-log";
 import { FaultEngine } from "../../emulator/faults/faults";
 import { assignRackParam, parseUrlEncoded } from "../../emulator/http/body";
+import { paginate } from "../../emulator/http/pagination";
 import { coerceBoolean, coerceInteger, coerceTagList, validateParams } from "../../emulator/http/params";
 import { Router } from "../../emulator/http/router";
 import { runnerStatus } from "../../emulator/model/status";
@@ -178,5 +180,25 @@ describe("helpers", () => {
       "Tags list a and Maximum timeout b",
     );
     expect(fullMessagesSentence({ x: ["1", "2", "3"] })).toBe("X 1, X 2, and X 3");
+  });
+});
+
+describe("pagination headers (§1.4)", () => {
+  const ctx = {
+    rawQuery: "private_token=secret&b=2&a=1",
+    baseUrl: "http://h:1",
+    path: "/api/v4/runners/all",
+  };
+  it("omits totals and rel=last above 10,000 items and never echoes private_token", () => {
+    const many = Array.from({ length: 10_001 }, (_, i) => i);
+    const page = paginate(ctx as RequestContext, many, { page: 2, per_page: 50 });
+    expect(page.items[0]).toBe(50);
+    expect(page.headers["X-Total"]).toBeUndefined();
+    expect(page.headers["X-Total-Pages"]).toBeUndefined();
+    expect(page.headers.Link).not.toContain('rel="last"');
+    expect(page.headers.Link).not.toContain("secret");
+    expect(page.headers.Link).toContain(
+      '<http://h:1/api/v4/runners/all?a=1&b=2&page=3&per_page=50>; rel="next"',
+    );
   });
 });
