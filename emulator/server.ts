@@ -3,20 +3,21 @@ import type { Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import type { ApiResponse, RequestContext } from "./api/context";
 import { buildRouter, type RouteSpec } from "./api/routes";
+import { type ControlTarget, handleControl } from "./control/control-api";
 import { RequestLog, redactedPath } from "./control/request-log";
-import { BAD_GATEWAY_HTML, FaultConfigError, FaultEngine, rateLimitHeaders } from "./faults/faults";
+import { answerFault } from "./faults/answer";
+import { FaultEngine } from "./faults/faults";
 import { authenticate, extractToken } from "./http/auth";
 import { BodyTooLargeError, MAX_BODY_BYTES, parseBody, parseUrlEncoded, readBody } from "./http/body";
 import { ApiError, routeNotFound } from "./http/errors";
 import type { Params } from "./http/params";
+import { sendResponse, sendTruncated } from "./http/respond";
 import type { Router } from "./http/router";
-import { FixtureError, Store } from "./state/store";
-import type { EmulatorState, FaultConfig, FaultRule, Fixture, RequestLogEntry } from "./types";
+import { Store } from "./state/store";
+import type { EmulatorState, FaultConfig, Fixture, RequestLogEntry } from "./types";
 import type { VersionFeatures } from "./version";
 
 const CONTROL_PREFIX = "/-/emulator/";
-const CONTROL_BODY_LIMIT = 64 * 1024 * 1024;
-const JSON_TYPE = "application/json";
 
 export interface EmulatorCoreOptions {
   features: VersionFeatures;
@@ -28,7 +29,7 @@ export interface EmulatorCoreOptions {
  * The emulated GitLab behind one HTTP server: state, faults, request log and dispatch.
  * Everything a request needs is in memory; no disk IO happens per request.
  */
-export class EmulatorCore {
+export class EmulatorCore implements ControlTarget {
   readonly features: VersionFeatures;
   readonly store: Store;
   readonly faults: FaultEngine;
@@ -70,16 +71,25 @@ export class EmulatorCore {
     this.faults.clear();
   }
 
-  loadFixture(fixture: Fixture | EmulatorState): void {
-    this.store.load(structuredClone(fixture));
+  /** Replaces the state; the fixture is parsed (and copied) by the store. */
+  loadFixture(fixture: unknown): void {
+    this.store.load(fixture);
   }
 
   setFaults(config: FaultConfig): void {
     this.faults.set(config);
   }
 
+  faultConfig(): FaultConfig {
+    return this.faults.current();
+  }
+
   requests(): RequestLogEntry[] {
     return this.log.list();
+  }
+
+  clearRequests(): void {
+    this.log.clear();
   }
 
   async stop(): Promise<void> {
@@ -113,7 +123,7 @@ export class EmulatorCore {
       res.destroy();
       return;
     }
-    this.send(res, "GET", { status: 500, body: { message: "500 Internal Server Error" } });
+    sendResponse(res, "GET", { status: 500, body: { message: "500 Internal Server Error" } });
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -125,7 +135,7 @@ export class EmulatorCore {
     const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
     const rawQuery = q < 0 ? "" : rawUrl.slice(q + 1);
     if (path.startsWith(CONTROL_PREFIX)) {
-      await this.handleControl(req, res, method, path.slice(CONTROL_PREFIX.length));
+      await handleControl(this, req, res, method, path.slice(CONTROL_PREFIX.length));
       return;
     }
 
@@ -153,7 +163,7 @@ export class EmulatorCore {
       now,
     );
     if (throttle?.limited) {
-      this.send(res, method, { status: 429, text: "Retry later\n", headers: throttle.headers });
+      sendResponse(res, method, { status: 429, text: "Retry later\n", headers: throttle.headers });
       finish(429, "rate_limit_window");
       return;
     }
@@ -162,7 +172,7 @@ export class EmulatorCore {
     if (decision.latencyMs > 0) await this.delay(decision.latencyMs);
     if (this.stopped) return;
     if (decision.terminal !== null) {
-      this.answerFault(req, res, method, decision.terminal, now);
+      answerFault(req, res, method, decision.terminal, now);
       finish(decision.terminal.kind === "reset" ? 0 : res.statusCode, faultLabel);
       return;
     }
@@ -180,11 +190,11 @@ export class EmulatorCore {
       return;
     }
     if (decision.after?.kind === "truncate_json") {
-      this.sendTruncated(res, response);
+      sendTruncated(res, response);
       finish(response.status, faultLabel);
       return;
     }
-    this.send(res, method, response);
+    sendResponse(res, method, response);
     finish(response.status, faultLabel);
   }
 
@@ -236,139 +246,6 @@ export class EmulatorCore {
       return { status: 500, body: { message: "500 Internal Server Error" } };
     }
   }
-
-  private answerFault(
-    req: IncomingMessage,
-    res: ServerResponse,
-    method: string,
-    rule: FaultRule,
-    now: number,
-  ): void {
-    switch (rule.kind) {
-      case "reset":
-        req.socket.destroy();
-        return;
-      case "rate_limit": {
-        const retryAfter = rule.retryAfterSeconds ?? 60;
-        const headers = rateLimitHeaders({
-          limit: 600,
-          observed: 601,
-          remaining: 0,
-          resetMs: now + retryAfter * 1000,
-          now,
-        });
-        this.send(res, method, { status: 429, text: "Retry later\n", headers });
-        return;
-      }
-      case "rate_limit_bare":
-        this.send(res, method, { status: 429, text: "Retry later\n" });
-        return;
-      default: {
-        const status = rule.status ?? 500;
-        if (status === 502) {
-          res.writeHead(502, {
-            "Content-Type": "text/html; charset=utf-8",
-            "Content-Length": BAD_GATEWAY_HTML.length,
-          });
-          res.end(method === "HEAD" ? undefined : BAD_GATEWAY_HTML);
-          return;
-        }
-        const reason: Record<number, string> = {
-          500: "500 Internal Server Error",
-          503: "503 Service Unavailable",
-          504: "504 Gateway Timeout",
-        };
-        this.send(res, method, { status, body: { message: reason[status] ?? `${status}` } });
-      }
-    }
-  }
-
-  private send(res: ServerResponse, method: string, response: ApiResponse): void {
-    if (res.headersSent || res.destroyed) return;
-    const headers: Record<string, string | number> = { "Cache-Control": "no-cache", ...response.headers };
-    let payload: string | undefined;
-    if (response.status === 204) payload = undefined;
-    else if (response.text !== undefined) {
-      payload = response.text;
-      headers["Content-Type"] = "text/plain";
-    } else {
-      payload = JSON.stringify(response.body ?? null);
-      headers["Content-Type"] = JSON_TYPE;
-    }
-    if (payload !== undefined) headers["Content-Length"] = Buffer.byteLength(payload);
-    res.writeHead(response.status, headers);
-    res.end(method === "HEAD" ? undefined : payload);
-  }
-
-  /** A complete HTTP response whose JSON body is cut in half (Content-Length matches the half). */
-  private sendTruncated(res: ServerResponse, response: ApiResponse): void {
-    const full = Buffer.from(response.text ?? JSON.stringify(response.body ?? null));
-    const half = full.subarray(0, Math.floor(full.length / 2));
-    res.writeHead(response.status === 204 ? 200 : response.status, {
-      ...response.headers,
-      "Content-Type": JSON_TYPE,
-      "Content-Length": half.length,
-    });
-    res.end(half);
-  }
-
-  private async handleControl(
-    req: IncomingMessage,
-    res: ServerResponse,
-    method: string,
-    action: string,
-  ): Promise<void> {
-    const json = (status: number, body: unknown): void => this.send(res, method, { status, body });
-    try {
-      const route = `${method} ${action.replace(/\/$/, "")}`;
-      switch (route) {
-        case "POST reset":
-          this.reset();
-          json(200, { ok: true });
-          return;
-        case "GET state":
-          json(200, this.state());
-          return;
-        case "POST fixture":
-        case "PUT fixture": {
-          const body = await readControlJson(req);
-          this.loadFixture(body as Fixture);
-          json(200, { ok: true });
-          return;
-        }
-        case "GET faults":
-          json(200, this.faults.current());
-          return;
-        case "PUT faults":
-        case "POST faults": {
-          const body = await readControlJson(req);
-          this.setFaults(body as FaultConfig);
-          json(200, this.faults.current());
-          return;
-        }
-        case "GET requests":
-          json(200, this.requests());
-          return;
-        case "DELETE requests":
-          this.log.clear();
-          res.writeHead(204);
-          res.end();
-          return;
-        default:
-          json(404, { error: "404 Not Found" });
-      }
-    } catch (err) {
-      if (err instanceof FixtureError || err instanceof FaultConfigError || err instanceof SyntaxError)
-        json(400, { error: err.message });
-      else if (err instanceof BodyTooLargeError) json(413, { error: err.message });
-      else json(500, { error: "internal error" });
-    }
-  }
-}
-
-async function readControlJson(req: IncomingMessage): Promise<unknown> {
-  const buffer = await readBody(req, CONTROL_BODY_LIMIT);
-  return JSON.parse(buffer.toString("utf8") || "null");
 }
 
 /** The client address, `X-Forwarded-For` aware as GitLab's is. */

@@ -11,7 +11,7 @@ import {
   resetGroupRegistrationToken,
   resetProjectRegistrationToken,
   unassignRunner,
-} from "./projects";
+} from "./namespaces";
 import { registerRunner, resetTokenByToken, unregisterRunner, verifyRunner } from "./runner-token";
 import {
   deleteRunner,

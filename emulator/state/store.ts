@@ -1,6 +1,5 @@
 import type {
   EmulatorState,
-  Fixture,
   GroupRecord,
   JobRecord,
   ProjectRecord,
@@ -55,13 +54,13 @@ export class Store {
   private nextRunnerId = 1;
   private nextManagerId = 1;
 
-  constructor(features: VersionFeatures, fixture: Fixture | EmulatorState) {
+  constructor(features: VersionFeatures, fixture: unknown) {
     this.features = features;
     this.load(fixture);
   }
 
   /** Replaces the whole state with `fixture` (validated first; on error nothing changes). */
-  load(fixture: Fixture | EmulatorState): void {
+  load(fixture: unknown): void {
     const next = normalizeFixture(fixture, this.features);
     this.users.clear();
     this.tokens.clear();
