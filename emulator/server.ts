@@ -227,7 +227,7 @@ export class EmulatorCore implements ControlTarget {
         params,
         pathParams: match.params,
         headers: req.headers,
-        baseUrl: `http://${req.headers.host ?? "localhost"}`,
+        baseUrl: baseUrl(req),
         clientIp: clientIp(req),
         user: null,
       };
@@ -246,6 +246,18 @@ export class EmulatorCore implements ControlTarget {
       return { status: 500, body: { message: "500 Internal Server Error" } };
     }
   }
+}
+
+/**
+ * Scheme and host the client used, for Link headers and web_url fields. GitLab uses its
+ * configured external URL; behind a TLS front, X-Forwarded-Proto/-Host stand in for it.
+ */
+function baseUrl(req: IncomingMessage): string {
+  const first = (value: string | string[] | undefined): string | undefined =>
+    (Array.isArray(value) ? value[0] : value)?.split(",")[0]?.trim() || undefined;
+  const proto = first(req.headers["x-forwarded-proto"]) === "https" ? "https" : "http";
+  const host = first(req.headers["x-forwarded-host"]) ?? req.headers.host ?? "localhost";
+  return `${proto}://${host}`;
 }
 
 /** The client address, `X-Forwarded-For` aware as GitLab's is. */

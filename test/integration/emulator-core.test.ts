@@ -453,3 +453,15 @@ describe("never crashes", () => {
     expect((await call(emu, "GET", "/runners/2", { token: T.admin })).status).toBe(200);
   });
 });
+
+describe("behind a proxy", () => {
+  it("rebuilds Link from X-Forwarded-Proto and X-Forwarded-Host (§1.4)", async () => {
+    const res = await call(emu, "GET", "/runners/all?per_page=1", {
+      token: T.admin,
+      headers: { "x-forwarded-proto": "https", "x-forwarded-host": "gitlab.example.com" },
+    });
+    expect(String(res.headers.link)).toContain(
+      "<https://gitlab.example.com/api/v4/runners/all?page=2&per_page=1>",
+    );
+  });
+});
