@@ -1,0 +1,161 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FIXTURE_IDS, FIXTURE_TOKENS, type RunningEmulator, startEmulator } from "../../emulator";
+import { GitlabCiLocalRepo } from "../support/gitlab-ci-local";
+import { repoRoot } from "../support/paths";
+
+// examples/gitops: its .gitlab-ci.yml's three jobs run by gitlab-ci-local in shell mode, in a
+// git repository holding a copy of the example, against the emulator (GitLab 17.11), with the
+// package installed from `npm pack` as users get it. The merge-request preview passes with the
+// policy pack and is stopped by it for a violating change, `pulumi up` on the default branch
+// creates the runners, and the scheduled drift job passes, then fails with a report naming the
+// runner and the fields changed by hand.
+
+const example = join(repoRoot, "examples", "gitops");
+const mergeRequest = {
+  CI_PIPELINE_SOURCE: "merge_request_event",
+  // GitLab sets no CI_COMMIT_BRANCH in merge request pipelines.
+  CI_COMMIT_BRANCH: undefined,
+  CI_DEFAULT_BRANCH: "main",
+};
+const defaultBranch = { CI_PIPELINE_SOURCE: "push", CI_COMMIT_BRANCH: "main", CI_DEFAULT_BRANCH: "main" };
+const schedule = { CI_PIPELINE_SOURCE: "schedule", CI_COMMIT_BRANCH: "main", CI_DEFAULT_BRANCH: "main" };
+
+const BUILD = "build-docker Linux Docker builds";
+const DEPLOY = "deploy-production Deployments to production";
+
+describe("examples/gitops: the pipeline's jobs under gitlab-ci-local", () => {
+  let em: RunningEmulator;
+  let repo: GitlabCiLocalRepo;
+  /** Every job's output, checked for secrets at the end. */
+  const outputs: string[] = [];
+
+  const runner = (description: string) => em.state().runners.find((r) => r.description === description);
+  const job = async (name: string, variables: Record<string, string | undefined>) => {
+    const result = await repo.job(name, variables);
+    outputs.push(result.output);
+    return result;
+  };
+
+  beforeAll(async () => {
+    em = await startEmulator({ gitlabVersion: "17.11" });
+    repo = await GitlabCiLocalRepo.create({
+      sourceDir: example,
+      // What a platform team sets in Settings > CI/CD > Variables.
+      variables: { GITLAB_BASE_URL: em.url, GITLAB_TOKEN: FIXTURE_TOKENS.admin },
+    });
+  });
+  afterAll(async () => {
+    await repo?.cleanup();
+    await em?.stop();
+  });
+
+  it("selects the preview for merge requests, up for the default branch and drift for schedules", async () => {
+    expect(await repo.selectedJobs(mergeRequest)).toEqual(["preview"]);
+    expect(await repo.selectedJobs(defaultBranch)).toEqual(["up"]);
+    expect(await repo.selectedJobs({ ...defaultBranch, CI_COMMIT_BRANCH: "feature" })).toEqual([]);
+    expect(await repo.selectedJobs(schedule)).toEqual(["drift"]);
+  });
+
+  it("previews a compliant merge request with the policy pack, creating nothing", async () => {
+    const before = em.state().runners.length;
+    const { code, output } = await job("preview", mergeRequest);
+    expect(code, output).toBe(0);
+    expect(output).toContain("+ 4 to create");
+    expect(output).toContain("gitlab-runner-guardrails");
+    expect(output).toContain("PASS  preview");
+    expect(em.state().runners).toHaveLength(before);
+  });
+
+  it("stops a merge request that unlocks the project runner, with the policy's message", async () => {
+    await repo.git(["checkout", "-q", "-b", "unlock-deploy"]);
+    await repo.edit("index.ts", (text) => text.replace("locked: true", "locked: false"));
+    await repo.git(["commit", "-q", "-am", "Unlock the deploy runner"]);
+    try {
+      const { code, output } = await job("preview", mergeRequest);
+      expect(code, output).not.toBe(0);
+      expect(output).toContain("FAIL  preview");
+      expect(output).toMatch(/\[mandatory\]\s+project-runner-locked/);
+      expect(output).toContain("Set locked: true.");
+      expect(output).toMatch(/gitlab:Runner: deploy\)/);
+    } finally {
+      await repo.git(["checkout", "-q", "main"]);
+    }
+    expect(await readFile(join(repo.dir, "index.ts"), "utf8")).toContain("locked: true");
+  });
+
+  it("creates the runners and the assignment with pulumi up on the default branch", async () => {
+    const { code, output } = await job("up", defaultBranch);
+    expect(code, output).toBe(0);
+    expect(output).toContain("+ 4 created");
+
+    const build = runner(BUILD);
+    expect(build).toMatchObject({
+      runnerType: "group_type",
+      groupId: FIXTURE_IDS.groups.acme,
+      active: true,
+      runUntagged: false,
+      accessLevel: "not_protected",
+      maximumTimeout: 3600,
+    });
+    expect([...(build?.tagList ?? [])].sort()).toEqual(["docker", "linux"]);
+
+    const deploy = runner(DEPLOY);
+    expect(deploy).toMatchObject({
+      runnerType: "project_type",
+      locked: true,
+      accessLevel: "ref_protected",
+      maximumTimeout: 1800,
+    });
+    // Owned by acme/api, and enabled in acme/web by the assignment.
+    expect([...(deploy?.projectIds ?? [])].sort()).toEqual([
+      FIXTURE_IDS.projects.api,
+      FIXTURE_IDS.projects.web,
+    ]);
+  });
+
+  it("passes the scheduled drift job when GitLab matches the program", async () => {
+    const { code, output } = await job("drift", schedule);
+    expect(code, output).toBe(0);
+    expect(output).toContain("No drift: 2 runner(s) and 1 assignment(s) match the program.");
+    expect(output).toContain("PASS  drift");
+  });
+
+  it("fails the scheduled drift job after a change by hand, naming the runner and each field", async () => {
+    const build = runner(BUILD);
+    expect(build).toBeDefined();
+    const id = build?.id ?? 0;
+    const res = await fetch(`${em.url}/api/v4/runners/${id}`, {
+      method: "PUT",
+      headers: { "PRIVATE-TOKEN": FIXTURE_TOKENS.admin, "content-type": "application/json" },
+      body: JSON.stringify({ paused: true, tag_list: ["docker", "linux", "gpu"] }),
+    });
+    expect(res.status).toBe(200);
+
+    const { code, output } = await job("drift", schedule);
+    expect(code, output).not.toBe(0);
+    expect(output).toContain("FAIL  drift");
+    expect(output).toContain("DRIFT: 1 resource(s) of this stack differ from GitLab.");
+    expect(output).toContain(`runner build (#${id}): paused: false -> true`);
+    expect(output).toContain(`runner build (#${id}): tagList: [docker, linux] -> [docker, gpu, linux]`);
+    expect(output).not.toMatch(/runner deploy/);
+    // The drift job reads GitLab and reports; it changes nothing there.
+    expect(runner(BUILD)).toMatchObject({ active: false });
+  });
+
+  it("prints no secret in any job's output", () => {
+    const secrets = [
+      FIXTURE_TOKENS.admin,
+      "e2e-passphrase",
+      ...em
+        .state()
+        .runners.filter((r) => r.description === BUILD || r.description === DEPLOY)
+        .map((r) => r.token),
+    ];
+    expect(outputs.length).toBeGreaterThanOrEqual(5);
+    for (const output of outputs) {
+      for (const secret of secrets) expect(output).not.toContain(secret);
+    }
+  });
+});
