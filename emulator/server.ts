@@ -194,6 +194,8 @@ export class EmulatorCore implements ControlTarget {
       finish(response.status, faultLabel);
       return;
     }
+    if (throttle !== null && Object.keys(throttle.headers).length > 0)
+      response.headers = { ...throttle.headers, ...response.headers };
     sendResponse(res, method, response);
     finish(response.status, faultLabel);
   }

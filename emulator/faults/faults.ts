@@ -78,7 +78,11 @@ export const faultConfigSchema = z.object({
   seed: z.number().int().optional(),
   rules: z.array(faultRuleSchema),
   rateLimit: z
-    .object({ requests: z.number().int().positive(), windowSeconds: z.number().positive() })
+    .object({
+      requests: z.number().int().positive(),
+      windowSeconds: z.number().positive(),
+      headersOnSuccess: z.boolean().optional(),
+    })
     .optional(),
 });
 
@@ -178,18 +182,20 @@ export class FaultEngine {
       this.windows.set(caller, window);
     }
     window.count += 1;
-    if (window.count <= limit.requests) return { limited: false, headers: {} };
-    const resetMs = window.start + windowMs;
-    return {
-      limited: true,
-      headers: rateLimitHeaders({
-        limit: Math.ceil((limit.requests * 60) / limit.windowSeconds),
-        observed: window.count,
-        remaining: 0,
-        resetMs,
-        now,
-      }),
-    };
+    const headers = rateLimitHeaders({
+      limit: Math.ceil((limit.requests * 60) / limit.windowSeconds),
+      observed: window.count,
+      remaining: Math.max(0, limit.requests - window.count),
+      resetMs: window.start + windowMs,
+      now,
+    });
+    if (window.count <= limit.requests) {
+      // The reference only promises these headers on 429s; GitLab.com also sends them on
+      // allowed requests, which `headersOnSuccess` opts into (never Retry-After then).
+      delete headers["Retry-After"];
+      return { limited: false, headers: limit.headersOnSuccess === true ? headers : {} };
+    }
+    return { limited: true, headers };
   }
 }
 

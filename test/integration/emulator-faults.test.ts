@@ -182,7 +182,9 @@ describe("targeting and determinism", () => {
 describe("rate-limit mode (§1.5)", () => {
   it("allows N requests per window per caller, then answers like Rack::Attack", async () => {
     emu.setFaults({ rules: [], rateLimit: { requests: 2, windowSeconds: 60 } });
-    expect((await get("/runners/1")).status).toBe(200);
+    const first = await get("/runners/1");
+    expect(first.status).toBe(200);
+    expect(first.headers["ratelimit-remaining"]).toBeUndefined();
     expect((await get("/runners/1")).status).toBe(200);
     const limited = await get("/runners/1");
     expect(limited.status).toBe(429);
@@ -191,6 +193,16 @@ describe("rate-limit mode (§1.5)", () => {
     expect(limited.headers["ratelimit-observed"]).toBe("3");
     expect(Number(limited.headers["retry-after"])).toBeGreaterThan(0);
     expect((await get("/runners/1", T.owner)).status).toBe(200);
+  });
+
+  it("sends RateLimit-* on allowed requests too with headersOnSuccess, as GitLab.com does", async () => {
+    emu.setFaults({ rules: [], rateLimit: { requests: 2, windowSeconds: 60, headersOnSuccess: true } });
+    const first = await get("/runners/1");
+    expect(first.headers["ratelimit-remaining"]).toBe("1");
+    expect(first.headers["ratelimit-observed"]).toBe("1");
+    expect(first.headers["retry-after"]).toBeUndefined();
+    expect((await get("/runners/1")).headers["ratelimit-remaining"]).toBe("0");
+    expect((await get("/runners/1")).status).toBe(429);
   });
 });
 
