@@ -8,27 +8,13 @@
  * back to `GITLAB_BASE_URL` / `GITLAB_TOKEN` (read by the transport's `loadClientConfig`).
  */
 import { GitLabClient, loadClientConfig } from "./gitlab";
+import { GITLAB_CONFIG_KEYS } from "./gitlab/config-keys";
 import type { RunnerApi } from "./runner/api";
 
 /** The stack configuration as the dynamic-provider host gives it (`dynamic.Config`). */
 export interface ProviderConfig {
   get(key: string): string | undefined;
 }
-
-/** The `gitlab:*` keys the transport reads (the same keys as @pulumi/gitlab where they exist). */
-const KEYS = [
-  "baseUrl",
-  "token",
-  "authHeader",
-  "cacertFile",
-  "caCertFile",
-  "insecure",
-  "clientCert",
-  "clientKey",
-  "retries",
-  "maxConcurrency",
-  "timeoutMs",
-] as const;
 
 /** The GitLab operations the resources use. */
 export type ProviderClient = RunnerApi;
@@ -43,7 +29,7 @@ let client: ProviderClient | undefined;
  */
 export async function configure(req: { config: ProviderConfig }): Promise<void> {
   const next: Record<string, string | undefined> = {};
-  for (const key of KEYS) {
+  for (const key of GITLAB_CONFIG_KEYS) {
     const value = req.config.get(`gitlab:${key}`);
     if (value !== undefined) next[`gitlab:${key}`] = String(value);
   }

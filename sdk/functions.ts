@@ -15,6 +15,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { FunctionContext, VerifyRunnerTokenResult } from "../provider/functions";
 import type { RunnerDetails, RunnerJob, RunnerManager, RunnerSummary } from "../provider/gitlab";
+import { GITLAB_CONFIG_KEYS } from "../provider/gitlab/config-keys";
 
 export type { VerifyRunnerTokenResult } from "../provider/functions";
 export type { RunnerDetails, RunnerJob, RunnerManager, RunnerSummary } from "../provider/gitlab";
@@ -159,21 +160,6 @@ export interface VerifyRunnerTokenArgs {
 /** Each argument of `T` may be a `pulumi.Input`. */
 export type InputArgs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
 
-/** The `gitlab:*` keys the client reads (the same keys as the resources and @pulumi/gitlab). */
-const CONFIG_KEYS = [
-  "baseUrl",
-  "token",
-  "authHeader",
-  "cacertFile",
-  "caCertFile",
-  "insecure",
-  "clientCert",
-  "clientKey",
-  "retries",
-  "maxConcurrency",
-  "timeoutMs",
-] as const;
-
 /**
  * The program's GitLab connection settings. `Config.get` returns a secret value in plain text
  * without marking anything: the token only reaches the client, never a result.
@@ -181,7 +167,7 @@ const CONFIG_KEYS = [
 function context(): FunctionContext {
   const gitlab = new pulumi.Config("gitlab");
   const config: Record<string, string | undefined> = {};
-  for (const key of CONFIG_KEYS) {
+  for (const key of GITLAB_CONFIG_KEYS) {
     const value = gitlab.get(key);
     if (value !== undefined) config[`gitlab:${key}`] = value;
   }
