@@ -129,6 +129,15 @@ function runnerLines(step) {
             `${show(field, current, secretOutputs)}${tags}${replaces}`,
         );
       }
+      if (step.op === "replace" && !lines.some((l) => l.endsWith("(replaces the runner)"))) {
+        // Secret values cannot be compared here (both show as [secret]): the engine found that
+        // one changed; name the secret inputs without their values.
+        for (const field of CREATION_FIELDS) {
+          if (program[field] !== undefined && (isSecret(program[field]) || SECRET_FIELDS.has(field))) {
+            lines.push(`${label}: ${field}: [secret] -> [secret] (replaces the runner)`);
+          }
+        }
+      }
       if (lines.length === 0) {
         lines.push(`${label}: ${step.op} (run pulumi preview --refresh --diff for the details)`);
       }
