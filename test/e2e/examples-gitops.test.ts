@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIXTURE_IDS, FIXTURE_TOKENS, type RunningEmulator, startEmulator } from "../../emulator";
@@ -21,6 +22,14 @@ const mergeRequest = {
 };
 const defaultBranch = { CI_PIPELINE_SOURCE: "push", CI_COMMIT_BRANCH: "main", CI_DEFAULT_BRANCH: "main" };
 const schedule = { CI_PIPELINE_SOURCE: "schedule", CI_COMMIT_BRANCH: "main", CI_DEFAULT_BRANCH: "main" };
+
+/** The example's drift-report.js, a plain CommonJS script. */
+const driftReport = createRequire(__filename)(join(example, "drift-report.js")) as {
+  report(preview: unknown, previewStatus: number): { text: string; code: number };
+};
+const RUNNER = "pulumi-nodejs:dynamic/gitlab:Runner";
+const ASSIGNMENT = "pulumi-nodejs:dynamic/gitlab:ProjectRunnerAssignment";
+const urn = (type: string, name: string) => `urn:pulumi:prod::gitlab-runners-gitops::${type}::${name}`;
 
 const BUILD = "build-docker Linux Docker builds";
 const DEPLOY = "deploy-production Deployments to production";
@@ -49,6 +58,49 @@ describe("examples/gitops: the pipeline's jobs under gitlab-ci-local", () => {
   afterAll(async () => {
     await repo?.cleanup();
     await em?.stop();
+  });
+
+  it("drift-report.js: masks secrets, reports replacements, deletions and failed previews", () => {
+    const secret = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: "GR13x" };
+    const drift = driftReport.report(
+      {
+        steps: [
+          {
+            op: "replace",
+            urn: urn(RUNNER, "legacy"),
+            oldState: { id: "7", type: RUNNER, inputs: { registrationToken: "[secret]", description: "a" } },
+            newState: { type: RUNNER, inputs: { registrationToken: secret, description: "a" } },
+          },
+          {
+            op: "delete",
+            urn: urn(RUNNER, "old"),
+            oldState: { id: "8", type: RUNNER, outputs: { runnerId: 8 } },
+          },
+          {
+            op: "create",
+            urn: urn(ASSIGNMENT, "share"),
+            newState: { type: ASSIGNMENT, inputs: { project: "acme/web", runnerId: 9 } },
+          },
+        ],
+      },
+      7,
+    );
+    expect(drift.code).toBe(1);
+    expect(drift.text).toContain(
+      "runner legacy (#7): registrationToken: [secret] -> [secret] (replaces the runner)",
+    );
+    expect(drift.text).toContain("runner old (#8): in the stack but no longer in the program");
+    expect(drift.text).toContain("assignment share: runner #9 is not enabled in project acme/web");
+    expect(drift.text).not.toContain("GR13x");
+
+    const failed = driftReport.report(
+      { diagnostics: [{ severity: "error", message: "401 Unauthorized" }] },
+      255,
+    );
+    expect(failed.code).toBe(255);
+    expect(failed.text).toContain("pulumi preview failed (exit 255)");
+    expect(failed.text).toContain("401 Unauthorized");
+    expect(failed.text).not.toContain("DRIFT");
   });
 
   it("selects the preview for merge requests, up for the default branch and drift for schedules", async () => {
