@@ -19,6 +19,9 @@ const mergeRequest = {
   // GitLab sets no CI_COMMIT_BRANCH in merge request pipelines.
   CI_COMMIT_BRANCH: undefined,
   CI_DEFAULT_BRANCH: "main",
+  // A protected GITLAB_TOKEN (as the README advises) does not reach merge request pipelines of
+  // unprotected branches: the preview needs none.
+  GITLAB_TOKEN: undefined,
 };
 const defaultBranch = { CI_PIPELINE_SOURCE: "push", CI_COMMIT_BRANCH: "main", CI_DEFAULT_BRANCH: "main" };
 const schedule = { CI_PIPELINE_SOURCE: "schedule", CI_COMMIT_BRANCH: "main", CI_DEFAULT_BRANCH: "main" };
