@@ -110,7 +110,8 @@ const EXAMPLES = {
     },
   },
   policy: {
-    versions: ["16.11", "13.12"],
+    // The only version with both POST /user/runners (runnerType) and registration tokens.
+    versions: ["16.11"],
     about: "two stacks previewed with the gitlab-runner-guardrails pack (policy/)",
     run: async (ctx) => {
       const pack = [
