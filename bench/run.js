@@ -1,0 +1,576 @@
+#!/usr/bin/env node
+// `npm run bench -- [--runners N] [--assignments-per-runner M] [--latency-ms L] [--parallel P]`
+//
+// Runs the real `pulumi` CLI against the GitLab emulator (started in this process, with L ms of
+// latency on every /api/v4/ request) on an isolated stack (temp PULUMI_HOME, file backend) and
+// the fleet program in bench/program (N project runners, each enabled on M more projects):
+// up, preview (no changes), refresh, update (one field of every runner), destroy. Prints
+// progress on stderr and ONE JSON object as the last stdout line. bench/README.md defines every
+// figure (notably the ideal time) and holds the budgets and the last measured results.
+//
+// More flags: --gitlab-version 17.11, --max-concurrency C (gitlab:maxConcurrency; default the
+// provider's 8), --calibration-runners 2 (0 skips the per-resource calibration),
+// --skip-checkpoints (PULUMI_SKIP_CHECKPOINTS=true: the engine writes the state once at the end
+// instead of after every step), --keep (leave the temp folder, with each stack's CLI output).
+"use strict";
+
+const { execFileSync, spawn } = require("node:child_process");
+const fs = require("node:fs");
+const { cpus, loadavg, tmpdir } = require("node:os");
+const { delimiter, join } = require("node:path");
+const { parseArgs } = require("node:util");
+
+const ROOT = join(__dirname, "..");
+const RUNNER_TYPE = "pulumi-nodejs:dynamic/gitlab:Runner";
+const ASSIGNMENT_TYPE = "pulumi-nodejs:dynamic/gitlab:ProjectRunnerAssignment";
+/** The provider's default `gitlab:maxConcurrency` (provider/gitlab/config.ts). */
+const PROVIDER_DEFAULT_CONCURRENCY = 8;
+/** Requests per resource and operation that the budget allows (bench/README.md). */
+const BUDGET = {
+  runner: { create: 2, refresh: 1, update: 1, delete: 1 },
+  assignment: { create: 1, refresh: 1, delete: 1 },
+};
+/** The emulator keeps the newest 10,000 log entries (docs/emulator.md). */
+const LOG_CAP = 10_000;
+
+const { values: opts } = parseArgs({
+  options: {
+    runners: { type: "string", default: "20" },
+    "assignments-per-runner": { type: "string", default: "3" },
+    "latency-ms": { type: "string", default: "25" },
+    // Pulumi's own default: 4 × CPUs (pkg/cmd/pulumi/operations/up.go).
+    parallel: { type: "string", default: String(4 * cpus().length) },
+    "gitlab-version": { type: "string", default: "17.11" },
+    "max-concurrency": { type: "string" },
+    "calibration-runners": { type: "string", default: "2" },
+    "skip-checkpoints": { type: "boolean", default: false },
+    keep: { type: "boolean", default: false },
+  },
+});
+
+function wholeNumber(name, min) {
+  const raw = opts[name];
+  if (!/^\d+$/.test(raw ?? "") || Number(raw) < min) {
+    throw new Error(`--${name} must be a whole number >= ${min}, got ${JSON.stringify(raw)}`);
+  }
+  return Number(raw);
+}
+
+const log = (line) => process.stderr.write(`[bench] ${line}\n`);
+const round = (n, digits = 3) => (n === null || !Number.isFinite(n) ? null : Number(n.toFixed(digits)));
+
+function ensureBuilt() {
+  const needed = ["dist/sdk/index.js", "dist/emulator/index.js", "dist/provider/runner/shim.js"];
+  if (needed.every((f) => fs.existsSync(join(ROOT, f)))) return;
+  log("dist/ is missing: npm run build");
+  execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: ["ignore", 2, 2] });
+}
+
+/**
+ * A program folder whose node_modules has this package as users get it: a real folder under
+ * node_modules (package.json and dist/ copied), because Pulumi's closure serializer writes a
+ * module inside node_modules as a one-line `require` and copies anything else by value — a
+ * symlink to the repository would resolve outside node_modules and inflate `__provider`.
+ * Every other dependency is a symlink into the repository's node_modules, except @pulumi/pulumi.
+ */
+function makeProgram(work) {
+  const program = join(work, "program");
+  fs.mkdirSync(program);
+  for (const f of ["Pulumi.yaml", "package.json", "index.js"]) {
+    fs.copyFileSync(join(__dirname, "program", f), join(program, f));
+  }
+  const modules = join(program, "node_modules");
+  fs.mkdirSync(modules);
+  for (const entry of fs.readdirSync(join(ROOT, "node_modules"))) {
+    if (entry === "pulumi-gitlab-runners" || entry === "@pulumi") continue;
+    fs.symlinkSync(join(ROOT, "node_modules", entry), join(modules, entry));
+  }
+  // @pulumi/pulumi is copied too: its closure serializer looks the package up from its own
+  // location (runtime/closure/package.js) to map the shim's path to the package export.
+  fs.mkdirSync(join(modules, "@pulumi"));
+  for (const entry of fs.readdirSync(join(ROOT, "node_modules", "@pulumi"))) {
+    const from = join(ROOT, "node_modules", "@pulumi", entry);
+    if (entry === "pulumi") fs.cpSync(from, join(modules, "@pulumi", entry), { recursive: true });
+    else fs.symlinkSync(from, join(modules, "@pulumi", entry));
+  }
+  const pkg = join(modules, "pulumi-gitlab-runners");
+  fs.mkdirSync(pkg);
+  fs.copyFileSync(join(ROOT, "package.json"), join(pkg, "package.json"));
+  fs.cpSync(join(ROOT, "dist"), join(pkg, "dist"), {
+    recursive: true,
+    filter: (src) => !src.endsWith(".map"),
+  });
+  return program;
+}
+
+/** The default fixture plus projects up to `count` in group acme (ids 100, 101, …). */
+function fixtureWithProjects(defaultFixture, count) {
+  const fixture = defaultFixture();
+  const have = new Set(fixture.projects.map((p) => p.id));
+  for (let id = 100; id < 100 + count; id++) {
+    if (have.has(id)) continue;
+    fixture.projects.push({ id, path: `svc-${id}`, name: `svc-${id}`, namespaceId: 10, members: [] });
+  }
+  return fixture;
+}
+
+/** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ, 100 on Linux). */
+const CLOCK_TICKS = 100;
+
+/** What a process under `pulumi` is, from its command line. */
+function roleOf(cmdline) {
+  if (cmdline.includes("cmd/dynamic-provider")) return "provider";
+  if (cmdline.includes("cmd/run")) return "program";
+  if (/(^|\/)pulumi-language-nodejs\0/.test(cmdline)) return "languageHost";
+  if (/(^|\/)pulumi\0/.test(cmdline)) return "engine";
+  return "other";
+}
+
+/**
+ * Samples the process tree of one `pulumi` command every 200 ms: the peak RSS (VmHWM) of the
+ * dynamic-provider host, and CPU seconds (utime + stime) by role — engine, language host,
+ * program, provider — so a slow phase shows where the time went, whatever else the machine runs.
+ */
+class ProcessSampler {
+  constructor(rootPid) {
+    this.rootPid = rootPid;
+    this.procs = new Map(); // pid → { role, hwmKiB, cpuTicks }
+    this.ticks = 0;
+    this.tick();
+    this.timer = setInterval(() => this.tick(), 200);
+  }
+
+  /** Pids of `rootPid` and every process below it. */
+  tree() {
+    const parent = new Map();
+    for (const name of fs.readdirSync("/proc")) {
+      if (!/^\d+$/.test(name)) continue;
+      try {
+        const stat = fs.readFileSync(`/proc/${name}/stat`, "utf8");
+        // Field 4 (ppid) follows the command name, which is in parentheses and may hold spaces.
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        parent.set(Number(name), Number(fields[1]));
+      } catch {
+        // The process ended while we looked.
+      }
+    }
+    const below = [this.rootPid];
+    for (const pid of parent.keys()) {
+      let p = pid;
+      for (let depth = 0; depth < 32 && p > 1; depth++) {
+        p = parent.get(p) ?? 0;
+        if (p === this.rootPid) {
+          below.push(pid);
+          break;
+        }
+      }
+    }
+    return below;
+  }
+
+  tick() {
+    this.ticks += 1;
+    try {
+      // New processes are looked for every second; the known ones are read every tick.
+      if (this.ticks % 5 === 1) {
+        for (const pid of this.tree()) {
+          if (this.procs.has(pid)) continue;
+          try {
+            const role = roleOf(fs.readFileSync(`/proc/${pid}/cmdline`, "utf8"));
+            this.procs.set(pid, { role, hwmKiB: 0, cpuTicks: 0 });
+          } catch {}
+        }
+      }
+      for (const [pid, proc] of this.procs) {
+        try {
+          const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+          const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+          // utime and stime are fields 14 and 15 (11 and 12 after the command name).
+          proc.cpuTicks = Math.max(proc.cpuTicks, Number(fields[11]) + Number(fields[12]));
+          if (proc.role === "provider") {
+            const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+            proc.hwmKiB = Math.max(proc.hwmKiB, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
+          }
+        } catch {}
+      }
+    } catch {}
+  }
+
+  /** Stops sampling: `{ providerPeakRssMiB, cpuSeconds: { engine, provider, … } }`. */
+  stop() {
+    clearInterval(this.timer);
+    const providers = [...this.procs.values()].filter((p) => p.role === "provider");
+    const cpu = {};
+    for (const p of this.procs.values()) cpu[p.role] = (cpu[p.role] ?? 0) + p.cpuTicks / CLOCK_TICKS;
+    return {
+      providerPeakRssMiB:
+        providers.length === 0 ? null : round(Math.max(...providers.map((p) => p.hwmKiB)) / 1024, 1),
+      cpuSeconds: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, round(v, 2)])),
+    };
+  }
+}
+
+/** Counts of requests by "METHOD route" (routes are the emulator's templates). */
+function byRoute(entries) {
+  const out = {};
+  for (const e of entries) {
+    const key = `${e.method} ${e.route}`;
+    out[key] = (out[key] ?? 0) + 1;
+  }
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** Requests not made on behalf of one resource: the client's once-per-process version lookup. */
+const PER_PROCESS = new Set(["GET /api/v4/version", "GET /api/v4/user"]);
+const sum = (counts) => Object.values(counts).reduce((a, b) => a + b, 0);
+const scalable = (counts) => Object.fromEntries(Object.entries(counts).filter(([k]) => !PER_PROCESS.has(k)));
+const perProcess = (counts) =>
+  sum(Object.fromEntries(Object.entries(counts).filter(([k]) => PER_PROCESS.has(k))));
+
+async function main() {
+  const runners = wholeNumber("runners", 1);
+  const perRunner = wholeNumber("assignments-per-runner", 0);
+  const latencyMs = wholeNumber("latency-ms", 0);
+  const parallel = wholeNumber("parallel", 1);
+  const calibrationRunners = wholeNumber("calibration-runners", 0);
+  const maxConcurrency =
+    opts["max-concurrency"] === undefined ? undefined : wholeNumber("max-concurrency", 1);
+  const gitlabVersion = opts["gitlab-version"];
+  const lanes = Math.min(parallel, maxConcurrency ?? PROVIDER_DEFAULT_CONCURRENCY);
+
+  const loadAtStart = loadavg()[0];
+  ensureBuilt();
+  // Synchronous spawns only before the emulator runs in this process: afterwards they would
+  // block its event loop (scripts/demo.js).
+  const engineBin = execFileSync("bash", [join(ROOT, "scripts", "engine")], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "inherit"],
+  })
+    .toString()
+    .trim()
+    .split("\n")
+    .pop();
+  const { defaultFixture, FIXTURE_TOKENS, startEmulator } = require(join(ROOT, "dist", "emulator"));
+
+  const projectCount = Math.max(10, perRunner + 1);
+  const projects = Array.from({ length: projectCount }, (_, i) => 100 + i);
+  const emulator = await startEmulator({
+    gitlabVersion,
+    fixture: fixtureWithProjects(defaultFixture, projectCount),
+  });
+  const setLatency = (ms) =>
+    emulator.setFaults({ rules: ms > 0 ? [{ kind: "latency", path: "^/api/v4/", latencyMs: ms }] : [] });
+  const clearLog = async () => {
+    const res = await fetch(`${emulator.url}/-/emulator/requests`, { method: "DELETE" });
+    await res.arrayBuffer();
+  };
+  const apiRequests = () => emulator.requests().filter((e) => e.path.startsWith("/api/v4/"));
+
+  const work = fs.mkdtempSync(join(tmpdir(), "gitlab-runners-bench-"));
+  log(`work folder ${work}; emulator ${emulator.url} (GitLab ${gitlabVersion})`);
+
+  /** One isolated stack of the fleet program. */
+  async function makeStack(name, size) {
+    const dir = join(work, name);
+    fs.mkdirSync(dir);
+    const program = makeProgram(dir);
+    const env = {};
+    for (const [k, v] of Object.entries(process.env)) {
+      if (k.startsWith("PULUMI_") || k.startsWith("GITLAB_") || /^https?_proxy$/i.test(k)) continue;
+      env[k] = v;
+    }
+    Object.assign(env, {
+      PATH: [engineBin, join(ROOT, "node_modules", ".bin"), process.env.PATH].join(delimiter),
+      PULUMI_HOME: join(dir, "home"),
+      PULUMI_BACKEND_URL: `file://${join(dir, "state")}`,
+      PULUMI_CONFIG_PASSPHRASE: "bench",
+      PULUMI_SKIP_UPDATE_CHECK: "true",
+      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+      PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
+      PULUMI_SKIP_CONFIRMATIONS: "true",
+      NO_COLOR: "1",
+      ...(opts["skip-checkpoints"] ? { PULUMI_SKIP_CHECKPOINTS: "true" } : {}),
+    });
+    fs.mkdirSync(join(dir, "state"));
+    const outputLog = join(dir, "pulumi-output.log");
+
+    /** Runs `pulumi …` asynchronously; resolves with stdout, exit code, wall time and samples. */
+    const pulumi = (argv, { input, capture = false, sample = false, allowFailure = false } = {}) =>
+      new Promise((resolve, reject) => {
+        const started = performance.now();
+        const child = spawn("pulumi", [...argv, "--non-interactive"], {
+          cwd: program,
+          env,
+          stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+        });
+        const sampler = sample ? new ProcessSampler(child.pid) : undefined;
+        let stdout = "";
+        let output = "";
+        child.stdout.on("data", (d) => {
+          if (capture) stdout += d;
+          else output += d;
+        });
+        child.stderr.on("data", (d) => {
+          output += d;
+        });
+        if (input !== undefined) child.stdin.end(input);
+        child.on("error", reject);
+        child.on("close", (code) => {
+          const seconds = (performance.now() - started) / 1000;
+          const sampled = sampler ? sampler.stop() : { providerPeakRssMiB: null, cpuSeconds: null };
+          fs.appendFileSync(outputLog, `$ pulumi ${argv.join(" ")}\n${output}\n`);
+          if (code !== 0 && !allowFailure) {
+            reject(new Error(`pulumi ${argv.join(" ")} exited ${code}:\n${output.slice(-4000)}`));
+          } else {
+            resolve({ code, stdout, seconds, ...sampled });
+          }
+        });
+      });
+
+    await pulumi(["stack", "init", "bench"]);
+    const config = {
+      "gitlab:baseUrl": emulator.url,
+      "fleet:runners": String(size.runners),
+      "fleet:assignmentsPerRunner": String(size.perRunner),
+      "fleet:projects": JSON.stringify(projects),
+      "fleet:prefix": name,
+      ...(maxConcurrency !== undefined ? { "gitlab:maxConcurrency": String(maxConcurrency) } : {}),
+    };
+    for (const [k, v] of Object.entries(config)) await pulumi(["config", "set", k, v]);
+    // On stdin, so the token is never on a command line.
+    await pulumi(["config", "set", "--secret", "gitlab:token"], { input: FIXTURE_TOKENS.admin });
+    return { name, dir, pulumi, outputLog };
+  }
+
+  /** Runs the five phases on a stack; returns per-phase wall time, requests and peak RSS. */
+  async function runPhases(stack) {
+    const p = ["--parallel", String(parallel)];
+    const phases = {};
+    const phase = async (label, argv, before) => {
+      if (before) await before();
+      await clearLog();
+      log(`${stack.name}: pulumi ${argv.join(" ")}`);
+      const run = await stack.pulumi(argv, { sample: true });
+      const entries = apiRequests();
+      phases[label] = {
+        wallSeconds: round(run.seconds),
+        requests: { total: entries.length, byRoute: byRoute(entries) },
+        nonSuccess: entries.filter((e) => e.status < 200 || e.status >= 300).length,
+        logTruncated: entries.length >= LOG_CAP,
+        providerPeakRssMiB: run.providerPeakRssMiB,
+        cpuSeconds: run.cpuSeconds,
+      };
+      log(`${stack.name}: ${label} took ${run.seconds.toFixed(1)} s, ${entries.length} requests`);
+    };
+    await phase("up", ["up", "--yes", "--skip-preview", ...p]);
+    const exported = JSON.parse((await stack.pulumi(["stack", "export"], { capture: true })).stdout);
+    const liveAfterUp = emulator
+      .state()
+      .runners.filter((r) => String(r.description).startsWith(`${stack.name}-`));
+    await phase("preview", ["preview", "--expect-no-changes", ...p]);
+    await phase("refresh", ["refresh", "--yes", "--skip-preview", ...p]);
+    await phase("update", ["up", "--yes", "--skip-preview", ...p], () =>
+      stack.pulumi(["config", "set", "fleet:maximumTimeout", "7200"]),
+    );
+    await phase("destroy", ["destroy", "--yes", "--skip-preview", ...p]);
+    const liveAfterDestroy = emulator
+      .state()
+      .runners.filter((r) => String(r.description).startsWith(`${stack.name}-`));
+    return { phases, exported, liveAfterUp, liveAfterDestroy };
+  }
+
+  let result;
+  try {
+    // Calibration: a few runners with no assignments and no latency. Its requests per runner,
+    // subtracted from the main run's, attribute the shared routes (GET /runners/:id is used by
+    // both resource types) to runners and assignments.
+    let calibration;
+    if (calibrationRunners > 0) {
+      setLatency(0);
+      const stack = await makeStack("calib", { runners: calibrationRunners, perRunner: 0 });
+      calibration = await runPhases(stack);
+    }
+
+    setLatency(latencyMs);
+    const stack = await makeStack("bench", { runners, perRunner });
+    const main = await runPhases(stack);
+    result = summarize({
+      main,
+      calibration,
+      calibrationRunners,
+      runners,
+      perRunner,
+      latencyMs,
+      lanes,
+    });
+    result.config = {
+      runners,
+      assignmentsPerRunner: perRunner,
+      latencyMs,
+      parallel,
+      providerMaxConcurrency: maxConcurrency ?? PROVIDER_DEFAULT_CONCURRENCY,
+      lanes,
+      gitlabVersion,
+      calibrationRunners,
+      skipCheckpoints: opts["skip-checkpoints"],
+      cpus: cpus().length,
+      // Other work on the machine inflates wall times; the 1-minute load average before and after.
+      loadAverage: [round(loadAtStart, 2), round(loadavg()[0], 2)],
+      node: process.version,
+      pulumi: (await stack.pulumi(["version"], { capture: true })).stdout.trim(),
+    };
+  } finally {
+    await emulator.stop();
+    if (opts.keep) log(`kept ${work}`);
+    else fs.rmSync(work, { recursive: true, force: true });
+  }
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+/** Turns the raw phase figures into the JSON the README documents. */
+function summarize({ main, calibration, calibrationRunners, runners, perRunner, latencyMs, lanes }) {
+  const assignments = runners * perRunner;
+  const L = latencyMs / 1000;
+  const phases = main.phases;
+
+  // Requests per resource: calibration (runners only) per runner; the rest of the main run's
+  // requests per assignment.
+  const perResource = { runner: {}, assignment: {} };
+  const opOf = { up: "create", refresh: "refresh", update: "update", destroy: "delete" };
+  for (const [phaseName, op] of Object.entries(opOf)) {
+    const mainCounts = scalable(phases[phaseName].requests.byRoute);
+    let runnerCounts;
+    if (calibration) {
+      runnerCounts = {};
+      for (const [k, v] of Object.entries(scalable(calibration.phases[phaseName].requests.byRoute))) {
+        runnerCounts[k] = v / calibrationRunners;
+      }
+    }
+    const runnerTotal = runnerCounts ? sum(runnerCounts) : null;
+    perResource.runner[op] = runnerCounts
+      ? { total: round(runnerTotal, 2), byRoute: roundAll(runnerCounts) }
+      : null;
+    if (op === "update") continue;
+    if (assignments > 0 && runnerCounts) {
+      const rest = {};
+      for (const [k, v] of Object.entries(mainCounts)) {
+        const left = (v - (runnerCounts[k] ?? 0) * runners) / assignments;
+        if (Math.abs(left) > 1e-9) rest[k] = left;
+      }
+      perResource.assignment[op] = { total: round(sum(rest), 2), byRoute: roundAll(rest) };
+    } else {
+      perResource.assignment[op] = null;
+    }
+  }
+
+  // Ideal time (bench/README.md "Ideal time"): L × max(D, R / lanes), where D is the longest
+  // chain of requests that must follow one another, R all requests of the phase.
+  const r = (op) => perResource.runner[op]?.total ?? 0;
+  const a = (op) => (assignments > 0 ? (perResource.assignment[op]?.total ?? 0) : 0);
+  const chainOf = {
+    up: (x) => x.r("create") + x.a("create"),
+    preview: () => 0,
+    refresh: (x) => Math.max(x.r("refresh"), x.a("refresh")),
+    update: (x) => x.r("update"),
+    destroy: (x) => x.a("delete") + x.r("delete"),
+  };
+  const budgetR = (op) => BUDGET.runner[op] ?? 0;
+  const budgetA = (op) => (assignments > 0 ? (BUDGET.assignment[op] ?? 0) : 0);
+  const budgetRequests = {
+    up: runners * BUDGET.runner.create + assignments * BUDGET.assignment.create,
+    preview: 0,
+    refresh: runners * BUDGET.runner.refresh + assignments * BUDGET.assignment.refresh,
+    update: runners * BUDGET.runner.update,
+    destroy: runners * BUDGET.runner.delete + assignments * BUDGET.assignment.delete,
+  };
+  const out = { phases: {} };
+  for (const [name, ph] of Object.entries(phases)) {
+    const total = ph.requests.total;
+    const overhead = perProcess(ph.requests.byRoute);
+    const chain = Math.ceil(chainOf[name]({ r, a }) - 1e-9) + overhead;
+    const ideal = L * Math.max(chain, total / lanes);
+    const budgetChain = chainOf[name]({ r: budgetR, a: budgetA });
+    const idealAtBudget = L * Math.max(budgetChain, budgetRequests[name] / lanes);
+    out.phases[name] = {
+      ...ph,
+      idealSeconds: round(ideal),
+      ratioToIdeal: ideal > 0 ? round(ph.wallSeconds / ideal, 2) : null,
+      criticalPathRequests: chain,
+      idealAtBudgetSeconds: round(idealAtBudget),
+      ratioToIdealAtBudget: idealAtBudget > 0 ? round(ph.wallSeconds / idealAtBudget, 2) : null,
+    };
+  }
+  out.requestsPerResource = perResource;
+  // The calibration stack (a few runners, no latency) shows the fixed cost of a CLI run: the
+  // engine, the program, the plugins and the state writes, which no ideal time includes.
+  if (calibration) {
+    out.calibration = {
+      runners: calibrationRunners,
+      latencyMs: 0,
+      wallSeconds: Object.fromEntries(Object.entries(calibration.phases).map(([k, v]) => [k, v.wallSeconds])),
+    };
+  }
+
+  // State: `__provider` and whole-resource sizes from `pulumi stack export` after up.
+  const resources = main.exported.deployment.resources ?? [];
+  const sizes = (type) => {
+    const rs = resources.filter((x) => x.type === type);
+    if (rs.length === 0) return null;
+    const bytes = rs.map((x) => Buffer.byteLength(JSON.stringify(x)));
+    const provider = rs.map((x) => Buffer.byteLength(String(x.outputs?.__provider ?? "")));
+    return {
+      count: rs.length,
+      stateBytesMean: Math.round(bytes.reduce((s, b) => s + b, 0) / bytes.length),
+      stateBytesMax: Math.max(...bytes),
+      providerBytes: Math.max(...provider),
+    };
+  };
+  const runnerState = sizes(RUNNER_TYPE);
+  const assignmentState = sizes(ASSIGNMENT_TYPE);
+  out.state = {
+    exportBytes: Buffer.byteLength(JSON.stringify(main.exported)),
+    runner: runnerState,
+    assignment: assignmentState,
+  };
+  out.providerBytes = Math.max(runnerState?.providerBytes ?? 0, assignmentState?.providerBytes ?? 0);
+  out.providerPeakRssMiB = Math.max(...Object.values(phases).map((p) => p.providerPeakRssMiB ?? 0));
+
+  const liveProjects = main.liveAfterUp.reduce((s, x) => s + x.projectIds.length - 1, 0);
+  out.checks = {
+    runnersInGitLabAfterUp: main.liveAfterUp.length,
+    assignmentsInGitLabAfterUp: liveProjects,
+    runnersInGitLabAfterDestroy: main.liveAfterDestroy.length,
+    ok:
+      main.liveAfterUp.length === runners &&
+      liveProjects === assignments &&
+      main.liveAfterDestroy.length === 0 &&
+      runnerState?.count === runners &&
+      (assignmentState?.count ?? 0) === assignments,
+  };
+
+  const within = (x, limit) => x !== null && x !== undefined && x <= limit + 1e-9;
+  const rr = perResource.runner;
+  const ra = perResource.assignment;
+  out.budgets = {
+    runnerCreate: rr.create ? within(rr.create.total, 2) : null,
+    runnerRefresh: rr.refresh ? within(rr.refresh.total, 1) : null,
+    runnerUpdate: rr.update ? Math.abs(rr.update.total - 1) < 1e-9 : null,
+    runnerDelete: rr.delete ? within(rr.delete.total, 1) : null,
+    assignmentCreate: ra.create ? within(ra.create.total, 1) : null,
+    assignmentRefresh: ra.refresh ? within(ra.refresh.total, 1) : null,
+    assignmentDelete: ra.delete ? within(ra.delete.total, 1) : null,
+    providerBytes: out.providerBytes <= 1024,
+    runnerStateBytes: runnerState ? runnerState.stateBytesMax <= 4096 : null,
+    upWithin1_5xIdeal: out.phases.up.ratioToIdeal === null ? null : out.phases.up.ratioToIdeal <= 1.5,
+  };
+  return out;
+}
+
+function roundAll(counts) {
+  return Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, round(v, 2)]));
+}
+
+main().catch((error) => {
+  process.stderr.write(`bench failed: ${error.stack ?? error.message}\n`);
+  process.exitCode = 1;
+});
