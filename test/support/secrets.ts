@@ -1,5 +1,5 @@
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
-import { join, relative } from "node:path";
+import { appendFile, cp, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { basename, join, relative, sep } from "node:path";
 import { gunzipSync } from "node:zlib";
 import {
   FIXTURE_REGISTRATION_TOKENS,
@@ -58,22 +58,7 @@ export class SecretsCollector {
    * tokens that were later rotated away are tracked too.
    */
   addEmulatorTokens(em: RunningEmulator, label = "emulator"): void {
-    const walk = (value: unknown, path: string): void => {
-      if (Array.isArray(value)) {
-        for (const [i, v] of value.entries()) walk(v, `${path}[${i}]`);
-      } else if (value !== null && typeof value === "object") {
-        const record = value as Record<string, unknown>;
-        for (const [k, v] of Object.entries(record)) {
-          if (typeof v === "string" && (k === "token" || /Token$/.test(k))) {
-            const owner = typeof record.id === "number" ? `${path}#${record.id}` : path;
-            this.addSecret(v, `${label} ${owner}.${k}`);
-          } else {
-            walk(v, path ? `${path}.${k}` : k);
-          }
-        }
-      }
-    };
-    walk(em.state(), "");
+    for (const { value, where } of tokensInState(em.state())) this.addSecret(value, `${label} ${where}`);
   }
 
   /** `text` with every tracked secret replaced by `<its label>`, safe to print. */
@@ -196,4 +181,92 @@ export class SecretsCollector {
   report(findings: SecretFinding[] = this.scan()): string {
     return findings.map((f) => `${f.source}: ${f.secret} (${f.form}) … ${f.context} …`).join("\n");
   }
+}
+
+/**
+ * Every token in an emulator state snapshot (`emulator.state()` or `GET /-/emulator/state`):
+ * values of `token` and `…Token` keys — users' access tokens, registration tokens, runner
+ * authentication tokens — with where they were found, e.g. `runners[3]#4.token`.
+ */
+export function tokensInState(state: unknown): { value: string; where: string }[] {
+  const found: { value: string; where: string }[] = [];
+  const walk = (value: unknown, path: string): void => {
+    if (Array.isArray(value)) {
+      for (const [i, v] of value.entries()) walk(v, `${path}[${i}]`);
+    } else if (value !== null && typeof value === "object") {
+      const record = value as Record<string, unknown>;
+      for (const [k, v] of Object.entries(record)) {
+        if (typeof v === "string" && (k === "token" || /Token$/.test(k))) {
+          const owner = typeof record.id === "number" ? `${path}#${record.id}` : path;
+          found.push({ value: v, where: `${owner}.${k}` });
+        } else {
+          walk(v, path ? `${path}.${k}` : k);
+        }
+      }
+    }
+  };
+  walk(state, "");
+  return found;
+}
+
+// ---------------------------------------------------------------------------------------------
+// A suite-wide scan (proposed): the e2e harness records every CLI run and, at cleanup, every
+// workspace's files into one transcript folder; the global teardown scans it. These helpers are
+// what the harness and the teardown would call.
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Records one CLI run in `dir`: its output, and the tokens the emulator at `baseUrl` holds right
+ * after it (read over its control API, so rotated-away tokens are known too). A `baseUrl` that
+ * is not an emulator (a closed port, an HTML server) just records no tokens.
+ */
+export async function recordRun(
+  dir: string,
+  run: { args: string[]; output: string; baseUrl?: string | undefined; test?: string | undefined },
+): Promise<void> {
+  let tokens: string[] = [];
+  if (run.baseUrl) {
+    try {
+      const origin = new URL(run.baseUrl).origin;
+      const response = await fetch(`${origin}/-/emulator/state`, { signal: AbortSignal.timeout(2_000) });
+      if (response.ok) tokens = tokensInState(await response.json()).map((t) => t.value);
+    } catch {
+      // not an emulator, or already stopped
+    }
+  }
+  const line = JSON.stringify({ test: run.test, args: run.args, output: run.output, tokens });
+  await appendFile(join(dir, `runs-${process.pid}.jsonl`), `${line}\n`);
+}
+
+/** Copies a workspace's files (state backend, PULUMI_HOME, program without node_modules) into `dir`. */
+export async function recordTree(dir: string, root: string): Promise<void> {
+  await cp(root, join(dir, "trees", basename(root)), {
+    recursive: true,
+    verbatimSymlinks: true,
+    filter: (src) => !src.includes(`${sep}node_modules`),
+  }).catch(() => undefined);
+}
+
+/** Scans a transcript folder written by {@link recordRun} and {@link recordTree}. */
+export async function scanTranscripts(
+  dir: string,
+): Promise<{ findings: SecretFinding[]; report: string; texts: number }> {
+  const scan = new SecretsCollector();
+  let texts = 0;
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    if (!name.endsWith(".jsonl")) continue;
+    for (const line of (await readFile(join(dir, name), "utf8")).split("\n")) {
+      if (!line) continue;
+      const run = JSON.parse(line) as { test?: string; args: string[]; output: string; tokens: string[] };
+      for (const token of run.tokens) scan.addSecret(token, "emulator token");
+      // --show-secrets reveals on purpose; --debug prints @pulumi/pulumi's RPC responses with
+      // secret outputs (upstream; secrets-scan.test.ts checks those runs line by line).
+      if (run.args.includes("--show-secrets") || run.args.includes("--debug")) continue;
+      scan.addText(`${run.test ?? "?"}: pulumi ${run.args.slice(0, 2).join(" ")}`, run.output);
+      texts += 1;
+    }
+  }
+  texts += await scan.addTree("workspace", join(dir, "trees"));
+  const findings = scan.scan();
+  return { findings, report: scan.report(findings), texts };
 }
