@@ -95,7 +95,8 @@ describe("examples/adopt: take over the runners tagged docker (GitLab 17.11)", (
       token: FIXTURE_RUNNER_TOKENS.group,
     });
     const state = await ws.resourcesOfType(RUNNER_TYPE);
-    expect(state.map((r) => r.id)).toEqual([String(runners.instance), String(runners.group)]);
+    // In the state in the order they were created (in parallel), so sorted.
+    expect(state.map((r) => r.id).sort()).toEqual([String(runners.instance), String(runners.group)]);
   });
 
   it("previews no changes afterwards", async () => {
