@@ -14,12 +14,15 @@ import type { ProviderConfig } from "../configure";
 
 type Bag = Record<string, unknown>;
 
-function impl(): typeof import("./index") {
-  return require("./index");
+function impl(): typeof import("../index") {
+  // By package name, not a relative path: where the package is linked rather than installed
+  // (npm link, a file: dependency), the serializer copies these functions by value into the
+  // state, and a relative require would then resolve from the dynamic-provider host's folder.
+  return require("pulumi-gitlab-runners/provider");
 }
 
 export async function configure(req: { config: ProviderConfig }): Promise<void> {
-  return (require("../configure") as typeof import("../configure")).configure(req);
+  return impl().configure(req);
 }
 export async function check(olds: Bag, news: Bag) {
   return impl().runner.check(olds, news);
