@@ -173,7 +173,12 @@ export function loadClientConfig(source: ClientConfigSource): GitLabClientConfig
       "is not set. Set it with `pulumi config set --secret gitlab:token …` or the GITLAB_TOKEN environment variable",
     );
   }
-  if (/\s/.test(token)) throw configError("gitlab:token", "contains whitespace; copy the token again");
+  if (/\s/.test(token)) {
+    throw configError(
+      get("token") === undefined ? "GITLAB_TOKEN" : "gitlab:token",
+      "contains whitespace; copy the token again",
+    );
+  }
 
   const out: GitLabClientConfig = { baseUrl, token };
   const authHeader = get("authHeader");

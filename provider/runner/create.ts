@@ -63,6 +63,23 @@ async function resolveIds(api: Api, inputs: RunnerInputs): Promise<{ groupId?: n
   return out;
 }
 
+/**
+ * `POST /user/runners` answers 400 "Missing/invalid project" (or group), not 404, for an id that
+ * does not exist or that the caller cannot see (`lib/api/user_runners.rb`, reference §9): name
+ * the argument and its value, as the path lookup in {@link resolveIds} does.
+ */
+function missingScopeError(err: unknown, inputs: RunnerInputs): Error | undefined {
+  const match = /Missing\/invalid (project|group)/i.exec(errorText(err));
+  if (!match) return undefined;
+  const kind = match[1]!.toLowerCase();
+  const which =
+    kind === "group" ? `groupId ${JSON.stringify(inputs.groupId)}` : `projectId ${JSON.stringify(inputs.projectId)}`;
+  return new Error(
+    `${which}: GitLab has no such ${kind} visible to this token. Check the ${kind}'s id (or use its full path), ` +
+      `and that the token's user is a member with the role needed to create runners there. (${errorText(err)})`,
+  );
+}
+
 function post(api: Api, inputs: RunnerInputs, req: CreationRequest): Promise<RunnerRegistrationView> {
   if (inputs.registrationToken !== undefined) {
     return api.registerRunner({ ...req.fields, token: inputs.registrationToken });
@@ -93,6 +110,8 @@ async function postOnce(
     } catch (err) {
       if (hasCode(err, "registration_disallowed")) throw registrationDisallowed(err);
       if (hasCode(err, "unsupported") && inputs.runnerType !== undefined) throw userRunnersUnsupported(err);
+      const missingScope = missingScopeError(err, inputs);
+      if (missingScope) throw missingScope;
       if (!isOutcomeUnknown(err)) throw err;
       const found = await findCreatedRunners(api, req);
       if (found.length === 1) return { recovered: found[0]! };

@@ -374,7 +374,8 @@ export class Requester {
     return new GitLabError(
       {
         code,
-        summary: `GitLab ${spec.method} ${spec.template} failed with ${status}${text}${attempts > 1 ? ` (after ${attempts} attempts)` : ""}.`,
+        // GitLab's own message may end with a full stop already; never print two.
+        summary: `GitLab ${spec.method} ${spec.template} failed with ${status}${text.replace(/\.$/, "")}${attempts > 1 ? ` (after ${attempts} attempts)` : ""}.`,
         method: spec.method,
         path: spec.template,
         status,
