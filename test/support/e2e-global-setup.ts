@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import type { TestProject } from "vitest/node" with { "resolution-mode": "import" };
 import { repoRoot } from "./paths";
+import { scanTranscripts } from "./secrets";
 
 const run = promisify(execFile);
 
@@ -14,6 +15,8 @@ declare module "vitest" {
     engineBin: string;
     /** A node_modules folder with this package installed from its `npm pack` tarball, as users get it. */
     consumerNodeModules: string;
+    /** Where every CLI run and workspace is recorded for the suite-wide secrets scan. */
+    e2eTranscriptDir: string;
   }
 }
 
@@ -79,7 +82,17 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   project.provide("engineBin", engineBin);
   project.provide("consumerNodeModules", join(consumer, "node_modules"));
+  const transcripts = join(work, "transcripts");
+  await mkdir(transcripts);
+  project.provide("e2eTranscriptDir", transcripts);
   return async () => {
+    // The suite-wide secrets scan (issue 8): no plaintext token of any kind used or issued in
+    // the tests, in any CLI output or any file a workspace left (state backend, PULUMI_HOME).
+    const { findings, report, texts } = await scanTranscripts(transcripts);
     await rm(work, { recursive: true, force: true });
+    if (findings.length > 0) {
+      throw new Error(`secrets scan: ${findings.length} plaintext token(s) in ${texts} texts:\n${report}`);
+    }
+    process.stderr.write(`secrets scan: no plaintext token in ${texts} texts\n`);
   };
 }

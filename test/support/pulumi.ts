@@ -2,8 +2,9 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { cp, mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
-import { afterAll, inject } from "vitest";
+import { afterAll, expect, inject } from "vitest";
 import { repoRoot } from "./paths";
+import { recordRun, recordTree } from "./secrets";
 
 /** What one `pulumi` command did. `output` is stdout and stderr together, in order of arrival. */
 export interface PulumiRunResult {
@@ -46,6 +47,10 @@ export class PulumiWorkspace {
   private readonly env: NodeJS.ProcessEnv;
   private readonly children = new Set<ChildProcess>();
   private cleaned = false;
+  /** The suite-wide secrets scan's folder (e2e-global-setup.ts). */
+  private readonly transcriptDir = inject("e2eTranscriptDir");
+  /** Where `gitlab:baseUrl` pointed at creation, to read the emulator's tokens after each run. */
+  private baseUrl: string | undefined;
 
   private constructor(root: string, programDir: string, stack: string, env: NodeJS.ProcessEnv) {
     this.root = root;
@@ -98,6 +103,7 @@ export class PulumiWorkspace {
       ...options.env,
     });
     const ws = new PulumiWorkspace(root, programDir, options.stack ?? "test", env);
+    ws.baseUrl = options.config?.["gitlab:baseUrl"] ?? env.GITLAB_BASE_URL;
     live.add(ws);
     await ws.run(["stack", "init", ws.stack]);
     for (const [k, v] of Object.entries(options.config ?? {})) await ws.run(["config", "set", k, v]);
@@ -137,10 +143,19 @@ export class PulumiWorkspace {
       });
       const timer = setTimeout(() => killTree(child), options.timeoutMs ?? 300_000);
       child.on("error", reject);
-      child.on("close", (code) => {
+      child.on("close", async (code) => {
         clearTimeout(timer);
         this.children.delete(child);
         const result = { code: code ?? -1, stdout, stderr, output };
+        if (this.transcriptDir) {
+          // Before resolving, so a token this run issued is known before a test rotates it.
+          await recordRun(this.transcriptDir, {
+            args,
+            output,
+            baseUrl: options.env?.GITLAB_BASE_URL ?? this.env.GITLAB_BASE_URL ?? this.baseUrl,
+            test: expect.getState().currentTestName,
+          }).catch(() => undefined);
+        }
         if (result.code !== 0 && !options.allowFailure) {
           reject(new Error(`pulumi ${args.join(" ")} exited ${result.code}:\n${output}`));
         } else {
@@ -194,6 +209,7 @@ export class PulumiWorkspace {
     this.cleaned = true;
     live.delete(this);
     for (const child of this.children) killTree(child);
+    if (this.transcriptDir) await recordTree(this.transcriptDir, this.root);
     await rm(this.root, { recursive: true, force: true });
   }
 }
