@@ -9,6 +9,7 @@ import { errorText, hasCode, isNotFound, isOutcomeUnknown, RunnerInitError } fro
 import { differingFields, fieldsFrom } from "./fields";
 import { buildOutputs, type RunnerOutputs } from "./outputs";
 import { type CreationRequest, findCreatedRunners } from "./reconcile";
+import { resetTokenSafely } from "./reset-token";
 import { parseRunnerInputs, type RunnerInputs } from "./schema";
 
 export interface CreateResult {
@@ -73,7 +74,9 @@ function missingScopeError(err: unknown, inputs: RunnerInputs): Error | undefine
   if (!match) return undefined;
   const kind = match[1]!.toLowerCase();
   const which =
-    kind === "group" ? `groupId ${JSON.stringify(inputs.groupId)}` : `projectId ${JSON.stringify(inputs.projectId)}`;
+    kind === "group"
+      ? `groupId ${JSON.stringify(inputs.groupId)}`
+      : `projectId ${JSON.stringify(inputs.projectId)}`;
   return new Error(
     `${which}: GitLab has no such ${kind} visible to this token. Check the ${kind}'s id (or use its full path), ` +
       `and that the token's user is a member with the role needed to create runners there. (${errorText(err)})`,
@@ -178,7 +181,7 @@ async function adopt(
   if (inputs.tokenRotation === undefined)
     return { id: String(runnerId), outs: buildOutputs(details, { inputs }) };
   try {
-    const token = await api.resetRunnerToken(runnerId);
+    const token = await resetTokenSafely(api, runnerId);
     return { id: String(runnerId), outs: buildOutputs(details, { inputs, token }) };
   } catch (err) {
     // Record the adoption (the PUT took effect) without the rotation, so the next up retries it.
@@ -210,7 +213,7 @@ export async function createRunner(api: Api, news: Record<string, unknown>): Pro
     // Our runner, found after a lost answer: its token went with the answer, so get a new one.
     const id = result.recovered.id;
     try {
-      const token = await api.resetRunnerToken(id);
+      const token = await resetTokenSafely(api, id);
       return { id: String(id), outs: buildOutputs(result.recovered, { inputs, token }) };
     } catch (err) {
       throw new RunnerInitError(

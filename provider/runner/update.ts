@@ -8,6 +8,7 @@ import { diffRunner } from "./diff";
 import { errorText, RunnerInitError } from "./errors";
 import { fieldsFrom } from "./fields";
 import { buildOutputs, type RunnerOutputs } from "./outputs";
+import { resetTokenSafely } from "./reset-token";
 import { parseRunnerInputs } from "./schema";
 
 /** `update` for the Runner resource. `olds` are the old outputs, `news` the checked inputs. */
@@ -34,7 +35,7 @@ export async function updateRunner(
   let outs = buildOutputs(details, { inputs, previous });
   if (rotate) {
     try {
-      const token = await api.resetRunnerToken(runnerId);
+      const token = await resetTokenSafely(api, runnerId);
       outs = buildOutputs(details, { inputs, previous, token });
     } catch (err) {
       // The PUT took effect: record it (the host turns an error with `id` into a partial update),

@@ -11,7 +11,7 @@ import {
 import { repoRoot } from "../support/paths";
 import { PulumiWorkspace, type StackResource } from "../support/pulumi";
 
-// Chaos: the fleet program (bench/program: N project runners, each enabled on M more projects)
+// Chaos: examples/fleet (runner pools from stack config, each runner enabled on more projects)
 // applied with the real CLI against an emulator that injects faults on every API request —
 // 429 with and without rate-limit headers, 502/503 pages, the change applied and then the
 // connection dropped, stalled headers — with `pulumi up` repeated until it succeeds (a bounded
@@ -24,7 +24,7 @@ import { PulumiWorkspace, type StackResource } from "../support/pulumi";
 
 const RUNNER_TYPE = "pulumi-nodejs:dynamic/gitlab:Runner";
 const ASSIGNMENT_TYPE = "pulumi-nodejs:dynamic/gitlab:ProjectRunnerAssignment";
-const PROGRAM = join(repoRoot, "bench", "program");
+const PROGRAM = join(repoRoot, "examples", "fleet");
 
 const PROJECTS = [100, 101, 102, 103, 104, 105];
 const MAX_RUNS = 8;
@@ -67,12 +67,34 @@ function fixture(): Fixture {
   return f;
 }
 
+/** A pool of examples/fleet's `fleet:pools`. */
+interface Pool {
+  name: string;
+  tags: string[];
+  count: number;
+  owner: number;
+  projects: number[];
+  locked: boolean;
+}
+
 interface Fleet {
-  runners: number;
-  perRunner: number;
-  /** Descriptions start with `<prefix>-`, so the run's runners are told apart in GitLab. */
+  pools: Pool[];
+  /** `fleet:prefix`: descriptions start with `<prefix>-`, so the run's runners are told apart. */
   prefix: string;
 }
+
+/** 6 runners × 2 assignments: two pools of three, each with its own owner and two more projects. */
+function sixByTwo(prefix: string): Fleet {
+  return {
+    prefix,
+    pools: [
+      { name: "build", tags: ["build", "linux"], count: 3, owner: 100, projects: [101, 102], locked: false },
+      { name: "deploy", tags: ["deploy"], count: 3, owner: 103, projects: [104, 105], locked: false },
+    ],
+  };
+}
+
+const runnerCount = (fleet: Fleet) => fleet.pools.reduce((n, p) => n + p.count, 0);
 
 /** A secret in `pulumi stack export --show-secrets`: `{ <sig>, plaintext: "<JSON>" }`. */
 function plaintext(value: unknown): unknown {
@@ -109,9 +131,7 @@ async function setUp(fleet: Fleet, seed: number): Promise<{ em: RunningEmulator;
     config: {
       "gitlab:baseUrl": em.url,
       "gitlab:timeoutMs": String(TIMEOUT_MS),
-      "fleet:runners": String(fleet.runners),
-      "fleet:assignmentsPerRunner": String(fleet.perRunner),
-      "fleet:projects": JSON.stringify(PROJECTS),
+      "fleet:pools": JSON.stringify(fleet.pools),
       "fleet:prefix": fleet.prefix,
     },
     secretConfig: { "gitlab:token": FIXTURE_TOKENS.admin },
@@ -166,8 +186,8 @@ async function checkInvariants(
     new Set(descriptions).size,
     why(`duplicate runners in GitLab: ${descriptions.sort().join(", ")}`),
   ).toBe(descriptions.length);
-  expect(gitlabRunners, why("runners in GitLab")).toHaveLength(fleet.runners);
-  expect(stateRunners, why("runners in the stack")).toHaveLength(fleet.runners);
+  expect(gitlabRunners, why("runners in GitLab")).toHaveLength(runnerCount(fleet));
+  expect(stateRunners, why("runners in the stack")).toHaveLength(runnerCount(fleet));
   const stateIds = new Set(stateRunners.map((r) => Number(r.id)));
   const orphans = gitlabRunners.filter((r) => !stateIds.has(r.id)).map((r) => `${r.id} ${r.description}`);
   expect(orphans, why("orphan runners (in GitLab, not in the stack)")).toEqual([]);
@@ -177,7 +197,8 @@ async function checkInvariants(
   // Every runner in the stack holds the token GitLab has for it now, unexpired.
   const now = Date.now();
   const lostTokens: string[] = [];
-  const indexOf = new Map<number, number>();
+  // Runner id → its resource name ("build-0"), to compare assignments by name.
+  const nameOf = new Map<number, string>();
   for (const r of stateRunners) {
     const inGitlab = gitlabRunners.find((g) => g.id === Number(r.id));
     const token = plaintext(r.outputs?.authenticationToken);
@@ -187,28 +208,31 @@ async function checkInvariants(
       token === inGitlab.token &&
       (inGitlab.tokenExpiresAt === null || Date.parse(inGitlab.tokenExpiresAt) > now);
     if (!valid) lostTokens.push(`${r.urn.split("::").at(-1)} (runner ${r.id})`);
-    indexOf.set(Number(r.id), Number(/-(\d+)$/.exec(inGitlab?.description ?? "")?.[1]));
+    nameOf.set(Number(r.id), r.urn.split("::").at(-1) ?? "");
     expect(r.outputs?.description, why(`runner ${r.id}'s description in the stack`)).toBe(
       inGitlab?.description,
     );
   }
   expect(lostTokens, why("runners whose token GitLab would not accept")).toEqual([]);
 
-  // Assignments, as "projectId:runner index": the program's = the stack's = GitLab's.
+  // Assignments, as "projectId:runner name": the program's = the stack's = GitLab's.
   const declared = new Set<string>();
-  for (let i = 0; i < fleet.runners; i++) {
-    for (let j = 1; j <= fleet.perRunner; j++) declared.add(`${PROJECTS[(i + j) % PROJECTS.length]}:${i}`);
+  for (const pool of fleet.pools) {
+    for (let i = 0; i < pool.count; i++) {
+      for (const project of pool.projects) declared.add(`${project}:${pool.name}-${i}`);
+    }
   }
   const inStack = new Set(
     stateAssignments.map((a) => {
       const [projectId, runnerId] = String(a.id).split(":").map(Number);
-      return `${projectId}:${indexOf.get(runnerId ?? -1)}`;
+      return `${projectId}:${nameOf.get(runnerId ?? -1) ?? `unknown runner ${runnerId}`}`;
     }),
   );
   const inGitlab = new Set<string>();
   for (const r of gitlabRunners) {
     for (const projectId of r.projectIds) {
-      if (projectId !== r.ownerProjectId) inGitlab.add(`${projectId}:${indexOf.get(r.id)}`);
+      if (projectId !== r.ownerProjectId)
+        inGitlab.add(`${projectId}:${nameOf.get(r.id) ?? `unknown runner ${r.id}`}`);
     }
   }
   const sorted = (set: Set<string>) => [...set].sort();
@@ -240,7 +264,7 @@ async function previewAndDestroyClean(
 }
 
 describe.each(SEEDS)("6 runners × 2 assignments under injected faults (seed %i)", (seed) => {
-  const fleet: Fleet = { runners: 6, perRunner: 2, prefix: `chaos${seed}` };
+  const fleet = sixByTwo(`chaos${seed}`);
   const why = (what: string) =>
     `seed ${seed}: ${what} (rerun it alone: SEEDS = [${seed}] in test/e2e/chaos.test.ts)`;
 
@@ -260,16 +284,16 @@ describe.each(SEEDS)("6 runners × 2 assignments under injected faults (seed %i)
 });
 
 describe("a create whose answer is lost, then the token reset's answer too (GitLab 17.11)", () => {
-  const fleet: Fleet = { runners: 1, perRunner: 0, prefix: "chaos-reset" };
+  const fleet: Fleet = {
+    prefix: "chaos-reset",
+    pools: [{ name: "solo", tags: ["solo"], count: 1, owner: 100, projects: [], locked: false }],
+  };
   const why = (what: string) => `lost reset answer: ${what}`;
 
-  // Known defect, so `it.fails`: after a lost create answer the provider finds its runner and
-  // resets the token (the only way to learn one), but when that reset's answer is lost too it
-  // records the runner without a token and never resets again (provider/runner/create.ts,
-  // `createRunner`'s "recovered" branch; a later up only reads the runner). A reset is safe to
-  // repeat — each one invalidates the token before — so retrying it would keep the invariant.
-  // When this starts to pass, drop `.fails`.
-  it.fails("ends with the runner holding a token GitLab accepts", async () => {
+  // After a lost create answer the provider finds its runner and resets the token (the only way
+  // to learn one); when that reset's answer is lost too, it resets again (a reset is safe to
+  // repeat: provider/runner/reset-token.ts), so the runner always ends with a working token.
+  it("ends with the runner holding a token GitLab accepts", async () => {
     const { em, ws } = await setUp(fleet, 1);
     em.setFaults({
       rules: [

@@ -1,0 +1,28 @@
+/**
+ * Resetting a runner's authentication token (`POST /runners/:id/reset_authentication_token`,
+ * reference §6.6) when its answer may be lost.
+ */
+import type { ResetTokenView, RunnerApi } from "./api";
+import { isOutcomeUnknown } from "./errors";
+
+/** How many resets to send at most when answers are lost. */
+const MAX_RESETS = 3;
+
+/**
+ * Resets the token, and resets it again when a reset's answer is lost. Unlike a creation, a
+ * reset is safe to repeat: each one replaces the token, so a token lost with an answer is dead
+ * anyway, and only a token from an answer we received is ever recorded. Without this, a runner
+ * whose reset answer was lost would be recorded with no working token.
+ */
+export async function resetTokenSafely(
+  api: Pick<RunnerApi, "resetRunnerToken">,
+  id: number,
+): Promise<ResetTokenView> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await api.resetRunnerToken(id);
+    } catch (err) {
+      if (!isOutcomeUnknown(err) || attempt >= MAX_RESETS) throw err;
+    }
+  }
+}
