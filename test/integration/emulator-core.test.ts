@@ -1,47 +1,10 @@
 import { request } from "undici";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { FIXTURE_TOKENS, type RunningEmulator, startEmulator } from "../../emulator/index";
+import { call } from "../support/emulator-call";
 
 // Cross-cutting behaviour of the emulated API: reference §1 (auth, error shapes, bodies,
 // coercion, pagination) and robustness against bad requests.
-
-interface CallOptions {
-  token?: string;
-  json?: unknown;
-  form?: Record<string, string>;
-  raw?: { body: string | Buffer; contentType?: string };
-  headers?: Record<string, string>;
-}
-
-async function call(emu: RunningEmulator, method: string, path: string, opts: CallOptions = {}) {
-  const headers: Record<string, string> = { ...opts.headers };
-  if (opts.token !== undefined) headers["private-token"] = opts.token;
-  let body: string | Buffer | undefined;
-  if (opts.json !== undefined) {
-    headers["content-type"] = "application/json";
-    body = JSON.stringify(opts.json);
-  } else if (opts.form !== undefined) {
-    headers["content-type"] = "application/x-www-form-urlencoded";
-    body = new URLSearchParams(opts.form).toString();
-  } else if (opts.raw !== undefined) {
-    if (opts.raw.contentType !== undefined) headers["content-type"] = opts.raw.contentType;
-    body = opts.raw.body;
-  }
-  const res = await request(`${emu.url}/api/v4${path}`, {
-    method: method as "GET",
-    headers,
-    ...(body === undefined ? {} : { body }),
-  });
-  const text = await res.body.text();
-  // biome-ignore lint/suspicious/noExplicitAny: test helper, bodies are asserted field by field
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.statusCode, headers: res.headers, text, json };
-}
 
 const T = FIXTURE_TOKENS;
 let emu: RunningEmulator;

@@ -1,4 +1,3 @@
-import { request } from "undici";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   defaultFixture,
@@ -10,43 +9,10 @@ import {
   type RunningEmulator,
   startEmulator,
 } from "../../emulator/index";
+import { call } from "../support/emulator-call";
 
 // User-authenticated runner endpoints: reference §2 (validations, status), §4 (permission
 // matrix), §5 (listing) and §6 (single runner).
-
-interface CallOptions {
-  token?: string;
-  json?: unknown;
-  form?: Record<string, string>;
-  headers?: Record<string, string>;
-}
-
-async function call(emu: RunningEmulator, method: string, path: string, opts: CallOptions = {}) {
-  const headers: Record<string, string> = { ...opts.headers };
-  if (opts.token !== undefined) headers["private-token"] = opts.token;
-  let body: string | undefined;
-  if (opts.json !== undefined) {
-    headers["content-type"] = "application/json";
-    body = JSON.stringify(opts.json);
-  } else if (opts.form !== undefined) {
-    headers["content-type"] = "application/x-www-form-urlencoded";
-    body = new URLSearchParams(opts.form).toString();
-  }
-  const res = await request(`${emu.url}/api/v4${path}`, {
-    method: method as "GET",
-    headers,
-    ...(body === undefined ? {} : { body }),
-  });
-  const text = await res.body.text();
-  // biome-ignore lint/suspicious/noExplicitAny: test helper, bodies are asserted field by field
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.statusCode, headers: res.headers, text, json };
-}
 
 const T = FIXTURE_TOKENS;
 const ids = (list: { id: number }[]): number[] => list.map((r) => r.id);
