@@ -283,6 +283,36 @@ describe.each(SEEDS)("6 runners × 2 assignments under injected faults (seed %i)
   });
 });
 
+describe("a create whose answer is lost, and GitLab failing while the provider looks for the runner", () => {
+  const fleet: Fleet = {
+    prefix: "chaos-lookup",
+    pools: [{ name: "solo", tags: ["solo"], count: 1, owner: 100, projects: [], locked: false }],
+  };
+  const why = (what: string) => `failed lookup after a lost create answer: ${what}`;
+
+  // Known defect, so `it.fails`: after a lost create answer the provider lists the project's
+  // runners and reads each candidate; when those reads fail (here a 502 on every
+  // GET /runners/:id until the operation deadline), `findCreatedRunners` in
+  // provider/runner/reconcile.ts rethrows and the create fails without an id. The runner GitLab
+  // created is then recorded nowhere, and the next `pulumi up` posts again: two runners, one an
+  // orphan. When this starts to pass, drop `.fails`.
+  it.fails("ends with exactly one runner, recorded in the stack", async () => {
+    const { em, ws } = await setUp(fleet, 1);
+    em.setFaults({
+      rules: [
+        { kind: "drop_after_apply", method: "POST", path: CREATE_RUNNER, count: 1 },
+        { kind: "status", status: 502, method: "GET", path: "^/api/v4/runners/\\d+$" },
+      ],
+    });
+    const first = await ws.run(["up", "--yes", "--skip-preview"], { allowFailure: true });
+    expect(first.code, why("the first up should fail")).not.toBe(0);
+    em.setFaults({ rules: [] });
+    const runs = await converge(em, ws);
+    expect(runs.at(-1)?.code, why(`pulumi up did not converge: ${JSON.stringify(runs)}`)).toBe(0);
+    await checkInvariants(em, ws, fleet, why);
+  });
+});
+
 describe("a create whose answer is lost, then the token reset's answer too (GitLab 17.11)", () => {
   const fleet: Fleet = {
     prefix: "chaos-reset",
