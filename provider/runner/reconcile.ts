@@ -103,7 +103,38 @@ export function matchesRequest(details: RunnerDetailsView, req: CreationRequest)
 }
 
 /** Finds the runners the lost POST may have created (see the module comment). */
-export async function findCreatedRunners(api: RunnerApi, req: CreationRequest): Promise<RunnerDetailsView[]> {
+/** Transport codes after which looking again may succeed (each GET has its own retries too). */
+const TRANSIENT = ["timeout", "network", "server_error", "rate_limited", "invalid_response"];
+/** Rounds of the whole look-up, and the pause before the second and third. */
+const ROUNDS = 3;
+const ROUND_PAUSE_MS = 2_000;
+
+/**
+ * Finds the runner(s) a creation POST with an unknown outcome made. Each look-up is a series of
+ * GETs with the transport's own retries, all inside one operation deadline; a stalled or
+ * failing GitLab can still use that up. Since not knowing means the caller cannot safely post
+ * again (and the runner may stay unrecorded), the whole look-up is repeated up to three times
+ * while the failures are transient.
+ */
+export async function findCreatedRunners(
+  api: RunnerApi,
+  req: CreationRequest,
+  pauseMs = ROUND_PAUSE_MS,
+): Promise<RunnerDetailsView[]> {
+  for (let round = 1; ; round++) {
+    try {
+      return await findCreatedRunnersOnce(api, req);
+    } catch (err) {
+      // The listing error wraps the transport's; a failed read is the transport's own.
+      const coded = [err, (err as { cause?: unknown }).cause];
+      const transient = coded.some((e) => TRANSIENT.some((code) => hasCode(e, code)));
+      if (round >= ROUNDS || !transient) throw err;
+      await new Promise((resolve) => setTimeout(resolve, pauseMs * round));
+    }
+  }
+}
+
+async function findCreatedRunnersOnce(api: RunnerApi, req: CreationRequest): Promise<RunnerDetailsView[]> {
   let listed: RunnerListItemView[];
   try {
     listed = await candidates(api, req);
@@ -112,6 +143,7 @@ export async function findCreatedRunners(api: RunnerApi, req: CreationRequest): 
       `could not find out whether GitLab created the runner (the create request got no answer, and listing runners failed: ${errorText(err)}). ` +
         `Nothing was posted again, to avoid a duplicate runner. Look for a runner described "${req.fields.description ?? ""}" that has never contacted GitLab: ` +
         `set adoptRunnerId to its id to manage it, or delete it, then run pulumi up again.`,
+      { cause: err },
     );
   }
   const wanted = req.fields.description ?? "";
