@@ -19,11 +19,28 @@ export function runnerTypeOf(details: AssignmentRunnerView): string | undefined 
   return undefined;
 }
 
+/**
+ * Project look-ups already answered in this provider process, per client. A fleet assigns many
+ * runners to the same few projects; each assignment needs the project's id and path, but
+ * GitLab needs asking only once per project (issue 8's request budget). A failed look-up is
+ * forgotten, so the next assignment asks again.
+ */
+const lookups = new WeakMap<AssignmentApi, Map<string, Promise<ProjectRef>>>();
+
 /** `GET /projects/:id`, with a message that says how to name the project when it is not found. */
 export async function resolveTarget(api: AssignmentApi, project: number | string): Promise<ProjectRef> {
+  let known = lookups.get(api);
+  if (!known) lookups.set(api, (known = new Map()));
+  const key = typeof project === "number" ? `id:${project}` : `path:${project.toLowerCase()}`;
+  let pending = known.get(key);
+  if (!pending) {
+    pending = api.resolveProject(project);
+    known.set(key, pending);
+  }
   try {
-    return await api.resolveProject(project);
+    return await pending;
   } catch (err) {
+    known.delete(key);
     if (hasCode(err, "not_found")) throw projectNotFound(project, err);
     throw err;
   }
