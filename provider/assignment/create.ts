@@ -30,7 +30,10 @@ const lookups = new WeakMap<AssignmentApi, Map<string, Promise<ProjectRef>>>();
 /** `GET /projects/:id`, with a message that says how to name the project when it is not found. */
 export async function resolveTarget(api: AssignmentApi, project: number | string): Promise<ProjectRef> {
   let known = lookups.get(api);
-  if (!known) lookups.set(api, (known = new Map()));
+  if (!known) {
+    known = new Map();
+    lookups.set(api, known);
+  }
   const key = typeof project === "number" ? `id:${project}` : `path:${project.toLowerCase()}`;
   let pending = known.get(key);
   if (!pending) {
