@@ -135,6 +135,26 @@ const EXAMPLES = {
       await ctx.cli.pulumi(["stack", "rm", "--yes", "violating"]);
     },
   },
+  gitops: {
+    versions: ["17.11", "16.11", "18.6"],
+    about:
+      "the program examples/gitops/.gitlab-ci.yml deploys, previewed with the policy pack as its merge-request job does " +
+      "(its jobs themselves run under gitlab-ci-local: see examples/gitops/README.md)",
+    run: (ctx) =>
+      lifecycle(
+        ctx,
+        "dev",
+        {
+          policy: [
+            "--policy-pack",
+            join(root, "policy"),
+            "--policy-pack-config",
+            join(ctx.program, "policy-config.json"),
+          ],
+        },
+        async () => console.log(`outputs: ${JSON.stringify(await ctx.cli.outputs())}`),
+      ),
+  },
 };
 
 /** `pulumi stack init` with the emulator's URL and the admin token (a secret, from stdin). */
