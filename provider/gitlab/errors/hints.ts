@@ -98,7 +98,7 @@ export function hintFor(ctx: HintContext): string | undefined {
     case "already_assigned":
       return "The runner is already assigned to this project; nothing needs to change.";
     case "rate_limited":
-      return `GitLab kept rate limiting${ctx.throttleName ? ` (${ctx.throttleName})` : ""} after ${ctx.attempts ?? 1} attempt(s). Lower gitlab:maxConcurrency or \`pulumi up --parallel\`, raise gitlab:retries, or try again later.`;
+      return `GitLab kept rate limiting${ctx.throttleName ? ` (${ctx.throttleName})` : ""} after ${ctx.attempts ?? 1} attempt(s). Lower gitlab:maxConcurrency or \`pulumi up --parallel\`, raise gitlab:retries or gitlab:timeoutMs (the time an operation may spend waiting), or try again later.`;
     case "server_error":
       return method === "POST"
         ? "GitLab failed while handling a create; it may or may not have been applied, so it was not retried. Check GitLab before trying again."
