@@ -8,7 +8,7 @@ import type { RunnerApi, RunnerDetailsView, RunnerRegistrationView } from "./api
 import { errorText, hasCode, isNotFound, isOutcomeUnknown, RunnerInitError } from "./errors";
 import { differingFields, fieldsFrom } from "./fields";
 import { buildOutputs, type RunnerOutputs } from "./outputs";
-import { type CreationRequest, findCreatedRunners } from "./reconcile";
+import { type CreationRequest, findCreatedRunners, LookupIncomplete, listedAsOurs } from "./reconcile";
 import { resetTokenSafely } from "./reset-token";
 import { parseRunnerInputs, type RunnerInputs } from "./schema";
 
@@ -105,7 +105,9 @@ async function postOnce(
   api: Api,
   inputs: RunnerInputs,
   req: CreationRequest,
-): Promise<{ registration: RunnerRegistrationView } | { recovered: RunnerDetailsView }> {
+): Promise<
+  { registration: RunnerRegistrationView } | { recovered: RunnerDetailsView } | { recoveredId: number }
+> {
   for (let attempt = 1; ; attempt++) {
     req.startedAt = Date.now();
     try {
@@ -116,7 +118,16 @@ async function postOnce(
       const missingScope = missingScopeError(err, inputs);
       if (missingScope) throw missingScope;
       if (!isOutcomeUnknown(err)) throw err;
-      const found = await findCreatedRunners(api, req);
+      let found: RunnerDetailsView[];
+      try {
+        found = await findCreatedRunners(api, req);
+      } catch (lookup) {
+        // GitLab listed one unmistakable candidate but kept failing to show its details: record
+        // it (the caller resets its token) rather than leave a runner nobody knows about.
+        const only = lookup instanceof LookupIncomplete && lookup.found.length === 0 ? lookup.unread : [];
+        if (only.length === 1 && listedAsOurs(only[0]!, req)) return { recoveredId: only[0]!.id };
+        throw lookup;
+      }
       if (found.length === 1) return { recovered: found[0]! };
       if (found.length > 1) {
         throw new Error(
@@ -221,6 +232,28 @@ export async function createRunner(api: Api, news: Record<string, unknown>): Pro
           "The runner is recorded in the stack; change tokenRotation to get a new token.",
         String(id),
         { ...buildOutputs(result.recovered, { inputs }), __provider: provider },
+        [errorText(err)],
+      );
+    }
+  }
+
+  if ("recoveredId" in result) {
+    // Found by the listing alone (its details could not be read): reset the token, then try
+    // the details once more; if they still fail, record the runner with its new token and let
+    // the next pulumi up or refresh complete it.
+    const id = result.recoveredId;
+    let token: RunnerRegistrationView | undefined;
+    try {
+      const reset = await resetTokenSafely(api, id);
+      token = { id, token: reset.token, tokenExpiresAt: reset.tokenExpiresAt };
+      const details = await api.getRunner(id);
+      return { id: String(id), outs: buildOutputs(details, { inputs, token }) };
+    } catch (err) {
+      throw new RunnerInitError(
+        `runner ${id} was created, but GitLab's answer was lost and ${token ? "reading it" : "resetting its token"} failed: ${errorText(err)}. ` +
+          `It is recorded in the stack${token ? " with a new token" : "; change tokenRotation to get a token"}; the next pulumi up or refresh completes it.`,
+        String(id),
+        { ...partialOutputs(id, inputs, token), __provider: provider },
         [errorText(err)],
       );
     }

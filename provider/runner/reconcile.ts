@@ -102,7 +102,6 @@ export function matchesRequest(details: RunnerDetailsView, req: CreationRequest)
   return true;
 }
 
-/** Finds the runners the lost POST may have created (see the module comment). */
 /** Transport codes after which looking again may succeed (each GET has its own retries too). */
 const TRANSIENT = ["timeout", "network", "server_error", "rate_limited", "invalid_response"];
 /** Rounds of the whole look-up, and the pause before the second and third. */
@@ -156,13 +155,56 @@ async function findCreatedRunnersOnce(api: RunnerApi, req: CreationRequest): Pro
     .sort((a, b) => b.id - a.id)
     .slice(0, MAX_CANDIDATES);
   const found: RunnerDetailsView[] = [];
+  const unread: RunnerListItemView[] = [];
+  let readError: unknown;
   for (const item of pool) {
     try {
       const details = await api.getRunner(item.id);
       if (matchesRequest(details, req)) found.push(details);
     } catch (err) {
-      if (!hasCode(err, "not_found")) throw err;
+      if (hasCode(err, "not_found")) continue;
+      unread.push(item);
+      readError = err;
     }
   }
+  if (unread.length > 0) throw new LookupIncomplete(req, found, unread, readError);
   return found;
+}
+
+/**
+ * The look-up listed the candidates but could not read all of them: it carries what the
+ * listing alone shows, so the caller can still recognise a single unmistakable candidate
+ * rather than leave the runner unrecorded (a later `pulumi up` would post again: a duplicate).
+ */
+export class LookupIncomplete extends Error {
+  readonly found: RunnerDetailsView[];
+  readonly unread: RunnerListItemView[];
+
+  constructor(
+    req: CreationRequest,
+    found: RunnerDetailsView[],
+    unread: RunnerListItemView[],
+    cause: unknown,
+  ) {
+    super(
+      `could not find out whether GitLab created the runner (the create request got no answer, and reading runner(s) ` +
+        `${unread.map((r) => r.id).join(", ")} failed: ${errorText(cause)}). Nothing was posted again, to avoid a duplicate runner. ` +
+        `Look for a runner described "${req.fields.description ?? ""}" that has never contacted GitLab: set adoptRunnerId to its id ` +
+        "to manage it, or delete it, then run pulumi up again.",
+      { cause },
+    );
+    this.found = found;
+    this.unread = unread;
+  }
+}
+
+/**
+ * When the details cannot be read, whether a listed runner alone looks like the one the lost
+ * POST created: the same description and type (already filtered), never contacted, and — where
+ * GitLab reports it — created after the POST started. Used only when it is the only candidate.
+ */
+export function listedAsOurs(item: RunnerListItemView, req: CreationRequest): boolean {
+  if (item.status !== "never_contacted" && item.status !== "not_connected") return false;
+  if (item.createdAt && Date.parse(item.createdAt) < req.startedAt - CLOCK_SKEW_MS) return false;
+  return true;
 }

@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { RunnerApi } from "../../provider/runner/api";
-import { type CreationRequest, findCreatedRunners } from "../../provider/runner/reconcile";
+import {
+  type CreationRequest,
+  findCreatedRunners,
+  LookupIncomplete,
+  listedAsOurs,
+} from "../../provider/runner/reconcile";
 
 const timeout = Object.assign(new Error("did not complete within the deadline"), { code: "timeout" });
 const forbidden = Object.assign(new Error("403 Forbidden"), { code: "forbidden" });
@@ -56,5 +61,35 @@ describe("findCreatedRunners (reconciling a creation whose answer was lost)", ()
     const fake = api([forbidden, "ok"]);
     await expect(findCreatedRunners(fake, req, 1)).rejects.toThrow(/listing runners failed/);
     expect(fake.lists()).toBe(1);
+  });
+
+  it("reports what the listing showed when the candidates' details cannot be read", async () => {
+    const fake = {
+      listProjectRunners: async () => [
+        {
+          id: 9,
+          description: "build",
+          runnerType: "project_type",
+          status: "never_contacted",
+          createdAt: null,
+        },
+      ],
+      getRunner: async () => {
+        throw Object.assign(new Error("502"), { code: "server_error" });
+      },
+    } as unknown as RunnerApi;
+    const error = await findCreatedRunners(fake, req, 1).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LookupIncomplete);
+    expect((error as LookupIncomplete).unread.map((r) => r.id)).toEqual([9]);
+    expect((error as Error).message).toMatch(/Nothing was posted again/);
+  });
+
+  it("takes a listed runner as ours only when it never contacted GitLab and is not older than the POST", () => {
+    const item = (status: string, createdAt: string | null) =>
+      ({ id: 9, description: "build", status, createdAt }) as Parameters<typeof listedAsOurs>[0];
+    expect(listedAsOurs(item("never_contacted", null), req)).toBe(true);
+    expect(listedAsOurs(item("not_connected", new Date().toISOString()), req)).toBe(true);
+    expect(listedAsOurs(item("online", null), req)).toBe(false);
+    expect(listedAsOurs(item("never_contacted", "2020-01-01T00:00:00.000Z"), req)).toBe(false);
   });
 });
