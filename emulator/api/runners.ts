@@ -12,8 +12,9 @@ import {
   REPORTER,
 } from "../model/permissions";
 import { validateRunner } from "../model/validate-runner";
+import { jobStatusSchema } from "../state/fixture-schema";
 import { registrationToken, runnerAuthToken } from "../state/tokens";
-import type { JobStatus, RunnerRecord } from "../types";
+import type { RunnerRecord } from "../types";
 import { type ApiResponse, currentUser, type RequestContext } from "./context";
 import { jobEntity, managerEntity, projectEntity, runnerDetailsEntity, runnerEntity } from "./entities";
 import {
@@ -123,21 +124,6 @@ export function deleteRunner(ctx: RequestContext): ApiResponse {
   return { status: 204 };
 }
 
-const JOB_STATUSES: readonly JobStatus[] = [
-  "created",
-  "waiting_for_resource",
-  "preparing",
-  "pending",
-  "running",
-  "success",
-  "failed",
-  "canceling",
-  "canceled",
-  "skipped",
-  "manual",
-  "scheduled",
-];
-
 /** GET /runners/:id/jobs (reference §6.4). */
 export function listRunnerJobs(ctx: RequestContext): ApiResponse {
   const user = currentUser(ctx);
@@ -146,7 +132,7 @@ export function listRunnerJobs(ctx: RequestContext): ApiResponse {
     specs: [
       RUNNER_ID_SPEC,
       { name: "system_id", type: "string" },
-      { name: "status", type: "string", values: JOB_STATUSES },
+      { name: "status", type: "string", values: jobStatusSchema.options },
       { name: "order_by", type: "string", values: ["id"] },
       { name: "sort", type: "string", values: ["asc", "desc"], default: "desc" },
       { name: "cursor", type: "string" },
