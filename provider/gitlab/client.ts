@@ -1,9 +1,9 @@
 import {
   type ClientConfigSource,
-  configError,
   type GitLabClientConfig,
   loadClientConfig,
   normaliseBaseUrl,
+  resolveClientConfig,
 } from "./config";
 import { GitLabError } from "./errors/gitlab-error";
 import { type GitLabLogger, redactingLogger, silentLogger } from "./logger";
@@ -12,8 +12,8 @@ import type { OperationContext } from "./operations/context";
 import type { ListRunnersFilters, RunnerFilters } from "./operations/listing";
 import type { CreateUserRunnerInput, RegisterRunnerInput } from "./operations/runner-tokens";
 import type { RunnerChanges, RunnerJobFilters } from "./operations/runners";
-import { Governor, sharedGovernor } from "./policy/governor";
 import { Redactor } from "./redact";
+import { Governor, sharedGovernor } from "./resilience/governor";
 import type { CurrentUser, Group, Project, ServerVersion } from "./schemas/meta";
 import type {
   ProjectRef,
@@ -28,19 +28,6 @@ import type {
 import { sharedDispatcher } from "./transport/dispatcher";
 import { Requester } from "./transport/requester";
 
-const DEFAULTS = {
-  authHeader: "private-token",
-  retries: 5,
-  maxConcurrency: 8,
-  timeoutMs: 120_000,
-  connectTimeoutMs: 10_000,
-  headersTimeoutMs: 60_000,
-  bodyTimeoutMs: 30_000,
-  maxRetryWaitMs: 60_000,
-  maxTotalRetryWaitMs: 120_000,
-  retryBaseDelayMs: 500,
-} as const;
-
 /**
  * Typed access to GitLab's runner API: one method per operation, GitLab JSON parsed once into
  * camelCase domain types, method-aware retries, a shared concurrency governor and redacted
@@ -53,73 +40,46 @@ export class GitLabClient {
 
   /** @param config See {@link GitLabClientConfig}; invalid values throw `GitLabError` code `config`. */
   constructor(config: GitLabClientConfig) {
-    const apiUrl = normaliseBaseUrl(config.baseUrl);
-    if (typeof config.token !== "string" || config.token.trim() === "")
-      throw configError("gitlab:token", "is empty");
+    const c = resolveClientConfig(config);
+    const apiUrl = normaliseBaseUrl(c.baseUrl);
     const redactor = new Redactor();
-    redactor.add(config.token);
-    this.#logger = redactingLogger(config.logger ?? silentLogger, redactor);
-    const number = (key: string, value: number | undefined, fallback: number, min: number): number => {
-      if (value === undefined) return fallback;
-      if (!Number.isFinite(value) || value < min)
-        throw configError(key, `must be a number ≥ ${min}, got ${String(value)}`);
-      return value;
-    };
-    const maxConcurrency = Math.floor(
-      number("gitlab:maxConcurrency", config.maxConcurrency, DEFAULTS.maxConcurrency, 1),
-    );
-    const connectTimeoutMs = number(
-      "connectTimeoutMs",
-      config.connectTimeoutMs,
-      DEFAULTS.connectTimeoutMs,
-      1,
-    );
-    const maxRetryWaitMs = number("maxRetryWaitMs", config.maxRetryWaitMs, DEFAULTS.maxRetryWaitMs, 0);
-    const env = process.env;
-    const proxy = (explicit: string | undefined, lower: string, upper: string): string | undefined => {
-      const value = explicit ?? env[lower] ?? env[upper];
-      return value === undefined || value.trim() === "" ? undefined : value.trim();
-    };
+    redactor.add(c.token);
+    this.#logger = redactingLogger(c.logger ?? silentLogger, redactor);
     const dispatcher =
-      config.dispatcher ??
+      c.dispatcher ??
       sharedDispatcher({
-        caCertFile: config.caCertFile,
-        insecure: config.insecure,
-        clientCert: config.clientCert,
-        clientKey: config.clientKey,
-        httpProxy: proxy(config.httpProxy, "http_proxy", "HTTP_PROXY"),
-        httpsProxy: proxy(config.httpsProxy, "https_proxy", "HTTPS_PROXY"),
-        noProxy: proxy(config.noProxy, "no_proxy", "NO_PROXY"),
-        connections: maxConcurrency,
-        connectTimeoutMs,
+        caCertFile: c.caCertFile,
+        insecure: c.insecure,
+        clientCert: c.clientCert,
+        clientKey: c.clientKey,
+        httpProxy: c.httpProxy === "" ? undefined : c.httpProxy,
+        httpsProxy: c.httpsProxy === "" ? undefined : c.httpsProxy,
+        noProxy: c.noProxy === "" ? undefined : c.noProxy,
+        connections: c.maxConcurrency,
+        connectTimeoutMs: c.connectTimeoutMs,
       });
     // An injected dispatcher (a test's MockAgent) gets its own governor, so that one test's
     // rate-limit pause cannot leak into the next.
     const governor =
-      config.dispatcher === undefined
-        ? sharedGovernor(apiUrl, maxConcurrency, maxRetryWaitMs)
-        : new Governor({ maxConcurrency, maxDelayMs: maxRetryWaitMs });
+      c.dispatcher === undefined
+        ? sharedGovernor(apiUrl, c.maxConcurrency, c.maxRetryWaitMs)
+        : new Governor({ maxConcurrency: c.maxConcurrency, maxDelayMs: c.maxRetryWaitMs });
     const requester = new Requester({
       apiUrl,
-      token: config.token,
-      authHeader: config.authHeader ?? DEFAULTS.authHeader,
+      token: c.token,
+      authHeader: c.authHeader,
       dispatcher,
       governor,
       logger: this.#logger,
       redactor,
-      retries: Math.floor(number("gitlab:retries", config.retries, DEFAULTS.retries, 0)),
-      timeoutMs: number("gitlab:timeoutMs", config.timeoutMs, DEFAULTS.timeoutMs, 1),
-      headersTimeoutMs: number("headersTimeoutMs", config.headersTimeoutMs, DEFAULTS.headersTimeoutMs, 1),
-      bodyTimeoutMs: number("bodyTimeoutMs", config.bodyTimeoutMs, DEFAULTS.bodyTimeoutMs, 1),
-      maxRetryWaitMs,
-      maxTotalRetryWaitMs: number(
-        "maxTotalRetryWaitMs",
-        config.maxTotalRetryWaitMs,
-        DEFAULTS.maxTotalRetryWaitMs,
-        0,
-      ),
-      retryBaseDelayMs: number("retryBaseDelayMs", config.retryBaseDelayMs, DEFAULTS.retryBaseDelayMs, 0),
-      random: config.random ?? Math.random,
+      retries: c.retries,
+      timeoutMs: c.timeoutMs,
+      headersTimeoutMs: c.headersTimeoutMs,
+      bodyTimeoutMs: c.bodyTimeoutMs,
+      maxRetryWaitMs: c.maxRetryWaitMs,
+      maxTotalRetryWaitMs: c.maxTotalRetryWaitMs,
+      retryBaseDelayMs: c.retryBaseDelayMs,
+      random: c.random,
     });
     this.#ctx = {
       requester,

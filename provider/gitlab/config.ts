@@ -1,4 +1,5 @@
 import type { Dispatcher } from "undici";
+import { z } from "zod";
 import { GitLabError } from "./errors/gitlab-error";
 import type { GitLabLogger } from "./logger";
 
@@ -144,19 +145,214 @@ export interface ClientConfigSource {
   env?: NodeJS.ProcessEnv;
 }
 
+/** The configuration with every default applied: what the client runs with. */
+export type ResolvedClientConfig = Required<
+  Omit<GitLabClientConfig, "caCertFile" | "clientCert" | "clientKey" | "logger" | "dispatcher">
+> &
+  Pick<GitLabClientConfig, "caCertFile" | "clientCert" | "clientKey" | "logger" | "dispatcher">;
+
+/** The bounds of each numeric setting, and its default. */
+const NUMBERS = {
+  retries: { key: "gitlab:retries", min: 0, max: 20, whole: true, fallback: 5 },
+  maxConcurrency: { key: "gitlab:maxConcurrency", min: 1, max: 256, whole: true, fallback: 8 },
+  timeoutMs: { key: "gitlab:timeoutMs", min: 1, max: 3_600_000, whole: false, fallback: 120_000 },
+  connectTimeoutMs: { key: "connectTimeoutMs", min: 1, max: 3_600_000, whole: false, fallback: 10_000 },
+  headersTimeoutMs: { key: "headersTimeoutMs", min: 1, max: 3_600_000, whole: false, fallback: 60_000 },
+  bodyTimeoutMs: { key: "bodyTimeoutMs", min: 1, max: 3_600_000, whole: false, fallback: 30_000 },
+  maxRetryWaitMs: { key: "maxRetryWaitMs", min: 0, max: 3_600_000, whole: false, fallback: 60_000 },
+  maxTotalRetryWaitMs: {
+    key: "maxTotalRetryWaitMs",
+    min: 0,
+    max: 3_600_000,
+    whole: false,
+    fallback: 120_000,
+  },
+  retryBaseDelayMs: { key: "retryBaseDelayMs", min: 0, max: 3_600_000, whole: false, fallback: 500 },
+} as const;
+
+/** A problem with one setting, reported against its key. */
+function problem(ctx: z.core.$RefinementCtx, key: string, text: string): never {
+  ctx.addIssue({ code: "custom", message: text, path: [key] });
+  return z.NEVER;
+}
+
+/** A number setting: a number, or a whole number written as a string (stack config is text). */
+function numberSetting(name: keyof typeof NUMBERS) {
+  const { min, max, whole, fallback } = NUMBERS[name];
+  return z
+    .union([z.number(), z.string()])
+    .optional()
+    .transform((raw, ctx): number => {
+      if (raw === undefined) return fallback;
+      if (typeof raw === "string" && !/^\d+$/.test(raw.trim()))
+        return problem(ctx, name, `must be a whole number, got "${raw}"`);
+      const n = Number(raw);
+      if (!Number.isFinite(n) || n < min || n > max)
+        return problem(ctx, name, `must be between ${min} and ${max}, got ${String(raw)}`);
+      return whole ? Math.floor(n) : n;
+    });
+}
+
+/** A boolean setting: a boolean, or `true`/`false` (also `1`/`0`, `yes`/`no`, `on`/`off`) as text. */
+const booleanSetting = z
+  .union([z.boolean(), z.string()])
+  .optional()
+  .transform((raw, ctx): boolean => {
+    if (raw === undefined) return false;
+    if (typeof raw === "boolean") return raw;
+    const lower = raw.trim().toLowerCase();
+    if (["true", "1", "yes", "on"].includes(lower)) return true;
+    if (["false", "0", "no", "off"].includes(lower)) return false;
+    return problem(ctx, "insecure", `must be true or false, got "${raw}"`);
+  });
+
+/** A proxy URL; a bare `host:port` gets `http://`. An empty string means no proxy. */
+const proxySetting = (name: string) =>
+  z.string().transform((raw, ctx): string => {
+    const value = raw.trim();
+    if (value === "") return "";
+    const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`;
+    try {
+      new URL(withScheme);
+    } catch {
+      return problem(ctx, name, "is not a valid proxy URL");
+    }
+    return withScheme;
+  });
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+
+/**
+ * Every rule of the client's configuration, in one schema: stack config (text), the environment
+ * (text) and a configuration given in code (typed) all pass through it, and come out with every
+ * default applied.
+ */
+const clientConfigSchema = z
+  .object({
+    baseUrl: z.string().transform((raw, ctx) => {
+      const parsed = parseBaseUrl(raw);
+      return typeof parsed === "object" ? problem(ctx, "baseUrl", parsed.problem) : raw.trim();
+    }),
+    token: z.string().transform((raw, ctx) => {
+      const token = raw.trim();
+      if (token === "") return problem(ctx, "token", "is empty");
+      if (/\s/.test(token)) return problem(ctx, "token", "contains whitespace; copy the token again");
+      return token;
+    }),
+    authHeader: z
+      .string()
+      .optional()
+      .transform((raw, ctx): AuthHeaderStyle => {
+        if (raw === undefined) return "private-token";
+        const style = raw.trim().toLowerCase();
+        if (style === "private-token" || style === "bearer") return style;
+        return problem(ctx, "authHeader", `must be "private-token" or "bearer", got "${raw}"`);
+      }),
+    caCertFile: optionalText,
+    insecure: booleanSetting,
+    clientCert: optionalText,
+    clientKey: optionalText,
+    retries: numberSetting("retries"),
+    maxConcurrency: numberSetting("maxConcurrency"),
+    timeoutMs: numberSetting("timeoutMs"),
+    connectTimeoutMs: numberSetting("connectTimeoutMs"),
+    headersTimeoutMs: numberSetting("headersTimeoutMs"),
+    bodyTimeoutMs: numberSetting("bodyTimeoutMs"),
+    maxRetryWaitMs: numberSetting("maxRetryWaitMs"),
+    maxTotalRetryWaitMs: numberSetting("maxTotalRetryWaitMs"),
+    retryBaseDelayMs: numberSetting("retryBaseDelayMs"),
+    httpProxy: proxySetting("httpProxy").optional(),
+    httpsProxy: proxySetting("httpsProxy").optional(),
+    noProxy: z
+      .string()
+      .optional()
+      .transform((v) => v?.trim()),
+    logger: z.custom<GitLabLogger>().optional(),
+    dispatcher: z.custom<Dispatcher>().optional(),
+    random: z
+      .custom<() => number>()
+      .optional()
+      .transform((v) => v ?? Math.random),
+  })
+  .superRefine((v, ctx) => {
+    if ((v.clientCert === undefined) !== (v.clientKey === undefined)) {
+      const missing = v.clientCert === undefined ? "clientCert" : "clientKey";
+      const other = v.clientCert === undefined ? "gitlab:clientKey" : "gitlab:clientCert";
+      ctx.addIssue({ code: "custom", path: [missing], message: `must be set together with ${other}` });
+    }
+  });
+
+/** The config keys a setting's problems are reported against (`gitlab:…`, or the env variable it came from). */
+type KeyNames = Partial<Record<string, string>>;
+
+const STACK_KEY: Record<string, string> = {
+  baseUrl: "gitlab:baseUrl",
+  token: "gitlab:token",
+  authHeader: "gitlab:authHeader",
+  caCertFile: "gitlab:cacertFile",
+  insecure: "gitlab:insecure",
+  clientCert: "gitlab:clientCert",
+  clientKey: "gitlab:clientKey",
+  httpProxy: "HTTP_PROXY",
+  httpsProxy: "HTTPS_PROXY",
+  noProxy: "NO_PROXY",
+  ...Object.fromEntries(Object.entries(NUMBERS).map(([name, n]) => [name, n.key])),
+};
+
+function validate(input: Record<string, unknown>, keys: KeyNames = {}): ResolvedClientConfig {
+  const parsed = clientConfigSchema.safeParse(input);
+  if (parsed.success) return parsed.data as ResolvedClientConfig;
+  const issue = parsed.error.issues[0]!;
+  const name = String(issue.path[0] ?? "");
+  // Zod's own type errors (a number where text belongs) name no value: never echo one (a token).
+  const text = issue.code === "custom" ? issue.message : "has the wrong type";
+  throw configError(keys[name] ?? STACK_KEY[name] ?? name, text);
+}
+
+/**
+ * The proxy settings from the environment: `https_proxy`/`HTTPS_PROXY`, `http_proxy`/`HTTP_PROXY`,
+ * `no_proxy`/`NO_PROXY`, lower case winning as in curl. The only place the provider reads them.
+ */
+function proxiesFrom(env: NodeJS.ProcessEnv): { httpProxy: string; httpsProxy: string; noProxy: string } {
+  const pick = (lower: string, upper: string) => nonEmpty(env[lower]) ?? nonEmpty(env[upper]) ?? "";
+  return {
+    httpProxy: pick("http_proxy", "HTTP_PROXY"),
+    httpsProxy: pick("https_proxy", "HTTPS_PROXY"),
+    noProxy: pick("no_proxy", "NO_PROXY"),
+  };
+}
+
+/**
+ * A configuration given in code, validated and completed with the defaults (and the proxy
+ * settings of `process.env` where it gives none). Throws a `GitLabError` with code `config` that
+ * names the key and never echoes a secret value.
+ */
+export function resolveClientConfig(config: GitLabClientConfig): ResolvedClientConfig {
+  const proxies = proxiesFrom(process.env);
+  return validate({
+    ...config,
+    httpProxy: config.httpProxy ?? proxies.httpProxy,
+    httpsProxy: config.httpsProxy ?? proxies.httpsProxy,
+    noProxy: config.noProxy ?? proxies.noProxy,
+  });
+}
+
 /**
  * Builds a client configuration from stack config and environment (config wins). A missing
  * or malformed value is a `GitLabError` with code `config` that names the key and never echoes
- * a secret value.
+ * a secret value. Returns only what was set (and the proxy settings, always, so the client does
+ * not read another environment); {@link resolveClientConfig} adds the defaults.
  */
 export function loadClientConfig(source: ClientConfigSource): GitLabClientConfig {
   const env = source.env ?? process.env;
   const config = source.config ?? {};
-  const get = (key: string): string | undefined => {
-    const value = config[`gitlab:${key}`] ?? config[key];
-    return value === undefined || value.trim() === "" ? undefined : value.trim();
-  };
+  const get = (key: string): string | undefined => nonEmpty(config[`gitlab:${key}`] ?? config[key]);
 
+  const raw: Record<string, unknown> = {};
+  const keys: KeyNames = {};
   const baseUrl = get("baseUrl") ?? nonEmpty(env.GITLAB_BASE_URL);
   if (baseUrl === undefined) {
     throw configError(
@@ -164,8 +360,8 @@ export function loadClientConfig(source: ClientConfigSource): GitLabClientConfig
       "is not set. Set it with `pulumi config set gitlab:baseUrl https://gitlab.example.com` or the GITLAB_BASE_URL environment variable",
     );
   }
-  normaliseBaseUrl(baseUrl, get("baseUrl") === undefined ? "GITLAB_BASE_URL" : "gitlab:baseUrl");
-
+  raw.baseUrl = baseUrl;
+  if (get("baseUrl") === undefined) keys.baseUrl = "GITLAB_BASE_URL";
   const token = get("token") ?? nonEmpty(env.GITLAB_TOKEN);
   if (token === undefined) {
     throw configError(
@@ -173,52 +369,29 @@ export function loadClientConfig(source: ClientConfigSource): GitLabClientConfig
       "is not set. Set it with `pulumi config set --secret gitlab:token …` or the GITLAB_TOKEN environment variable",
     );
   }
-  if (/\s/.test(token)) {
-    throw configError(
-      get("token") === undefined ? "GITLAB_TOKEN" : "gitlab:token",
-      "contains whitespace; copy the token again",
-    );
+  raw.token = token;
+  if (get("token") === undefined) keys.token = "GITLAB_TOKEN";
+  const text = {
+    authHeader: get("authHeader"),
+    caCertFile: get("cacertFile") ?? get("caCertFile"),
+    insecure: get("insecure"),
+    clientCert: get("clientCert"),
+    clientKey: get("clientKey"),
+    retries: get("retries"),
+    maxConcurrency: get("maxConcurrency"),
+    timeoutMs: get("timeoutMs"),
+  };
+  for (const [name, value] of Object.entries(text)) if (value !== undefined) raw[name] = value;
+  const proxies = proxiesFrom(env);
+  const resolved = validate({ ...raw, ...proxies }, keys);
+  // What was set, typed; the defaults stay out so callers can tell what the user chose.
+  const out: GitLabClientConfig = { baseUrl: resolved.baseUrl, token: resolved.token };
+  for (const name of Object.keys(text) as (keyof typeof text)[]) {
+    if (text[name] !== undefined) (out as unknown as Record<string, unknown>)[name] = resolved[name];
   }
-
-  const out: GitLabClientConfig = { baseUrl, token };
-  const authHeader = get("authHeader");
-  if (authHeader !== undefined) {
-    const style = authHeader.toLowerCase();
-    if (style !== "private-token" && style !== "bearer") {
-      throw configError("gitlab:authHeader", `must be "private-token" or "bearer", got "${authHeader}"`);
-    }
-    out.authHeader = style;
-  }
-  const caCertFile = get("cacertFile") ?? get("caCertFile");
-  if (caCertFile !== undefined) out.caCertFile = caCertFile;
-  const insecure = get("insecure");
-  if (insecure !== undefined) out.insecure = parseBoolean("gitlab:insecure", insecure);
-  const clientCert = get("clientCert");
-  const clientKey = get("clientKey");
-  if ((clientCert === undefined) !== (clientKey === undefined)) {
-    throw configError(
-      clientCert === undefined ? "gitlab:clientCert" : "gitlab:clientKey",
-      "must be set together with " + (clientCert === undefined ? "gitlab:clientKey" : "gitlab:clientCert"),
-    );
-  }
-  if (clientCert !== undefined) out.clientCert = clientCert;
-  if (clientKey !== undefined) out.clientKey = clientKey;
-  const retries = get("retries");
-  if (retries !== undefined) out.retries = parseInteger("gitlab:retries", retries, 0, 20);
-  const maxConcurrency = get("maxConcurrency");
-  if (maxConcurrency !== undefined)
-    out.maxConcurrency = parseInteger("gitlab:maxConcurrency", maxConcurrency, 1, 256);
-  const timeoutMs = get("timeoutMs");
-  if (timeoutMs !== undefined) out.timeoutMs = parseInteger("gitlab:timeoutMs", timeoutMs, 1, 3_600_000);
-
-  const httpProxy = nonEmpty(env.http_proxy) ?? nonEmpty(env.HTTP_PROXY);
-  const httpsProxy = nonEmpty(env.https_proxy) ?? nonEmpty(env.HTTPS_PROXY);
-  const noProxy = nonEmpty(env.no_proxy) ?? nonEmpty(env.NO_PROXY);
-  // Always set (empty means none) so the client does not fall back to process.env when the
-  // caller passed a different environment.
-  out.httpProxy = httpProxy === undefined ? "" : checkProxy("HTTP_PROXY", httpProxy);
-  out.httpsProxy = httpsProxy === undefined ? "" : checkProxy("HTTPS_PROXY", httpsProxy);
-  out.noProxy = noProxy ?? "";
+  out.httpProxy = resolved.httpProxy;
+  out.httpsProxy = resolved.httpsProxy;
+  out.noProxy = resolved.noProxy;
   return out;
 }
 
@@ -228,46 +401,29 @@ export function loadClientConfig(source: ClientConfigSource): GitLabClientConfig
  * `…/api/v4/`; users often give just the host).
  */
 export function normaliseBaseUrl(raw: string, key = "gitlab:baseUrl"): string {
+  const result = parseBaseUrl(raw);
+  if (typeof result === "object") throw configError(key, result.problem);
+  return result;
+}
+
+/** The API root of `raw`, or what is wrong with it. */
+function parseBaseUrl(raw: string): string | { problem: string } {
   let url: URL;
   try {
     url = new URL(raw.trim());
   } catch {
-    throw configError(key, "is not a valid URL; expected something like https://gitlab.example.com");
+    return { problem: "is not a valid URL; expected something like https://gitlab.example.com" };
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw configError(key, `must use http or https, got ${url.protocol.replace(/:$/, "")}`);
+    return { problem: `must use http or https, got ${url.protocol.replace(/:$/, "")}` };
   }
   if (url.username !== "" || url.password !== "") {
-    throw configError(key, "must not contain credentials; put the token in gitlab:token");
+    return { problem: "must not contain credentials; put the token in gitlab:token" };
   }
-  if (url.search !== "" || url.hash !== "") throw configError(key, "must not contain a query or fragment");
+  if (url.search !== "" || url.hash !== "") return { problem: "must not contain a query or fragment" };
   let path = url.pathname.replace(/\/+$/, "");
   if (!/\/api\/v4$/.test(path)) path = `${path}/api/v4`;
   return `${url.origin}${path}`;
-}
-
-function checkProxy(key: string, value: string): string {
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`;
-  try {
-    new URL(withScheme);
-  } catch {
-    throw configError(key, "is not a valid proxy URL");
-  }
-  return withScheme;
-}
-
-function parseBoolean(key: string, value: string): boolean {
-  const lower = value.toLowerCase();
-  if (["true", "1", "yes", "on"].includes(lower)) return true;
-  if (["false", "0", "no", "off"].includes(lower)) return false;
-  throw configError(key, `must be true or false, got "${value}"`);
-}
-
-function parseInteger(key: string, value: string, min: number, max: number): number {
-  if (!/^\d+$/.test(value)) throw configError(key, `must be a whole number, got "${value}"`);
-  const n = Number(value);
-  if (n < min || n > max) throw configError(key, `must be between ${min} and ${max}, got ${n}`);
-  return n;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

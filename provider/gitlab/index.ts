@@ -18,9 +18,9 @@ export type { ListRunnersFilters, RunnerFilters } from "./operations/listing";
 export type { RunnerSettings } from "./operations/runner-settings";
 export type { CreateUserRunnerInput, RegisterRunnerInput } from "./operations/runner-tokens";
 export type { RunnerChanges, RunnerJobFilters } from "./operations/runners";
+export { CREATION_PARAMS, RUNNER_SETTING_PARAMS } from "./params";
 export type { CurrentUser, Group, Project, ServerVersion } from "./schemas/meta";
 export type {
-  AccessLevel,
   GroupRef,
   ProjectRef,
   ResetTokenResult,
@@ -29,7 +29,17 @@ export type {
   RunnerJob,
   RunnerManager,
   RunnerSummary,
-  RunnerType,
   VerifyResult,
 } from "./schemas/runner";
 export { closeSharedDispatchers } from "./transport/dispatcher";
+export {
+  ACCESS_LEVELS,
+  type AccessLevel,
+  JOB_STATUSES,
+  type JobStatus,
+  RUNNER_STATUSES,
+  RUNNER_TYPES,
+  type RunnerStatus,
+  type RunnerType,
+  snakeCase,
+} from "./vocabulary";

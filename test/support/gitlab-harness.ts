@@ -10,6 +10,7 @@ import { GitLabClient, type GitLabClientConfig, type GitLabLogger } from "../../
 export interface CapturedLogs {
   logger: GitLabLogger;
   debug: string[];
+  info: string[];
   warn: string[];
   all(): string[];
 }
@@ -17,12 +18,14 @@ export interface CapturedLogs {
 /** A logger that keeps every line, for assertions and the redaction sweep. */
 export function captureLogs(): CapturedLogs {
   const debug: string[] = [];
+  const info: string[] = [];
   const warn: string[] = [];
   return {
-    logger: { debug: (m) => debug.push(m), warn: (m) => warn.push(m) },
+    logger: { debug: (m) => debug.push(m), info: (m) => info.push(m), warn: (m) => warn.push(m) },
     debug,
+    info,
     warn,
-    all: () => [...debug, ...warn],
+    all: () => [...debug, ...info, ...warn],
   };
 }
 

@@ -49,7 +49,7 @@ function client(overrides: Partial<GitLabClientConfig> = {}): GitLabClient {
     dispatcher: agent,
     retryBaseDelayMs: 1,
     random: () => 0,
-    logger: { debug: (m) => lines.push(m), warn: (m) => lines.push(m) },
+    logger: { debug: (m) => lines.push(m), info: (m) => lines.push(m), warn: (m) => lines.push(m) },
     ...overrides,
   });
 }

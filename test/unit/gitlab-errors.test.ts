@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { type ParsedErrorBody, parseErrorBody } from "../../provider/gitlab/errors/error-body";
+import { codeForStatus } from "../../provider/gitlab/errors/from-request";
 import { GitLabError } from "../../provider/gitlab/errors/gitlab-error";
 import { hintFor, roleNeeded, scopeNeeded } from "../../provider/gitlab/errors/hints";
 import { codeForNetworkError, networkCodeOf } from "../../provider/gitlab/errors/network-codes";
-import { codeForStatus } from "../../provider/gitlab/transport/requester";
+import { assignmentAnswerCode } from "../../provider/gitlab/operations/assignments";
 
 describe("parseErrorBody: every GitLab error shape (reference §1.2)", () => {
   it.each([
@@ -104,8 +105,18 @@ describe("codeForStatus", () => {
     [502, runner, {}, "server_error"],
     [418, runner, {}, "http_error"],
   ];
+  // The route's own meaning (here "already assigned") is the operation's, then the status's.
+  const codeOn = (status: number, spec: { template: string }, parsed: ParsedErrorBody) =>
+    (spec.template === "/projects/:id/runners" ? assignmentAnswerCode(status, parsed) : undefined) ??
+    codeForStatus(status, parsed);
   it.each(table)("%i on %o → %s", (status, spec, parsed, code) => {
-    expect(codeForStatus(status, spec, parsed)).toBe(code);
+    expect(codeOn(status, spec, parsed)).toBe(code);
+  });
+
+  it("a 400 with another message on the assignment route is a validation error", () => {
+    expect(
+      codeOn(400, assign, { message: "runner can only be assigned to projects in the same organization" }),
+    ).toBe("validation");
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Governor } from "../../provider/gitlab/policy/governor";
+import { Governor } from "../../provider/gitlab/resilience/governor";
 
 const quiet = { debug() {}, warn() {} };
 

@@ -5,7 +5,7 @@ import {
   parseLinkHeader,
   parseRateLimit,
   parseRetryAfter,
-} from "../../provider/gitlab/policy/headers";
+} from "../../provider/gitlab/resilience/headers";
 
 describe("header parsing", () => {
   const now = Date.UTC(2026, 0, 1);

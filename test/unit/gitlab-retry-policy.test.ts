@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type AttemptOutcome, computeWait, decideRetry } from "../../provider/gitlab/policy/retry";
+import { type AttemptOutcome, computeWait, decideRetry } from "../../provider/gitlab/resilience/retry";
 
 const response = (status: number): AttemptOutcome => ({ kind: "response", status, headers: {} });
 const network = (code: string, requestStarted: boolean): AttemptOutcome => ({

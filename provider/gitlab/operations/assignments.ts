@@ -1,5 +1,20 @@
+import { messageText, type ParsedErrorBody } from "../errors/error-body";
+import type { GitLabErrorCode } from "../errors/gitlab-error";
 import { type RunnerSummary, runnerSummarySchema } from "../schemas/runner";
 import { call, callVoid, namespaceSegment, type OperationContext, runnerIdSegment } from "./context";
+
+/**
+ * GitLab answers a second assignment of the same runner with a 400, not a 409: 13.x
+ * `{"message":{"assign_to":[…has already been taken]}}`, modern "Assign to Validation failed:
+ * Runner projects runner has already been taken - runner_error"
+ * (app/services/ci/runners/assign_runner_service.rb). On this route that means `already_assigned`.
+ */
+export function assignmentAnswerCode(status: number, parsed: ParsedErrorBody): GitLabErrorCode | undefined {
+  const text = parsed.message === undefined ? "" : messageText(parsed.message);
+  return (status === 400 || status === 422) && /has already been taken/i.test(text)
+    ? "already_assigned"
+    : undefined;
+}
 
 /**
  * `POST /projects/:id/runners`: assigns ("enables") a runner on a project. A runner that is
@@ -19,6 +34,7 @@ export function enableProjectRunner(
       template,
       path,
       body: { runner_id: Number(runnerIdSegment(runnerId, "POST", template)) },
+      codeFor: assignmentAnswerCode,
     },
     runnerSummarySchema,
   );

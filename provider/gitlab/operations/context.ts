@@ -112,30 +112,6 @@ export function namespaceSegment(
   return /^\d+$/.test(trimmed) ? trimmed : encodeURIComponent(trimmed);
 }
 
-/**
- * The pause flag in the form this server understands: `paused` from 14.8, `active` before,
- * never both (GitLab answers 400 "active, paused are mutually exclusive"; DESIGN.md decision 7).
- * When the version is unknown, `active` is the safe choice: every version up to 18.x accepts it.
- */
-export function pauseParam(
-  paused: boolean | undefined,
-  version: ServerVersion | undefined,
-): Record<string, boolean> {
-  if (paused === undefined) return {};
-  return version?.hasPaused === true ? { paused } : { active: !paused };
-}
-
-/** `maintenance_note` from ≈15.0, `maintainer_note` before (gitlab-org/gitlab#350730). */
-export function noteParam(
-  note: string | undefined,
-  version: ServerVersion | undefined,
-): Record<string, string> {
-  if (note === undefined) return {};
-  return version !== undefined && !version.hasMaintenanceNote
-    ? { maintainer_note: note }
-    : { maintenance_note: note };
-}
-
 /** Drops `undefined` values so they are not sent. */
 export function compact(record: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};

@@ -1,4 +1,5 @@
-import { type RunnerSummary, type RunnerType, runnerSummarySchema } from "../schemas/runner";
+import { type RunnerSummary, runnerSummarySchema } from "../schemas/runner";
+import type { RunnerType } from "../vocabulary";
 import { callList, invalidArgument, namespaceSegment, type OperationContext } from "./context";
 
 /** Filters shared by the runner listings. All are ANDed by GitLab. */

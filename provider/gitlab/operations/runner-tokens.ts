@@ -1,22 +1,15 @@
+import { CREATION_PARAMS } from "../params";
 import {
   type ResetTokenResult,
   type RunnerCredentials,
-  type RunnerType,
   resetTokenSchema,
   runnerCredentialsSchema,
   type VerifyResult,
   verifyResultSchema,
 } from "../schemas/runner";
-import {
-  call,
-  callVoid,
-  compact,
-  invalidArgument,
-  noteParam,
-  type OperationContext,
-  pauseParam,
-} from "./context";
-import type { RunnerSettings } from "./runner-settings";
+import type { RunnerType } from "../vocabulary";
+import { call, callVoid, compact, invalidArgument, type OperationContext } from "./context";
+import { type RunnerSettings, settingsNeedVersion, settingsParams } from "./runner-settings";
 
 /** Input of `POST /runners` (the registration-token flow). */
 export interface RegisterRunnerInput extends RunnerSettings {
@@ -45,18 +38,10 @@ export async function registerRunner(
     throw invalidArgument("POST", template, "a registration token is required");
   }
   ctx.redactor.add(input.token);
-  const version =
-    input.paused !== undefined || input.maintenanceNote !== undefined ? await ctx.serverVersion() : undefined;
+  const version = settingsNeedVersion(input) ? await ctx.serverVersion() : undefined;
   const body = compact({
-    token: input.token,
-    description: input.description,
-    ...pauseParam(input.paused, version),
-    locked: input.locked,
-    run_untagged: input.runUntagged,
-    tag_list: input.tagList === undefined ? undefined : [...input.tagList],
-    access_level: input.accessLevel,
-    maximum_timeout: input.maximumTimeout,
-    ...noteParam(input.maintenanceNote, version),
+    [CREATION_PARAMS.registrationToken]: input.token,
+    ...settingsParams(input, version),
     info: input.name === undefined ? undefined : { name: input.name },
   });
   const credentials = await call(
@@ -110,17 +95,10 @@ export async function createUserRunner(
   }
   // No `active` here: the endpoint has only `paused` (lib/api/user_runners.rb).
   const body = compact({
-    runner_type: input.runnerType,
-    group_id: input.groupId,
-    project_id: input.projectId,
-    description: input.description,
-    paused: input.paused,
-    locked: input.locked,
-    run_untagged: input.runUntagged,
-    tag_list: input.tagList === undefined ? undefined : [...input.tagList],
-    access_level: input.accessLevel,
-    maximum_timeout: input.maximumTimeout,
-    maintenance_note: input.maintenanceNote,
+    [CREATION_PARAMS.runnerType]: input.runnerType,
+    [CREATION_PARAMS.groupId]: input.groupId,
+    [CREATION_PARAMS.projectId]: input.projectId,
+    ...settingsParams(input, "modern"),
   });
   const credentials = await call(
     ctx,

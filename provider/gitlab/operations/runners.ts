@@ -11,18 +11,8 @@ import {
   runnerJobSchema,
   runnerManagerSchema,
 } from "../schemas/runner";
-import {
-  call,
-  callList,
-  callVoid,
-  compact,
-  invalidArgument,
-  noteParam,
-  type OperationContext,
-  pauseParam,
-  runnerIdSegment,
-} from "./context";
-import type { RunnerSettings } from "./runner-settings";
+import { call, callList, callVoid, invalidArgument, type OperationContext, runnerIdSegment } from "./context";
+import { type RunnerSettings, settingsNeedVersion, settingsParams } from "./runner-settings";
 
 /** Changes for `PUT /runners/:id`; only the fields given are sent. */
 export interface RunnerChanges extends Omit<RunnerSettings, "maximumTimeout"> {
@@ -54,18 +44,8 @@ export async function updateRunner(
 ): Promise<RunnerDetails> {
   const template = "/runners/:id";
   const path = `/runners/${runnerIdSegment(id, "PUT", template)}`;
-  const needsVersion = changes.paused !== undefined || changes.maintenanceNote !== undefined;
-  const version = needsVersion ? await ctx.serverVersion() : undefined;
-  const body = compact({
-    description: changes.description,
-    ...pauseParam(changes.paused, version),
-    tag_list: changes.tagList === undefined ? undefined : [...changes.tagList],
-    run_untagged: changes.runUntagged,
-    locked: changes.locked,
-    access_level: changes.accessLevel,
-    maximum_timeout: changes.maximumTimeout,
-    ...noteParam(changes.maintenanceNote, version),
-  });
+  const version = settingsNeedVersion(changes) ? await ctx.serverVersion() : undefined;
+  const body = settingsParams(changes, version);
   if (Object.keys(body).length === 0)
     throw invalidArgument("PUT", template, "no changes given; pass at least one setting");
   return call(ctx, { method: "PUT", template, path, body }, runnerDetailsSchema);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ACCESS_LEVELS, RUNNER_TYPES } from "../vocabulary";
 
 // Wire schemas for GitLab's runner entities (lib/api/entities/ci/runner.rb,
 // runner_details.rb; reference §3). Tolerant of 13.12 to 18.x: fields that appeared later are
@@ -6,14 +7,10 @@ import { z } from "zod";
 // snake_case ends in this file.
 
 /** `runner_type` values (app/models/ci/runner.rb). */
-export const runnerTypeSchema = z.enum(["instance_type", "group_type", "project_type"]);
-/** How a runner was scoped when it was created. */
-export type RunnerType = z.output<typeof runnerTypeSchema>;
+export const runnerTypeSchema = z.enum(RUNNER_TYPES);
 
 /** `access_level` values. */
-export const accessLevelSchema = z.enum(["not_protected", "ref_protected"]);
-/** Whether the runner picks only jobs on protected refs. */
-export type AccessLevel = z.output<typeof accessLevelSchema>;
+export const accessLevelSchema = z.enum(ACCESS_LEVELS);
 
 const optionalText = z
   .string()

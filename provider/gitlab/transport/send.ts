@@ -1,5 +1,5 @@
 import type { Dispatcher } from "undici";
-import type { ResponseHeaders } from "../policy/headers";
+import type { ResponseHeaders } from "../resilience/headers";
 
 /** One HTTP attempt, fully described. */
 export interface Attempt {
