@@ -16,40 +16,19 @@ import * as pulumi from "@pulumi/pulumi";
 import type { FunctionContext, VerifyRunnerTokenResult } from "../provider/functions";
 import type { RunnerDetails, RunnerJob, RunnerManager, RunnerSummary } from "../provider/gitlab";
 import { GITLAB_CONFIG_KEYS } from "../provider/gitlab/config-keys";
+import type { JobStatus, RunnerStatus, RunnerType } from "../provider/gitlab/vocabulary";
 
 export type { VerifyRunnerTokenResult } from "../provider/functions";
 export type { RunnerDetails, RunnerJob, RunnerManager, RunnerSummary } from "../provider/gitlab";
-
-/** GitLab's runner scope (`runner_type`). */
-type RunnerTypeValue = "instance_type" | "group_type" | "project_type";
 
 /**
  * A runner status filter (GitLab's `status`). `never_contacted` and its 13.x name
  * `not_connected` are interchangeable: the server's own word is sent. `stale` needs GitLab 14.6.
  */
-export type RunnerStatusFilter =
-  | "online"
-  | "offline"
-  | "never_contacted"
-  | "stale"
-  | "active"
-  | "paused"
-  | "not_connected";
+export type RunnerStatusFilter = RunnerStatus;
 
 /** A job status (GitLab's `status` of `GET /runners/:id/jobs`). */
-export type JobStatusFilter =
-  | "created"
-  | "waiting_for_resource"
-  | "preparing"
-  | "pending"
-  | "running"
-  | "success"
-  | "failed"
-  | "canceling"
-  | "canceled"
-  | "skipped"
-  | "manual"
-  | "scheduled";
+export type JobStatusFilter = JobStatus;
 
 /** Filters shared by the runner listings; GitLab ANDs them. */
 export interface RunnerListFilters {
@@ -57,7 +36,7 @@ export interface RunnerListFilters {
    * Only runners of this scope (GitLab's `type`).
    * @default - every type
    */
-  type?: RunnerTypeValue;
+  type?: RunnerType;
   /**
    * Only runners with this status (GitLab's `status`).
    * @default - any status
@@ -171,7 +150,13 @@ function context(): FunctionContext {
     const value = gitlab.get(key);
     if (value !== undefined) config[`gitlab:${key}`] = value;
   }
-  return { config, env: process.env };
+  // Retries and rate-limit waits reach the CLI output through the program's log.
+  const log = {
+    debug: (m: string) => void pulumi.log.debug(m),
+    info: (m: string) => void pulumi.log.info(m),
+    warn: (m: string) => void pulumi.log.warn(m),
+  };
+  return { config, env: process.env, log };
 }
 
 /** The implementation, loaded on first use so importing the sdk never loads undici or zod. */

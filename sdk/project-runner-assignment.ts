@@ -1,49 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-
-/**
- * The provider object for `pulumi-nodejs:dynamic/gitlab:ProjectRunnerAssignment`, serialized
- * into every assignment's state as `__provider` (DESIGN.md decision 1, pulumi-engine.md §3).
- *
- * Preferred: the `module.exports` of `provider/assignment/shim`, published as the package export
- * `pulumi-gitlab-runners/provider/assignment`; the serializer then writes only a `require` of
- * that export (a few hundred bytes, no secret, the same across releases). Where the export does
- * not exist, a module-level object whose methods `require("pulumi-gitlab-runners/provider")` at
- * call time and delegate. Either way nothing is captured but a way to load the installed
- * package, whose code then also serves refresh and destroy of old state (pulumi/pulumi#6238).
- */
-const assignmentDelegate: pulumi.dynamic.ResourceProvider = {
-  async configure(req) {
-    return require("pulumi-gitlab-runners/provider").configure(req);
-  },
-  async check(olds, news) {
-    return require("pulumi-gitlab-runners/provider").assignment.check(olds, news);
-  },
-  async diff(id, olds, news) {
-    return require("pulumi-gitlab-runners/provider").assignment.diff(id, olds, news);
-  },
-  async create(inputs) {
-    return require("pulumi-gitlab-runners/provider").assignment.create(inputs);
-  },
-  async read(id, props) {
-    return require("pulumi-gitlab-runners/provider").assignment.read(id, props);
-  },
-  async delete(id, props) {
-    return require("pulumi-gitlab-runners/provider").assignment.delete(id, props);
-  },
-};
-
-function loadAssignmentShim(): pulumi.dynamic.ResourceProvider {
-  try {
-    // Resolvable only when package.json exports "./provider/assignment" and the package is
-    // installed (or self-referenced): then the serializer can name it.
-    return require("pulumi-gitlab-runners/provider/assignment") as pulumi.dynamic.ResourceProvider;
-  } catch {
-    return assignmentDelegate;
-  }
-}
-
-/** One instance per process: Pulumi caches providers by object identity (pulumi/pulumi#6645). */
-const assignmentProvider: pulumi.dynamic.ResourceProvider = loadAssignmentShim();
+import type { AssignmentOutputs } from "../provider/assignment";
+import { type AssignmentDescription, assignmentDescription } from "../provider/assignment/description";
+import { type InputNames, outputNames } from "../provider/resource/description";
+import { assignmentProvider } from "./shims";
 
 /** The arguments of a {@link ProjectRunnerAssignment}. Changing either one replaces the assignment. */
 export interface ProjectRunnerAssignmentArgs {
@@ -94,7 +53,7 @@ export interface ProjectRunnerAssignmentArgs {
  */
 export class ProjectRunnerAssignment extends pulumi.dynamic.Resource {
   /** The type token, so policies (`validateResourceOfType`) and `--target` can find assignments. */
-  static readonly __pulumiType = "pulumi-nodejs:dynamic/gitlab:ProjectRunnerAssignment";
+  static readonly __pulumiType = assignmentDescription.dynamicType;
 
   /** Whether `obj` is a ProjectRunnerAssignment, even across copies of this package. */
   static override isInstance(obj: unknown): obj is ProjectRunnerAssignment {
@@ -123,19 +82,24 @@ export class ProjectRunnerAssignment extends pulumi.dynamic.Resource {
    * @param opts - resource options
    */
   constructor(name: string, args: ProjectRunnerAssignmentArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      assignmentProvider,
-      name,
-      {
-        project: args.project,
-        runnerId: args.runnerId,
-        projectId: undefined,
-        projectPath: undefined,
-        preExisting: undefined,
-      },
-      opts,
-      "gitlab",
-      "ProjectRunnerAssignment",
-    );
+    const props: Record<string, unknown> = {};
+    for (const key of outputNames(assignmentDescription)) props[key] = undefined;
+    props.project = args.project;
+    props.runnerId = args.runnerId;
+    super(assignmentProvider, name, props, opts, "gitlab", assignmentDescription.name);
   }
 }
+
+/** `true` when `A` and `B` are the same set of names; otherwise the assignment below does not compile. */
+type SameNames<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+// The arguments and outputs declared above are the description's, no more and no less.
+const argsAreDescribed: SameNames<
+  keyof ProjectRunnerAssignmentArgs,
+  InputNames<AssignmentDescription>
+> = true;
+const outputsAreDescribed: SameNames<
+  Exclude<keyof ProjectRunnerAssignment, keyof pulumi.dynamic.Resource>,
+  keyof AssignmentOutputs
+> = true;
+void argsAreDescribed;
+void outputsAreDescribed;

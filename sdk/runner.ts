@@ -1,11 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { AccessLevel, RunnerType } from "../provider/gitlab/vocabulary";
+import { type InputNames, outputNames, secretNames } from "../provider/resource/description";
+import type { RunnerOutputs } from "../provider/runner";
+import { type RunnerDescription, runnerDescription } from "../provider/runner/description";
 import { runnerProvider } from "./shims";
 
-/** GitLab's runner scope (`runner_type`). */
-export type RunnerType = "instance_type" | "group_type" | "project_type";
+export type { RunnerType } from "../provider/gitlab/vocabulary";
 
 /** Which refs a runner may run jobs for (`access_level`). */
-export type RunnerAccessLevel = "not_protected" | "ref_protected";
+export type RunnerAccessLevel = AccessLevel;
 
 /** A project a runner is assigned to, as GitLab lists it in the runner details. */
 export interface RunnerProject {
@@ -143,33 +146,6 @@ export interface RunnerArgs {
   tokenRotation?: pulumi.Input<string>;
 }
 
-/** The argument names, used to declare every output of the resource. */
-const OUTPUT_NAMES = [
-  "runnerId",
-  "authenticationToken",
-  "tokenExpiresAt",
-  "runnerType",
-  "isShared",
-  "status",
-  "online",
-  "contactedAt",
-  "projects",
-  "groups",
-  "registrationToken",
-  "groupId",
-  "projectId",
-  "adoptRunnerId",
-  "description",
-  "paused",
-  "locked",
-  "runUntagged",
-  "tagList",
-  "accessLevel",
-  "maximumTimeout",
-  "maintenanceNote",
-  "tokenRotation",
-] as const;
-
 /**
  * A GitLab runner, registered with a registration token, created with `runnerType`, or adopted
  * by id. Type token `pulumi-nodejs:dynamic/gitlab:Runner`.
@@ -190,7 +166,7 @@ const OUTPUT_NAMES = [
  */
 export class Runner extends pulumi.dynamic.Resource {
   /** The type token, so policies (`validateResourceOfType`) and `--target` can find runners. */
-  static readonly __pulumiType = "pulumi-nodejs:dynamic/gitlab:Runner";
+  static readonly __pulumiType = runnerDescription.dynamicType;
 
   /** Whether `obj` is a Runner, even across copies of this package. */
   static override isInstance(obj: unknown): obj is Runner {
@@ -236,6 +212,8 @@ export class Runner extends pulumi.dynamic.Resource {
   declare readonly projects: pulumi.Output<RunnerProject[]>;
   /** The group of a group runner (`groups`). */
   declare readonly groups: pulumi.Output<RunnerGroup[]>;
+  /** The registration token the runner was registered with, as the program gave it (a secret). */
+  declare readonly registrationToken: pulumi.Output<string | undefined>;
   /** The group of a group runner, as the program gave it. */
   declare readonly groupId: pulumi.Output<number | string | undefined>;
   /** The project of a project runner, as the program gave it. */
@@ -268,22 +246,32 @@ export class Runner extends pulumi.dynamic.Resource {
    */
   constructor(name: string, args: RunnerArgs, opts?: pulumi.CustomResourceOptions) {
     const props: Record<string, unknown> = {};
-    for (const key of OUTPUT_NAMES) props[key] = undefined;
+    for (const key of outputNames(runnerDescription)) props[key] = undefined;
     Object.assign(props, args);
-    // Always a secret, whatever the program passed (DESIGN.md decision 2).
-    if (args.registrationToken !== undefined) props.registrationToken = pulumi.secret(args.registrationToken);
+    // Secret inputs are secrets whatever the program passed (DESIGN.md decision 2).
+    const secrets = secretNames(runnerDescription);
+    for (const key of secrets) if (props[key] !== undefined) props[key] = pulumi.secret(props[key]);
     super(
       runnerProvider,
       name,
       props,
       {
         ...opts,
-        additionalSecretOutputs: [
-          ...new Set([...(opts?.additionalSecretOutputs ?? []), "authenticationToken", "registrationToken"]),
-        ],
+        additionalSecretOutputs: [...new Set([...(opts?.additionalSecretOutputs ?? []), ...secrets])],
       },
       "gitlab",
-      "Runner",
+      runnerDescription.name,
     );
   }
 }
+
+/** `true` when `A` and `B` are the same set of names; otherwise the assignment below does not compile. */
+type SameNames<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+// The arguments and outputs declared above are the description's, no more and no less.
+const argsAreDescribed: SameNames<keyof RunnerArgs, InputNames<RunnerDescription>> = true;
+const outputsAreDescribed: SameNames<
+  Exclude<keyof Runner, keyof pulumi.dynamic.Resource>,
+  keyof RunnerOutputs
+> = true;
+void argsAreDescribed;
+void outputsAreDescribed;

@@ -3,8 +3,12 @@
  * `pulumi preview` stops with a message that names the property and says what is allowed.
  * Whether the project and runner exist is GitLab's to say, in `create`.
  */
+import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { isUnknown } from "./values";
+import { isPositiveId, parseChecked } from "../resource/check";
+import type { InputNames } from "../resource/description";
+import { isUnknown } from "../resource/host-values";
+import type { AssignmentDescription } from "./description";
 
 const PROJECT_ERROR =
   'project must be a numeric project id (e.g. 100) or the project\'s full path with its namespace (e.g. "acme/api").';
@@ -38,10 +42,6 @@ function pathHint(raw: string): string | undefined {
     return `${PROJECT_ERROR} Got "${value}", which has no namespace; a project path includes its group or user, e.g. "acme/${value}".`;
   }
   return undefined;
-}
-
-function isPositiveId(value: number): boolean {
-  return Number.isSafeInteger(value) && value > 0;
 }
 
 /**
@@ -86,19 +86,17 @@ export const runnerIdSchema = z.unknown().transform((value, ctx): number => {
   return z.NEVER;
 });
 
-/** The assignment's inputs after `check`. */
-export const assignmentInputsSchema = z.object({
+/** One validator per input of the description: a field missing here does not compile. */
+const inputSchemas = {
   project: projectSchema,
   runnerId: runnerIdSchema,
-});
+} satisfies Record<InputNames<AssignmentDescription>, z.ZodType>;
+
+/** The assignment's inputs after `check`. */
+export const assignmentInputsSchema = z.object(inputSchemas);
 
 /** The validated inputs. */
 export type AssignmentInputs = z.output<typeof assignmentInputsSchema>;
-
-export interface CheckFailure {
-  property: string;
-  reason: string;
-}
 
 const REQUIRED: Record<keyof AssignmentInputs, string> = {
   project: `project is required: ${PROJECT_ERROR}`,
@@ -112,10 +110,10 @@ const REQUIRED: Record<keyof AssignmentInputs, string> = {
  */
 export function checkAssignmentInputs(news: Record<string, unknown>): {
   inputs: Record<string, unknown>;
-  failures: CheckFailure[];
+  failures: pulumi.dynamic.CheckFailure[];
 } {
   const inputs: Record<string, unknown> = { ...news };
-  const failures: CheckFailure[] = [];
+  const failures: pulumi.dynamic.CheckFailure[] = [];
   for (const key of ["project", "runnerId"] as const) {
     const value = news[key];
     if (isUnknown(value)) continue;
@@ -132,13 +130,5 @@ export function checkAssignmentInputs(news: Record<string, unknown>): {
 
 /** Parses inputs that already passed `check` (create gets exactly those). */
 export function parseAssignmentInputs(news: Record<string, unknown>): AssignmentInputs {
-  const parsed = assignmentInputsSchema.safeParse({ project: news.project, runnerId: news.runnerId });
-  if (!parsed.success) {
-    throw new Error(
-      `invalid ProjectRunnerAssignment inputs: ${parsed.error.issues
-        .map((i) => `${String(i.path[0] ?? "")}: ${i.message}`)
-        .join("; ")}`,
-    );
-  }
-  return parsed.data;
+  return parseChecked("ProjectRunnerAssignment", assignmentInputsSchema, ["project", "runnerId"], news);
 }

@@ -7,13 +7,27 @@
  * reference §2, a change nobody asked for), and a runner that already lists the project is
  * adopted without a POST. When this token may not read the runner, the POST's own answer decides.
  */
-import type { AssignmentApi, AssignmentRunnerView, ProjectRef } from "./api";
-import { AssignmentError, gitlabMessageText, hasCode, isOutcomeUnknown, REASON } from "./errors";
+import type { GitLabClient, Project, RunnerDetails } from "../gitlab";
+import { gitlabMessageText, hasCode, isOutcomeUnknown, ProviderError } from "../resource/errors";
+import { parseAssignmentInputs } from "./check";
 import { type AssignmentOutputs, assignmentResult, describeProject } from "./outputs";
-import { parseAssignmentInputs } from "./schema";
+import { REASON } from "./refusals";
+
+/** The GitLab operations assigning a runner needs. */
+export type AssignClient = Pick<GitLabClient, "resolveProject" | "getRunner" | "enableProjectRunner">;
+
+/** An explanation of a refusal, ending with what GitLab said; a refusal we saw coming has no cause. */
+function explained(message: string, cause?: unknown): ProviderError {
+  return cause === undefined
+    ? new ProviderError(message, { code: "assignment_refused" })
+    : ProviderError.explaining(message, cause);
+}
+
+/** A project as the assignment names it. */
+type ProjectRef = Pick<Project, "id" | "pathWithNamespace">;
 
 /** GitLab's scope of a runner; 13.x entities without `runner_type` fall back to `is_shared`. */
-export function runnerTypeOf(details: AssignmentRunnerView): string | undefined {
+export function runnerTypeOf(details: Pick<RunnerDetails, "runnerType" | "isShared">): string | undefined {
   if (details.runnerType) return details.runnerType;
   if (details.isShared === true) return "instance_type";
   return undefined;
@@ -25,10 +39,13 @@ export function runnerTypeOf(details: AssignmentRunnerView): string | undefined 
  * GitLab needs asking only once per project (issue 8's request budget). A failed look-up is
  * forgotten, so the next assignment asks again.
  */
-const lookups = new WeakMap<AssignmentApi, Map<string, Promise<ProjectRef>>>();
+const lookups = new WeakMap<object, Map<string, Promise<ProjectRef>>>();
 
 /** `GET /projects/:id`, with a message that says how to name the project when it is not found. */
-export async function resolveTarget(api: AssignmentApi, project: number | string): Promise<ProjectRef> {
+export async function resolveTarget(
+  api: Pick<GitLabClient, "resolveProject">,
+  project: number | string,
+): Promise<ProjectRef> {
   let known = lookups.get(api);
   if (!known) {
     known = new Map();
@@ -49,20 +66,20 @@ export async function resolveTarget(api: AssignmentApi, project: number | string
   }
 }
 
-function projectNotFound(project: number | string, cause: unknown): AssignmentError {
+function projectNotFound(project: number | string, cause: unknown): ProviderError {
   const how =
     typeof project === "number"
       ? "Check the numeric id (shown on the project's overview page in GitLab), or give the full path instead."
       : 'Check the full path: it is the project\'s URL path with every group, e.g. "acme/platform/deploy" (case does not matter).';
-  return new AssignmentError(
+  return explained(
     `${describeProject(project)} was not found, or this token's user cannot see it. ${how} ` +
       "If the project exists, give the token's user at least the Maintainer role on it.",
     cause,
   );
 }
 
-function runnerNotFound(runnerId: number, cause: unknown): AssignmentError {
-  return new AssignmentError(
+function runnerNotFound(runnerId: number, cause: unknown): ProviderError {
+  return explained(
     `runner ${runnerId} does not exist, or this token's user cannot see it. Check runnerId: use the runnerId ` +
       "output of the gitlab.Runner that manages it, or the id GitLab shows under Settings > CI/CD > Runners. " +
       "If the runner was deleted out of band, `pulumi refresh` followed by `pulumi up` recreates a managed runner.",
@@ -70,8 +87,8 @@ function runnerNotFound(runnerId: number, cause: unknown): AssignmentError {
   );
 }
 
-function groupRunner(runnerId: number, where: string, cause?: unknown): AssignmentError {
-  return new AssignmentError(
+function groupRunner(runnerId: number, where: string, cause?: unknown): ProviderError {
+  return explained(
     `runner ${runnerId} is a group runner, and GitLab never assigns group runners to projects ` +
       `(it answers 403 "Runner is a group runner", even to administrators), so it cannot be enabled on ${where}. ` +
       'Projects of the runner\'s group and its subgroups can already use it when "Enable group runners" is on in ' +
@@ -81,8 +98,8 @@ function groupRunner(runnerId: number, where: string, cause?: unknown): Assignme
   );
 }
 
-function instanceRunner(runnerId: number, where: string, cause?: unknown): AssignmentError {
-  return new AssignmentError(
+function instanceRunner(runnerId: number, where: string, cause?: unknown): ProviderError {
+  return explained(
     `runner ${runnerId} is an instance (shared) runner, which every project can already use when ` +
       `"Enable instance runners" is on in its Settings > CI/CD > Runners, so it is not assigned to ${where}: ` +
       "current GitLab refuses to turn an instance runner into a project runner, and GitLab 13.x would do it " +
@@ -98,13 +115,13 @@ export function explainAssignFailure(
   runnerId: number,
   project: number | string,
   target: ProjectRef | undefined,
-  details: AssignmentRunnerView | undefined,
+  details: Pick<RunnerDetails, "runnerType" | "isShared"> | undefined,
 ): unknown {
   const where = describeProject(project, target);
   const text = gitlabMessageText(err);
   if (hasCode(err, "forbidden")) {
     if (REASON.locked.test(text)) {
-      return new AssignmentError(
+      return explained(
         `runner ${runnerId} is locked to its current projects, so GitLab refuses to assign it to ${where}. ` +
           'Unlock it: set `locked: false` on its gitlab.Runner (or clear "Lock to current projects" in the ' +
           "runner's settings in GitLab), then run `pulumi up` again. An administrator's token may also assign a locked runner.",
@@ -114,7 +131,7 @@ export function explainAssignFailure(
     if (REASON.groupRunner.test(text)) return groupRunner(runnerId, where, err);
     if (REASON.noAccess.test(text)) {
       if (details && runnerTypeOf(details) === "instance_type") return instanceRunner(runnerId, where, err);
-      return new AssignmentError(
+      return explained(
         `this token's user may not assign runner ${runnerId} to other projects. GitLab lets a user assign a project ` +
           "runner only when they are a Maintainer of a project the runner already belongs to (its owner project " +
           "on recent versions), or an administrator. Use such a user's token (gitlab:token or GITLAB_TOKEN), or " +
@@ -122,7 +139,7 @@ export function explainAssignFailure(
         err,
       );
     }
-    return new AssignmentError(
+    return explained(
       `this token's user may not assign runners to ${where}: GitLab requires the Maintainer role on the target ` +
         "project (or an administrator). Give the user the Maintainer role there, or use a token of a user who has it.",
       err,
@@ -133,7 +150,7 @@ export function explainAssignFailure(
     return runnerNotFound(runnerId, err);
   }
   if (hasCode(err, "unauthorized")) {
-    return new AssignmentError(
+    return explained(
       "GitLab did not accept the token for POST /projects/:id/runners. Assigning runners needs a token with " +
         "the `api` scope (a token limited to the create_runner or manage_runner scope is refused here with 401); " +
         "set a valid one with `pulumi config set --secret gitlab:token …` or GITLAB_TOKEN.",
@@ -141,35 +158,28 @@ export function explainAssignFailure(
     );
   }
   if (hasCode(err, "insufficient_scope")) {
-    return new AssignmentError(
+    return explained(
       "the token lacks the scope to assign runners: POST /projects/:id/runners needs a token with the `api` scope.",
       err,
     );
   }
   if (hasCode(err, "validation")) {
     if (REASON.instanceTransition.test(text)) return instanceRunner(runnerId, where, err);
-    return new AssignmentError(`GitLab refused to assign runner ${runnerId} to ${where}.`, err);
+    return explained(`GitLab refused to assign runner ${runnerId} to ${where}.`, err);
   }
   return err;
 }
 
-function isAlreadyAssigned(err: unknown): boolean {
-  return (
-    hasCode(err, "already_assigned") ||
-    (hasCode(err, "validation") && REASON.alreadyTaken.test(gitlabMessageText(err)))
-  );
-}
-
 /** `create` for the ProjectRunnerAssignment resource. */
 export async function createAssignment(
-  api: AssignmentApi,
+  api: AssignClient,
   inputs: Record<string, unknown>,
 ): Promise<{ id: string; outs: AssignmentOutputs }> {
   const { project, runnerId } = parseAssignmentInputs(inputs);
   const target = await resolveTarget(api, project);
   const where = describeProject(project, target);
 
-  let details: AssignmentRunnerView | undefined;
+  let details: RunnerDetails | undefined;
   try {
     details = await api.getRunner(runnerId);
   } catch (err) {
@@ -190,7 +200,7 @@ export async function createAssignment(
   try {
     await api.enableProjectRunner(target.id, runnerId);
   } catch (err) {
-    if (isAlreadyAssigned(err)) return assignmentResult(project, target, runnerId, true);
+    if (hasCode(err, "already_assigned")) return assignmentResult(project, target, runnerId, true);
     if (!isOutcomeUnknown(err)) throw explainAssignFailure(err, runnerId, project, target, details);
     // Sent, no answer: the POST may have been applied. Enabling is safe to repeat (a duplicate
     // is a 400 "has already been taken", never a second link), so ask once more; "already
@@ -198,7 +208,7 @@ export async function createAssignment(
     try {
       await api.enableProjectRunner(target.id, runnerId);
     } catch (again) {
-      if (isAlreadyAssigned(again)) return assignmentResult(project, target, runnerId, false);
+      if (hasCode(again, "already_assigned")) return assignmentResult(project, target, runnerId, false);
       throw explainAssignFailure(again, runnerId, project, target, details);
     }
   }

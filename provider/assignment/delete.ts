@@ -8,12 +8,18 @@
  * runner goes, so destroy does not fail on it: the resource leaves the stack and a warning says
  * what stays in GitLab and why. Any other refusal is an error.
  */
-import type { AssignmentApi } from "./api";
-import { AssignmentError, gitlabMessageText, gitlabSays, hasCode, REASON } from "./errors";
+import type { GitLabClient } from "../gitlab";
+import { gitlabMessageText, gitlabSays, hasCode, ProviderError } from "../resource/errors";
+import type { AssignmentKey } from "./id";
 import { type AssignmentOutputs, describeProject } from "./outputs";
 import { assignmentKey } from "./read";
-import type { AssignmentKey } from "./values";
-import { engineWarn, type Warn } from "./warn";
+import { REASON } from "./refusals";
+
+/** The GitLab operations removing an assignment needs. */
+export type UnassignClient = Pick<GitLabClient, "disableProjectRunner" | "getRunner">;
+
+/** Reports a warning (the engine's log in production). */
+export type Warn = (message: string) => void;
 
 /**
  * 18.x answers a non-administrator who tries to unassign the owner project with the generic
@@ -24,7 +30,7 @@ import { engineWarn, type Warn } from "./warn";
  * linked first).
  */
 async function looksLikeOwnerProject(
-  api: AssignmentApi,
+  api: Pick<GitLabClient, "getRunner">,
   key: AssignmentKey,
   props: Partial<AssignmentOutputs>,
 ): Promise<boolean> {
@@ -40,10 +46,10 @@ async function looksLikeOwnerProject(
 
 /** `delete` for the ProjectRunnerAssignment resource. */
 export async function deleteAssignment(
-  api: AssignmentApi,
+  api: UnassignClient,
   id: string,
   props: Record<string, unknown>,
-  warn: Warn = engineWarn,
+  warn: Warn,
 ): Promise<void> {
   const key = assignmentKey(id, props);
   const previous = props as Partial<AssignmentOutputs>;
@@ -62,7 +68,7 @@ export async function deleteAssignment(
       "This ProjectRunnerAssignment is removed from the stack; the link goes when the runner is deleted " +
       "(delete its gitlab.Runner, or the runner in GitLab).";
     if (REASON.onlyProject.test(text)) {
-      await warn(
+      warn(
         `${keeps}: it is the runner's only project, and GitLab does not remove a runner's last project (${gitlabSays(err)}). ${after}`,
       );
       return;
@@ -71,19 +77,19 @@ export async function deleteAssignment(
       REASON.ownerProject.test(text) ||
       (REASON.noAccess.test(text) && (await looksLikeOwnerProject(api, key, previous)))
     ) {
-      await warn(
+      warn(
         `${keeps}: it is the runner's owner project (the project it was created in), which GitLab does not unassign (${gitlabSays(err)}). ${after}`,
       );
       return;
     }
     if (REASON.locked.test(text)) {
-      throw new AssignmentError(
+      throw ProviderError.explaining(
         `runner ${key.runnerId} is locked, and GitLab lets only an administrator remove a locked runner from ${where}. ` +
           "Unlock it (`locked: false` on its gitlab.Runner, then `pulumi up`) and destroy again, or use an administrator's token.",
         err,
       );
     }
-    throw new AssignmentError(
+    throw ProviderError.explaining(
       `this token's user may not remove runner ${key.runnerId} from ${where}: GitLab requires the Maintainer role on the ` +
         "project (or an administrator). Use such a user's token (gitlab:token or GITLAB_TOKEN), or remove the resource from " +
         "the stack with `pulumi state delete` if the link should stay.",

@@ -8,19 +8,15 @@
  * names another project) is resolved with `GET /projects/:id`: the same project id is no
  * change. When it cannot be resolved, the assignment is replaced, and `create` explains.
  */
-import type { AssignmentApi } from "./api";
+import type * as pulumi from "@pulumi/pulumi";
+import type { GitLabClient } from "../gitlab";
+import { isUnknown } from "../resource/host-values";
+import { projectSchema, runnerIdSchema } from "./check";
+import { samePath } from "./id";
 import type { AssignmentOutputs } from "./outputs";
-import { projectSchema, runnerIdSchema } from "./schema";
-import { isUnknown, samePath } from "./values";
-
-export interface DiffResult {
-  changes: boolean;
-  replaces: string[];
-  deleteBeforeReplace: boolean;
-}
 
 async function sameProject(
-  api: () => AssignmentApi,
+  api: () => Pick<GitLabClient, "resolveProject">,
   olds: Partial<AssignmentOutputs>,
   value: unknown,
 ): Promise<boolean> {
@@ -41,10 +37,10 @@ async function sameProject(
 
 /** Compares the old outputs with the new inputs. `api` is only called when a path must be resolved. */
 export async function diffAssignment(
-  api: () => AssignmentApi,
+  api: () => Pick<GitLabClient, "resolveProject">,
   olds: Record<string, unknown>,
   news: Record<string, unknown>,
-): Promise<DiffResult> {
+): Promise<pulumi.dynamic.DiffResult> {
   const previous = olds as Partial<AssignmentOutputs>;
   const replaces: string[] = [];
 

@@ -1,18 +1,6 @@
 /**
- * Property values as the dynamic-provider host hands them over, and the assignment's id.
+ * The assignment's id (`<projectId>:<runnerId>`) and how project paths compare.
  */
-
-/**
- * The sentinel the Node SDK sends for a value not known yet during preview (an output of a
- * resource still to be created): `rpc.unknownValue` in `@pulumi/pulumi/runtime/rpc.js`, copied
- * so `provider/` does not load the SDK runtime for it.
- */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-/** True when a property value is not known yet (preview). */
-export function isUnknown(value: unknown): boolean {
-  return value === UNKNOWN;
-}
 
 /** The two numbers that identify an assignment. */
 export interface AssignmentKey {

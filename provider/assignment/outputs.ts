@@ -1,25 +1,13 @@
 /**
  * The assignment's outputs, as stored in state and as the sdk class exposes them.
  */
-import type { ProjectRef } from "./api";
-import { formatAssignmentId } from "./values";
+import type { ProjectRef } from "../gitlab";
+import type { OutputsOf } from "../resource/description";
+import type { AssignmentDescription } from "./description";
+import { formatAssignmentId } from "./id";
 
-/** Outputs of `pulumi-nodejs:dynamic/gitlab:ProjectRunnerAssignment`. */
-export interface AssignmentOutputs {
-  /** The `project` input as the program gave it (numeric id or full path). */
-  project: number | string;
-  /** The runner's id. */
-  runnerId: number;
-  /** The project's numeric id. */
-  projectId: number;
-  /** The project's full path (`path_with_namespace`), as GitLab reports it now. */
-  projectPath: string;
-  /**
-   * True when GitLab already had the runner enabled on the project when this resource was
-   * created (the assignment was adopted, not made); false when this resource made it.
-   */
-  preExisting: boolean;
-}
+/** Outputs of `pulumi-nodejs:dynamic/gitlab:ProjectRunnerAssignment`, as the description defines them. */
+export type AssignmentOutputs = OutputsOf<AssignmentDescription>;
 
 /** What `create` and `read` return to the dynamic-provider host. */
 export function assignmentResult(

@@ -14,28 +14,25 @@
  *
  * Runner gone, project gone or the assignment removed → no id, and the engine drops it.
  */
-import type { AssignmentApi, ProjectRef } from "./api";
-import { AssignmentError, hasCode } from "./errors";
+import type * as pulumi from "@pulumi/pulumi";
+import type { GitLabClient, ProjectRef } from "../gitlab";
+import { hasCode, isRefused, ProviderError } from "../resource/errors";
+import { type AssignmentKey, parseAssignmentId } from "./id";
 import { type AssignmentOutputs, describeProject } from "./outputs";
-import { type AssignmentKey, parseAssignmentId } from "./values";
 
-export interface ReadResult {
-  id?: string;
-  props?: Record<string, unknown>;
-  inputs?: Record<string, unknown>;
-}
+/** The GitLab operations reading an assignment needs. */
+export type MembershipClient = Pick<
+  GitLabClient,
+  "getRunner" | "listRunnerProjects" | "listProjectRunners" | "resolveProject"
+>;
 
 /** Present (with the project as GitLab names it now), or absent. */
 export type Membership = { present: true; project?: ProjectRef } | { present: false };
 
 const ABSENT: Membership = { present: false };
 
-function cannotRead(err: unknown): boolean {
-  return hasCode(err, "forbidden") || hasCode(err, "insufficient_scope");
-}
-
 /** Whether runner `key.runnerId` is enabled on project `key.projectId`, per the sources above. */
-export async function membership(api: AssignmentApi, key: AssignmentKey): Promise<Membership> {
+export async function membership(api: MembershipClient, key: AssignmentKey): Promise<Membership> {
   const { projectId, runnerId } = key;
   try {
     const details = await api.getRunner(runnerId);
@@ -45,7 +42,7 @@ export async function membership(api: AssignmentApi, key: AssignmentKey): Promis
     }
   } catch (err) {
     if (hasCode(err, "not_found")) return ABSENT;
-    if (!cannotRead(err)) throw err;
+    if (!isRefused(err)) throw err;
   }
 
   try {
@@ -55,7 +52,7 @@ export async function membership(api: AssignmentApi, key: AssignmentKey): Promis
   } catch (err) {
     if (hasCode(err, "not_found")) return ABSENT;
     // "unsupported": the catch-all 404 of servers before GET /runners/:id/projects existed.
-    if (!hasCode(err, "unsupported") && !cannotRead(err)) throw err;
+    if (!hasCode(err, "unsupported") && !isRefused(err)) throw err;
   }
 
   try {
@@ -63,8 +60,8 @@ export async function membership(api: AssignmentApi, key: AssignmentKey): Promis
     if (!runners.some((r) => r.id === runnerId)) return ABSENT;
   } catch (err) {
     if (hasCode(err, "not_found")) return ABSENT;
-    if (cannotRead(err)) {
-      throw new AssignmentError(
+    if (isRefused(err)) {
+      throw ProviderError.explaining(
         `cannot tell whether runner ${runnerId} is still enabled on ${describeProject(projectId)}: this token's user ` +
           "may read neither the runner nor the project's runners. Use a token of a Maintainer of the project (or an administrator).",
         err,
@@ -87,17 +84,18 @@ export function assignmentKey(id: string, props: Record<string, unknown>): Assig
   const projectId = props.projectId;
   const runnerId = props.runnerId;
   if (typeof projectId === "number" && typeof runnerId === "number") return { projectId, runnerId };
-  throw new AssignmentError(
+  throw new ProviderError(
     `"${id}" is not a ProjectRunnerAssignment id: expected "<projectId>:<runnerId>", e.g. "100:42".`,
+    { code: "invalid_input" },
   );
 }
 
 /** `read` for the ProjectRunnerAssignment resource: live outputs plus the inputs; no id when gone. */
 export async function readAssignment(
-  api: AssignmentApi,
+  api: MembershipClient,
   id: string,
   props: Record<string, unknown> = {},
-): Promise<ReadResult> {
+): Promise<pulumi.dynamic.ReadResult> {
   const key = assignmentKey(id, props);
   const found = await membership(api, key);
   if (!found.present) return {};

@@ -5,48 +5,9 @@
  * params (reference §5.1, §6.4) and `Ci::Runner::AVAILABLE_STATUSES`.
  */
 import { z } from "zod";
-
-/** `runner_type` values. */
-export const RUNNER_TYPES = ["instance_type", "group_type", "project_type"] as const;
-
-/**
- * Runner status filter values: modern `Ci::Runner::AVAILABLE_STATUSES`, plus 13.x's
- * `not_connected` (the old name of `never_contacted`; translated for the server, see
- * `provider/functions/index.ts`).
- */
-export const RUNNER_STATUSES = [
-  "online",
-  "offline",
-  "never_contacted",
-  "stale",
-  "active",
-  "paused",
-  "not_connected",
-] as const;
-
-/** Job statuses `GET /runners/:id/jobs` filters on (`Ci::HasStatus::AVAILABLE_STATUSES`). */
-export const JOB_STATUSES = [
-  "created",
-  "waiting_for_resource",
-  "preparing",
-  "pending",
-  "running",
-  "success",
-  "failed",
-  "canceling",
-  "canceled",
-  "skipped",
-  "manual",
-  "scheduled",
-] as const;
-
-/** `notProtected`, `Never-Contacted` → `not_protected`, `never_contacted`. */
-function snake(value: string): string {
-  return value
-    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
-    .replace(/[-\s]/g, "_")
-    .toLowerCase();
-}
+import { JOB_STATUSES, RUNNER_STATUSES, RUNNER_TYPES, snakeCase } from "../gitlab/vocabulary";
+import { positiveId as positiveIdOf } from "../resource/check";
+import { ProviderError } from "../resource/errors";
 
 function list(values: readonly string[]): string {
   return values.map((v) => `"${v}"`).join(", ");
@@ -57,28 +18,10 @@ function oneOf<const T extends readonly [string, ...string[]]>(field: string, va
   return z.unknown().transform((value, ctx): T[number] => {
     if (typeof value === "string" && (values as readonly string[]).includes(value)) return value as T[number];
     let message = `${field} must be one of ${list(values)}; got ${JSON.stringify(value)}`;
-    if (typeof value === "string" && (values as readonly string[]).includes(snake(value))) {
-      message += ` (did you mean "${snake(value)}"? GitLab spells it in snake_case)`;
+    if (typeof value === "string" && (values as readonly string[]).includes(snakeCase(value))) {
+      message += ` (did you mean "${snakeCase(value)}"? GitLab spells it in snake_case)`;
     }
     ctx.addIssue({ code: "custom", message: `${message}.` });
-    return z.NEVER;
-  });
-}
-
-/** A positive integer id; a numeric string is accepted (a resource `id` output is a string). */
-function positiveId(field: string, what: string) {
-  return z.unknown().transform((value, ctx): number => {
-    const id =
-      typeof value === "number"
-        ? value
-        : typeof value === "string" && /^\s*\d+\s*$/.test(value)
-          ? Number(value)
-          : Number.NaN;
-    if (Number.isSafeInteger(id) && id > 0) return id;
-    ctx.addIssue({
-      code: "custom",
-      message: `${field} must be ${what} (a positive integer); got ${JSON.stringify(value)}.`,
-    });
     return z.NEVER;
   });
 }
@@ -155,6 +98,11 @@ const filterShape = {
   tagList: tagList.optional(),
 };
 
+/** A positive integer id; a numeric string is accepted (a resource `id` output is a string). */
+function positiveId(field: string, what: string) {
+  return positiveIdOf(field, `${what} (a positive integer)`);
+}
+
 /** `getRunner({ id })`. */
 export const getRunnerArgsSchema = z.object({ id: positiveId("id", "a runner id") });
 
@@ -216,11 +164,13 @@ export type ListRunnerJobsArgs = z.output<typeof listRunnerJobsArgsSchema>;
 export type ListRunnerManagersArgs = z.output<typeof listRunnerManagersArgsSchema>;
 export type VerifyRunnerTokenArgs = z.output<typeof verifyRunnerTokenArgsSchema>;
 
-/** A read function's arguments were refused before anything was sent. */
-export class FunctionArgumentError extends Error {
+/** A read function's arguments were refused before anything was sent (code `invalid_argument`). */
+export class FunctionArgumentError extends ProviderError {
   override readonly name = "FunctionArgumentError";
-  /** Stable code, like the transport's errors. */
-  readonly code = "invalid_argument";
+
+  constructor(message: string) {
+    super(message, { code: "invalid_argument" });
+  }
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 import {
   GitLabClient,
+  type GitLabLogger,
   loadClientConfig,
   type RunnerDetails,
   type RunnerFilters,
@@ -16,6 +17,7 @@ import {
   type ServerVersion,
   type VerifyResult,
 } from "../gitlab";
+import { hasCode } from "../resource/errors";
 import {
   FunctionArgumentError,
   getRunnerArgsSchema,
@@ -26,7 +28,7 @@ import {
   listRunnersArgsSchema,
   parseArgs,
   verifyRunnerTokenArgsSchema,
-} from "./schemas";
+} from "./args";
 
 /** The transport operations the functions use (the real `GitLabClient` has them). */
 export type FunctionsApi = Pick<
@@ -47,6 +49,8 @@ export interface FunctionContext {
   config?: Record<string, string | undefined>;
   /** Environment for what config leaves out. @default process.env */
   env?: NodeJS.ProcessEnv;
+  /** Where retries and rate-limit waits are reported (the program's `pulumi.log`). @default discard */
+  log?: GitLabLogger;
   /** A client to use instead of one built from config (tests). */
   client?: FunctionsApi;
 }
@@ -61,7 +65,7 @@ function clientFor(ctx: FunctionContext): FunctionsApi {
   const key = JSON.stringify(config);
   let client = clients.get(key);
   if (client === undefined) {
-    client = new GitLabClient(config);
+    client = new GitLabClient({ ...config, ...(ctx.log ? { logger: ctx.log } : {}) });
     clients.set(key, client);
   }
   return client;
@@ -75,10 +79,6 @@ export interface VerifyRunnerTokenResult {
   id: number | null;
   /** When the token expires; null when it does not, or GitLab does not say. */
   tokenExpiresAt: string | null;
-}
-
-function hasCode(err: unknown, code: string): boolean {
-  return typeof err === "object" && err !== null && (err as { code?: unknown }).code === code;
 }
 
 /**
@@ -201,4 +201,4 @@ export const functions = {
   },
 };
 
-export { FunctionArgumentError } from "./schemas";
+export { FunctionArgumentError } from "./args";

@@ -1,44 +1,22 @@
 /**
- * The Runner's input schema and `check`: every rule GitLab would enforce, checked before any
- * HTTP so `pulumi preview` fails fast with a message naming the property and what is allowed.
- * Limits follow GitLab's model (`app/models/ci/runner.rb`, reference §2) and API params
- * (`lib/api/ci/runners.rb`, `lib/api/user_runners.rb`, reference §6.2, §7.1, §9).
+ * The Runner's `check`: every rule GitLab would enforce, checked before any HTTP so `pulumi
+ * preview` fails fast with a message naming the argument and what is allowed. One validator per
+ * input of the description (`./description.ts`); limits follow GitLab's model
+ * (`app/models/ci/runner.rb`, reference §2) and API params (`lib/api/ci/runners.rb`,
+ * `lib/api/user_runners.rb`, reference §6.2, §7.1, §9).
  */
 import { z } from "zod";
-import { isUnknown } from "./values";
-
-/** GitLab's `runner_type` values. */
-export const RUNNER_TYPES = ["instance_type", "group_type", "project_type"] as const;
-/** GitLab's `access_level` values. */
-export const ACCESS_LEVELS = ["not_protected", "ref_protected"] as const;
-
-/** `Ci::Runner::TAG_LIST_MAX_LENGTH`. */
-export const MAX_TAGS = 50;
-/** `maximum_timeout` validation: "needs to be at least 10 minutes". */
-export const MIN_MAXIMUM_TIMEOUT = 600;
-/** `description` and `maintenance_note` column limits. */
-export const MAX_TEXT_LENGTH = 1024;
-/** `tags.name` is a varchar(255) in GitLab's schema (`db/structure.sql`). */
-export const MAX_TAG_LENGTH = 255;
-
-/** Turns `notProtected` into `not_protected` for "did you mean" hints. */
-function snake(value: string): string {
-  return value
-    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
-    .replace(/-/g, "_")
-    .toLowerCase();
-}
-
-function enumMessage(property: string, allowed: readonly string[]) {
-  return (issue: { input?: unknown }) => {
-    const got = issue.input;
-    const list = allowed.map((v) => `"${v}"`).join(" or ");
-    if (typeof got === "string" && (allowed as readonly string[]).includes(snake(got))) {
-      return `${property} must be ${list}; got "${got}": did you mean "${snake(got)}"? GitLab spells it in snake_case.`;
-    }
-    return `${property} must be ${list}; got ${JSON.stringify(got)}.`;
-  };
-}
+import { ACCESS_LEVELS, RUNNER_TYPES } from "../gitlab/vocabulary";
+import { type Bag, type CheckResult, checkWith, enumOf, parseChecked } from "../resource/check";
+import { type InputNames, inputNames } from "../resource/description";
+import {
+  MAX_TAG_LENGTH,
+  MAX_TAGS,
+  MAX_TEXT_LENGTH,
+  MIN_MAXIMUM_TIMEOUT,
+  type RunnerDescription,
+  runnerDescription,
+} from "./description";
 
 /** A numeric id (a positive integer) or a full path such as `acme/api`. */
 const idOrPath = (property: string) => {
@@ -58,143 +36,127 @@ const tag = z
       "tagList entries must not contain commas: GitLab splits a tag string on commas; give each tag as its own entry.",
   });
 
+/** One validator per input of the description: a field missing here does not compile. */
+const inputSchemas = {
+  registrationToken: z
+    .string({ error: "registrationToken must be a string (a runner registration token)." })
+    .min(1, { error: "registrationToken must not be empty." })
+    .optional(),
+  runnerType: enumOf("runnerType", RUNNER_TYPES).optional(),
+  groupId: idOrPath("groupId").optional(),
+  projectId: idOrPath("projectId").optional(),
+  adoptRunnerId: z
+    .number({ error: "adoptRunnerId must be a runner id (a positive integer)." })
+    .int({ error: "adoptRunnerId must be a runner id (a positive integer)." })
+    .positive({ error: "adoptRunnerId must be a runner id (a positive integer)." })
+    .optional(),
+  description: z
+    .string({ error: "description must be a string." })
+    .max(MAX_TEXT_LENGTH, { error: `description must be at most ${MAX_TEXT_LENGTH} characters.` })
+    .optional(),
+  paused: z.boolean({ error: "paused must be true or false." }).optional(),
+  locked: z.boolean({ error: "locked must be true or false." }).optional(),
+  runUntagged: z.boolean({ error: "runUntagged must be true or false." }).optional(),
+  tagList: z
+    .array(tag, { error: "tagList must be a list of strings." })
+    .max(MAX_TAGS, { error: `tagList must have at most ${MAX_TAGS} tags (GitLab's limit).` })
+    .optional(),
+  accessLevel: enumOf("accessLevel", ACCESS_LEVELS).optional(),
+  maximumTimeout: z
+    .number({ error: "maximumTimeout must be a number of seconds." })
+    .int({ error: "maximumTimeout must be a whole number of seconds." })
+    .min(MIN_MAXIMUM_TIMEOUT, {
+      error: `maximumTimeout must be at least ${MIN_MAXIMUM_TIMEOUT} seconds (10 minutes), as GitLab requires.`,
+    })
+    .optional(),
+  maintenanceNote: z
+    .string({ error: "maintenanceNote must be a string." })
+    .max(MAX_TEXT_LENGTH, { error: `maintenanceNote must be at most ${MAX_TEXT_LENGTH} characters.` })
+    .optional(),
+  tokenRotation: z
+    .string({ error: "tokenRotation must be a string (any value; change it to rotate)." })
+    .optional(),
+} satisfies Record<InputNames<RunnerDescription>, z.ZodType>;
+
 /** The Runner's inputs after `check` (tags trimmed). */
-export const runnerInputsSchema = z
-  .object({
-    registrationToken: z
-      .string({ error: "registrationToken must be a string (a runner registration token)." })
-      .min(1, { error: "registrationToken must not be empty." })
-      .optional(),
-    runnerType: z.enum(RUNNER_TYPES, { error: enumMessage("runnerType", RUNNER_TYPES) }).optional(),
-    groupId: idOrPath("groupId").optional(),
-    projectId: idOrPath("projectId").optional(),
-    adoptRunnerId: z
-      .number({ error: "adoptRunnerId must be a runner id (a positive integer)." })
-      .int({ error: "adoptRunnerId must be a runner id (a positive integer)." })
-      .positive({ error: "adoptRunnerId must be a runner id (a positive integer)." })
-      .optional(),
-    description: z
-      .string({ error: "description must be a string." })
-      .max(MAX_TEXT_LENGTH, { error: `description must be at most ${MAX_TEXT_LENGTH} characters.` })
-      .optional(),
-    paused: z.boolean({ error: "paused must be true or false." }).optional(),
-    locked: z.boolean({ error: "locked must be true or false." }).optional(),
-    runUntagged: z.boolean({ error: "runUntagged must be true or false." }).optional(),
-    tagList: z
-      .array(tag, { error: "tagList must be a list of strings." })
-      .max(MAX_TAGS, { error: `tagList must have at most ${MAX_TAGS} tags (GitLab's limit).` })
-      .optional(),
-    accessLevel: z.enum(ACCESS_LEVELS, { error: enumMessage("accessLevel", ACCESS_LEVELS) }).optional(),
-    maximumTimeout: z
-      .number({ error: "maximumTimeout must be a number of seconds." })
-      .int({ error: "maximumTimeout must be a whole number of seconds." })
-      .min(MIN_MAXIMUM_TIMEOUT, {
-        error: `maximumTimeout must be at least ${MIN_MAXIMUM_TIMEOUT} seconds (10 minutes), as GitLab requires.`,
-      })
-      .optional(),
-    maintenanceNote: z
-      .string({ error: "maintenanceNote must be a string." })
-      .max(MAX_TEXT_LENGTH, { error: `maintenanceNote must be at most ${MAX_TEXT_LENGTH} characters.` })
-      .optional(),
-    tokenRotation: z
-      .string({ error: "tokenRotation must be a string (any value; change it to rotate)." })
-      .optional(),
-  })
-  .superRefine((v, ctx) => {
-    const ways = (["registrationToken", "runnerType", "adoptRunnerId"] as const).filter(
-      (k) => v[k] !== undefined,
-    );
-    if (ways.length !== 1) {
-      const what = ways.length === 0 ? "none was given" : `got ${ways.join(" and ")}`;
-      ctx.addIssue({
-        code: "custom",
-        path: [ways[1] ?? "runnerType"],
-        message:
-          `set exactly one of registrationToken (register with a registration token, POST /runners), ` +
-          `runnerType (create with your token, POST /user/runners) or adoptRunnerId (take over an existing runner); ${what}.`,
-      });
-    }
-    if (v.groupId !== undefined && v.runnerType !== "group_type") {
-      ctx.addIssue({
-        code: "custom",
-        path: ["groupId"],
-        message: `groupId is only allowed with runnerType "group_type"${v.runnerType ? `, not "${v.runnerType}"` : ""}.`,
-      });
-    }
-    if (v.projectId !== undefined && v.runnerType !== "project_type") {
-      ctx.addIssue({
-        code: "custom",
-        path: ["projectId"],
-        message: `projectId is only allowed with runnerType "project_type"${v.runnerType ? `, not "${v.runnerType}"` : ""}.`,
-      });
-    }
-    if (v.runnerType === "group_type" && v.groupId === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["groupId"],
-        message: 'groupId is required with runnerType "group_type" (the group id or full path).',
-      });
-    }
-    if (v.runnerType === "project_type" && v.projectId === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["projectId"],
-        message: 'projectId is required with runnerType "project_type" (the project id or full path).',
-      });
-    }
-    if (v.tagList) {
-      const seen = new Set<string>();
-      for (const t of v.tagList) {
-        if (seen.has(t)) {
-          ctx.addIssue({
-            code: "custom",
-            path: ["tagList"],
-            message: `tagList has "${t}" more than once (after trimming spaces); tags are a set.`,
-          });
-        }
-        seen.add(t);
-      }
-      // GitLab's model rule (reference §2): "can not be empty when runner is not allowed to pick untagged jobs".
-      if (v.runUntagged === false && v.tagList.length === 0) {
+export const runnerInputsSchema = z.object(inputSchemas).superRefine((v, ctx) => {
+  const ways = (["registrationToken", "runnerType", "adoptRunnerId"] as const).filter(
+    (k) => v[k] !== undefined,
+  );
+  if (ways.length !== 1) {
+    const what = ways.length === 0 ? "none was given" : `got ${ways.join(" and ")}`;
+    ctx.addIssue({
+      code: "custom",
+      path: [ways[1] ?? "runnerType"],
+      message:
+        `set exactly one of registrationToken (register with a registration token, POST /runners), ` +
+        `runnerType (create with your token, POST /user/runners) or adoptRunnerId (take over an existing runner); ${what}.`,
+    });
+  }
+  if (v.groupId !== undefined && v.runnerType !== "group_type") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["groupId"],
+      message: `groupId is only allowed with runnerType "group_type"${v.runnerType ? `, not "${v.runnerType}"` : ""}.`,
+    });
+  }
+  if (v.projectId !== undefined && v.runnerType !== "project_type") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["projectId"],
+      message: `projectId is only allowed with runnerType "project_type"${v.runnerType ? `, not "${v.runnerType}"` : ""}.`,
+    });
+  }
+  if (v.runnerType === "group_type" && v.groupId === undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["groupId"],
+      message: 'groupId is required with runnerType "group_type" (the group id or full path).',
+    });
+  }
+  if (v.runnerType === "project_type" && v.projectId === undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["projectId"],
+      message: 'projectId is required with runnerType "project_type" (the project id or full path).',
+    });
+  }
+  if (v.tagList) {
+    const seen = new Set<string>();
+    for (const t of v.tagList) {
+      if (seen.has(t)) {
         ctx.addIssue({
           code: "custom",
           path: ["tagList"],
-          message:
-            "tagList must have at least one tag when runUntagged is false (GitLab refuses an untagged runner that may not pick untagged jobs).",
+          message: `tagList has "${t}" more than once (after trimming spaces); tags are a set.`,
         });
       }
+      seen.add(t);
     }
-  });
+    // GitLab's model rule (reference §2): "can not be empty when runner is not allowed to pick untagged jobs".
+    if (v.runUntagged === false && v.tagList.length === 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["tagList"],
+        message:
+          "tagList must have at least one tag when runUntagged is false (GitLab refuses an untagged runner that may not pick untagged jobs).",
+      });
+    }
+  }
+});
 
 /** The Runner's validated inputs. */
 export type RunnerInputs = z.output<typeof runnerInputsSchema>;
 
-/** The properties the schema knows; anything else in the bag (e.g. `__provider`) passes through. */
-const KNOWN = new Set(Object.keys(runnerInputsSchema.shape));
-
-export interface CheckFailure {
-  property: string;
-  reason: string;
-}
+/** The Runner's input names, from the description. */
+const INPUT_NAMES = inputNames(runnerDescription);
 
 /**
- * `check`: validates the new inputs. Values not known yet during preview are left out of the
- * validation (they are checked again when known) but kept in the returned inputs; the "exactly
- * one way" rule counts them as given.
+ * Stand-ins of the right type for inputs not known yet, so cross-field rules still see them
+ * (an unknown `groupId` implies a group runner).
  */
-export function checkRunnerInputs(news: Record<string, unknown>): {
-  inputs: Record<string, unknown>;
-  failures: CheckFailure[];
-} {
-  const known: Record<string, unknown> = {};
-  const pending: string[] = [];
-  for (const [k, v] of Object.entries(news)) {
-    if (!KNOWN.has(k) || v === undefined || v === null) continue;
-    if (isUnknown(v)) pending.push(k);
-    else known[k] = v;
-  }
-  // Stand-ins of the right type for unknown values, so structural rules still see them.
-  const standIn: Record<string, unknown> = {
+function standIns(news: Bag): Bag {
+  return {
     registrationToken: "unknown",
     runnerType:
       news.groupId !== undefined
@@ -206,29 +168,22 @@ export function checkRunnerInputs(news: Record<string, unknown>): {
     projectId: 1,
     adoptRunnerId: 1,
   };
-  for (const k of pending) if (k in standIn) known[k] = standIn[k];
-  const parsed = runnerInputsSchema.safeParse(known);
-  if (!parsed.success) {
-    const failures = parsed.error.issues
-      .map((issue) => ({ property: String(issue.path[0] ?? ""), reason: issue.message }))
-      .filter((f) => !pending.includes(f.property));
-    if (failures.length > 0) return { inputs: news, failures };
-  }
-  const inputs: Record<string, unknown> = { ...news };
-  if (parsed.success && parsed.data.tagList && !pending.includes("tagList"))
-    inputs.tagList = parsed.data.tagList;
-  return { inputs, failures: [] };
+}
+
+/**
+ * `check`: validates the new inputs. Values not known yet during preview are left out of the
+ * validation (they are checked again when known) but kept in the returned inputs; the "exactly
+ * one way" rule counts them as given.
+ */
+export function checkRunnerInputs(news: Bag): CheckResult {
+  return checkWith(runnerInputsSchema, INPUT_NAMES, news, {
+    standIns,
+    normalise: (parsed, pending) =>
+      parsed.tagList && !pending.includes("tagList") ? { tagList: parsed.tagList } : {},
+  });
 }
 
 /** Parses inputs that already passed `check` (create/update get exactly those). */
-export function parseRunnerInputs(news: Record<string, unknown>): RunnerInputs {
-  const bag: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(news)) if (KNOWN.has(k) && v !== undefined && v !== null) bag[k] = v;
-  const parsed = runnerInputsSchema.safeParse(bag);
-  if (!parsed.success) {
-    throw new Error(
-      `invalid Runner inputs: ${parsed.error.issues.map((i) => `${String(i.path[0] ?? "")}: ${i.message}`).join("; ")}`,
-    );
-  }
-  return parsed.data;
+export function parseRunnerInputs(news: Bag): RunnerInputs {
+  return parseChecked("Runner", runnerInputsSchema, INPUT_NAMES, news);
 }

@@ -2,38 +2,61 @@
  * `create`: register (`POST /runners`), create (`POST /user/runners`) or adopt an existing
  * runner. Every field the endpoint takes goes in that one POST; the details are read once
  * after. Pulumi must never lose a runner GitLab created: any failure after the POST rejects
- * with a {@link RunnerInitError} so the engine records it (pulumi-engine.md §3).
+ * with a {@link PartialStateError} so the engine records it (pulumi-engine.md §3).
  */
-import type { RunnerApi, RunnerDetailsView, RunnerRegistrationView } from "./api";
-import { errorText, hasCode, isNotFound, isOutcomeUnknown, RunnerInitError } from "./errors";
+import type { GitLabClient, RunnerCredentials, RunnerDetails } from "../gitlab";
+import {
+  errorText,
+  hasCode,
+  isNotFound,
+  isOutcomeUnknown,
+  PartialStateError,
+  ProviderError,
+} from "../resource/errors";
+import { parseRunnerInputs, type RunnerInputs } from "./check";
 import { differingFields, fieldsFrom } from "./fields";
-import { buildOutputs, type RunnerOutputs } from "./outputs";
+import { buildOutputs, type RunnerOutputs, recordedInputs } from "./outputs";
 import { type CreationRequest, findCreatedRunners, LookupIncomplete, listedAsOurs } from "./reconcile";
 import { resetTokenSafely } from "./reset-token";
-import { parseRunnerInputs, type RunnerInputs } from "./schema";
 
 export interface CreateResult {
   id: string;
   outs: RunnerOutputs;
 }
 
-type Api = RunnerApi;
+/** The GitLab operations creating a runner needs. */
+export type CreateClient = Pick<
+  GitLabClient,
+  | "registerRunner"
+  | "createUserRunner"
+  | "getRunner"
+  | "updateRunner"
+  | "resetRunnerToken"
+  | "resolveProject"
+  | "resolveGroup"
+  | "listRunners"
+  | "listProjectRunners"
+  | "listGroupRunners"
+>;
+type Api = CreateClient;
 
 /** The error for a 410 from `POST /runners`: say which inputs work instead (DESIGN.md decision 4). */
-function registrationDisallowed(err: unknown): Error {
-  return new Error(
+function registrationDisallowed(err: unknown): ProviderError {
+  return new ProviderError(
     "registrationToken cannot be used: this GitLab does not allow registering runners with registration tokens " +
       '(410 "runner registration disallowed"; the default since GitLab 17.0). Create the runner with runnerType instead: ' +
       'runnerType: "project_type" with projectId, "group_type" with groupId, or "instance_type" (administrators), ' +
       `or ask an administrator to allow registration tokens. (${errorText(err)})`,
+    { cause: err },
   );
 }
 
 /** `POST /user/runners` is GitLab 15.11+; older servers answer their catch-all 404. */
-function userRunnersUnsupported(err: unknown): Error {
-  return new Error(
+function userRunnersUnsupported(err: unknown): ProviderError {
+  return new ProviderError(
     "runnerType cannot be used: this GitLab has no POST /user/runners (added in GitLab 15.11). " +
       `Register the runner with registrationToken instead (a project's, group's or the instance's runner registration token). (${errorText(err)})`,
+    { cause: err },
   );
 }
 
@@ -56,8 +79,9 @@ async function resolveIds(api: Api, inputs: RunnerInputs): Promise<{ groupId?: n
         ? `groupId ${JSON.stringify(inputs.groupId)}`
         : `projectId ${JSON.stringify(inputs.projectId)}`;
     if (isNotFound(err))
-      throw new Error(
+      throw new ProviderError(
         `${which}: GitLab has no such ${inputs.groupId !== undefined ? "group" : "project"} visible to this token. ${errorText(err)}`,
+        { cause: err },
       );
     throw err;
   }
@@ -69,7 +93,7 @@ async function resolveIds(api: Api, inputs: RunnerInputs): Promise<{ groupId?: n
  * does not exist or that the caller cannot see (`lib/api/user_runners.rb`, reference §9): name
  * the argument and its value, as the path lookup in {@link resolveIds} does.
  */
-function missingScopeError(err: unknown, inputs: RunnerInputs): Error | undefined {
+function missingScopeError(err: unknown, inputs: RunnerInputs): ProviderError | undefined {
   const match = /Missing\/invalid (project|group)/i.exec(errorText(err));
   if (!match) return undefined;
   const kind = match[1]!.toLowerCase();
@@ -77,18 +101,20 @@ function missingScopeError(err: unknown, inputs: RunnerInputs): Error | undefine
     kind === "group"
       ? `groupId ${JSON.stringify(inputs.groupId)}`
       : `projectId ${JSON.stringify(inputs.projectId)}`;
-  return new Error(
+  return new ProviderError(
     `${which}: GitLab has no such ${kind} visible to this token. Check the ${kind}'s id (or use its full path), ` +
       `and that the token's user is a member with the role needed to create runners there. (${errorText(err)})`,
+    { cause: err, code: "not_found" },
   );
 }
 
-function post(api: Api, inputs: RunnerInputs, req: CreationRequest): Promise<RunnerRegistrationView> {
+function post(api: Api, inputs: RunnerInputs, req: CreationRequest): Promise<RunnerCredentials> {
   if (inputs.registrationToken !== undefined) {
     return api.registerRunner({ ...req.fields, token: inputs.registrationToken });
   }
   const runnerType = inputs.runnerType;
-  if (runnerType === undefined) throw new Error("runnerType is required to create a runner");
+  if (runnerType === undefined)
+    throw new ProviderError("runnerType is required to create a runner", { code: "invalid_input" });
   return api.createUserRunner({
     ...req.fields,
     runnerType,
@@ -105,9 +131,7 @@ async function postOnce(
   api: Api,
   inputs: RunnerInputs,
   req: CreationRequest,
-): Promise<
-  { registration: RunnerRegistrationView } | { recovered: RunnerDetailsView } | { recoveredId: number }
-> {
+): Promise<{ registration: RunnerCredentials } | { recovered: RunnerDetails } | { recoveredId: number }> {
   for (let attempt = 1; ; attempt++) {
     req.startedAt = Date.now();
     try {
@@ -118,7 +142,7 @@ async function postOnce(
       const missingScope = missingScopeError(err, inputs);
       if (missingScope) throw missingScope;
       if (!isOutcomeUnknown(err)) throw err;
-      let found: RunnerDetailsView[];
+      let found: RunnerDetails[];
       try {
         found = await findCreatedRunners(api, req);
       } catch (lookup) {
@@ -130,15 +154,17 @@ async function postOnce(
       }
       if (found.length === 1) return { recovered: found[0]! };
       if (found.length > 1) {
-        throw new Error(
+        throw new ProviderError(
           `the create request got no answer, and ${found.length} runners now match it (ids ${found.map((r) => r.id).join(", ")}): ` +
             "cannot tell which one GitLab created for this request. Nothing was posted again. Delete the extra runners, " +
             "or set adoptRunnerId to the one to keep, then run pulumi up again.",
+          { code: "creation_ambiguous", cause: err },
         );
       }
       if (attempt >= 2) {
-        throw new Error(
+        throw new ProviderError(
           `the create request got no answer twice, and no matching runner exists in GitLab: ${errorText(err)}`,
+          { code: "creation_unconfirmed", cause: err },
         );
       }
       // No runner matches: the lost POST did not take effect, so one more is safe.
@@ -147,15 +173,11 @@ async function postOnce(
 }
 
 /** The outputs recorded for a runner that exists but could not be read after creation. */
-function partialOutputs(id: number, inputs: RunnerInputs, token: RunnerRegistrationView | undefined) {
+function partialOutputs(id: number, inputs: RunnerInputs, token: RunnerCredentials | undefined) {
   return {
     runnerId: id,
     ...(token ? { authenticationToken: token.token, tokenExpiresAt: token.tokenExpiresAt } : {}),
-    ...(inputs.registrationToken !== undefined ? { registrationToken: inputs.registrationToken } : {}),
-    ...(inputs.runnerType !== undefined ? { runnerType: inputs.runnerType } : {}),
-    ...(inputs.groupId !== undefined ? { groupId: inputs.groupId } : {}),
-    ...(inputs.projectId !== undefined ? { projectId: inputs.projectId } : {}),
-    ...(inputs.tokenRotation !== undefined ? { tokenRotation: inputs.tokenRotation } : {}),
+    ...recordedInputs(inputs),
   };
 }
 
@@ -164,19 +186,15 @@ function partialOutputs(id: number, inputs: RunnerInputs, token: RunnerRegistrat
  * Its token is unknown to us (GitLab never shows it again), so `authenticationToken` stays empty
  * unless `tokenRotation` is given: then the token is reset now, which is the only way to learn it.
  */
-async function adopt(
-  api: Api,
-  inputs: RunnerInputs,
-  runnerId: number,
-  provider: unknown,
-): Promise<CreateResult> {
-  let live: RunnerDetailsView;
+async function adopt(api: Api, inputs: RunnerInputs, runnerId: number): Promise<CreateResult> {
+  let live: RunnerDetails;
   try {
     live = await api.getRunner(runnerId);
   } catch (err) {
     if (isNotFound(err)) {
-      throw new Error(
+      throw new ProviderError(
         `adoptRunnerId ${runnerId}: GitLab has no runner with this id visible to this token. ${errorText(err)}`,
+        { cause: err },
       );
     }
     throw err;
@@ -197,11 +215,9 @@ async function adopt(
   } catch (err) {
     // Record the adoption (the PUT took effect) without the rotation, so the next up retries it.
     const { tokenRotation: _skip, ...rest } = inputs;
-    throw new RunnerInitError(
+    throw new PartialStateError(
       `runner ${runnerId} was adopted, but resetting its token failed: ${errorText(err)}`,
-      String(runnerId),
-      { ...buildOutputs(details, { inputs: rest }), __provider: provider },
-      [errorText(err)],
+      { id: String(runnerId), properties: buildOutputs(details, { inputs: rest }), cause: err },
     );
   }
 }
@@ -209,8 +225,7 @@ async function adopt(
 /** `create` for the Runner resource. */
 export async function createRunner(api: Api, news: Record<string, unknown>): Promise<CreateResult> {
   const inputs = parseRunnerInputs(news);
-  const provider = news.__provider;
-  if (inputs.adoptRunnerId !== undefined) return adopt(api, inputs, inputs.adoptRunnerId, provider);
+  if (inputs.adoptRunnerId !== undefined) return adopt(api, inputs, inputs.adoptRunnerId);
 
   const req: CreationRequest = {
     ...(inputs.runnerType !== undefined ? { runnerType: inputs.runnerType } : {}),
@@ -227,12 +242,10 @@ export async function createRunner(api: Api, news: Record<string, unknown>): Pro
       const token = await resetTokenSafely(api, id);
       return { id: String(id), outs: buildOutputs(result.recovered, { inputs, token }) };
     } catch (err) {
-      throw new RunnerInitError(
+      throw new PartialStateError(
         `runner ${id} was created, but its token was lost with GitLab's answer and resetting it failed: ${errorText(err)}. ` +
           "The runner is recorded in the stack; change tokenRotation to get a new token.",
-        String(id),
-        { ...buildOutputs(result.recovered, { inputs }), __provider: provider },
-        [errorText(err)],
+        { id: String(id), properties: buildOutputs(result.recovered, { inputs }), cause: err },
       );
     }
   }
@@ -242,19 +255,17 @@ export async function createRunner(api: Api, news: Record<string, unknown>): Pro
     // the details once more; if they still fail, record the runner with its new token and let
     // the next pulumi up or refresh complete it.
     const id = result.recoveredId;
-    let token: RunnerRegistrationView | undefined;
+    let token: RunnerCredentials | undefined;
     try {
       const reset = await resetTokenSafely(api, id);
       token = { id, token: reset.token, tokenExpiresAt: reset.tokenExpiresAt };
       const details = await api.getRunner(id);
       return { id: String(id), outs: buildOutputs(details, { inputs, token }) };
     } catch (err) {
-      throw new RunnerInitError(
+      throw new PartialStateError(
         `runner ${id} was created, but GitLab's answer was lost and ${token ? "reading it" : "resetting its token"} failed: ${errorText(err)}. ` +
           `It is recorded in the stack${token ? " with a new token" : "; change tokenRotation to get a token"}; the next pulumi up or refresh completes it.`,
-        String(id),
-        { ...partialOutputs(id, inputs, token), __provider: provider },
-        [errorText(err)],
+        { id: String(id), properties: partialOutputs(id, inputs, token), cause: err },
       );
     }
   }
@@ -264,12 +275,14 @@ export async function createRunner(api: Api, news: Record<string, unknown>): Pro
     const details = await api.getRunner(registration.id);
     return { id: String(registration.id), outs: buildOutputs(details, { inputs, token: registration }) };
   } catch (err) {
-    throw new RunnerInitError(
+    throw new PartialStateError(
       `runner ${registration.id} was created, but reading it back failed: ${errorText(err)}. ` +
         "It is recorded in the stack with its token; the next pulumi up or refresh completes it.",
-      String(registration.id),
-      { ...partialOutputs(registration.id, inputs, registration), __provider: provider },
-      [errorText(err)],
+      {
+        id: String(registration.id),
+        properties: partialOutputs(registration.id, inputs, registration),
+        cause: err,
+      },
     );
   }
 }

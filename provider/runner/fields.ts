@@ -1,25 +1,26 @@
 /**
- * Converts between the program's inputs and the runner fields the transport sends.
+ * The settings the program gives, as the transport sends them (`RunnerSettings`, camelCase; the
+ * transport maps them to GitLab's parameters per server version).
  */
-import type { RunnerDetailsView, RunnerFields } from "./api";
+import type { RunnerDetails, RunnerSettings } from "../gitlab";
+import type { RunnerInputs } from "./check";
 import { fieldDiffers } from "./diff";
-import { RUNNER_FIELDS, type RunnerField } from "./outputs";
-import type { RunnerInputs } from "./schema";
+import { type RunnerSetting, SETTINGS } from "./outputs";
 
-/** The settable fields the program gives, restricted to `only` when given. */
-export function fieldsFrom(inputs: Partial<RunnerInputs>, only?: readonly RunnerField[]): RunnerFields {
-  const out: RunnerFields = {};
-  for (const f of only ?? RUNNER_FIELDS) {
+/** The settings the program gives, restricted to `only` when given. */
+export function fieldsFrom(inputs: Partial<RunnerInputs>, only?: readonly RunnerSetting[]): RunnerSettings {
+  const out: Record<string, unknown> = {};
+  for (const f of only ?? SETTINGS) {
     const v = inputs[f];
     if (v === undefined) continue;
-    (out as Record<string, unknown>)[f] = f === "tagList" ? [...(v as string[])] : v;
+    out[f] = Array.isArray(v) ? [...v] : v;
   }
-  return out;
+  return out as RunnerSettings;
 }
 
-/** The settable fields whose program value differs from GitLab's (for adoption and reconciliation). */
-export function differingFields(inputs: Partial<RunnerInputs>, live: RunnerDetailsView): RunnerField[] {
-  return RUNNER_FIELDS.filter((f) => {
+/** The settings whose program value differs from GitLab's (for adoption and reconciliation). */
+export function differingFields(inputs: Partial<RunnerInputs>, live: RunnerDetails): RunnerSetting[] {
+  return SETTINGS.filter((f) => {
     // A note GitLab hides from this caller (null) cannot be compared; it is sent anyway.
     if (f === "maintenanceNote" && live.maintenanceNote === null) return inputs.maintenanceNote !== undefined;
     return fieldDiffers(f, inputs[f], live[f]);

@@ -1,44 +1,49 @@
 /**
- * The Runner resource's provider methods, as the serialized shim calls them
- * (`require("pulumi-gitlab-runners/provider").runner.create(inputs)`).
+ * The Runner resource's operations (Pulumi's `ResourceProvider` contract), for any front door:
+ * the dynamic shim calls them through `provider/index.ts`, the plugin server with its own
+ * context.
  */
-import { getClient } from "../configure";
+import type * as pulumi from "@pulumi/pulumi";
+import type { Bag } from "../resource/check";
+import type { ResourceContext } from "../resource/context";
+import { checkRunnerInputs } from "./check";
 import { createRunner } from "./create";
 import { deleteRunner } from "./delete";
 import { diffRunner } from "./diff";
 import { readRunner } from "./read";
-import { checkRunnerInputs } from "./schema";
 import { updateRunner } from "./update";
 
-type Bag = Record<string, unknown>;
+/** The Runner's operations, with the client and log of `ctx`. */
+export function runnerOperations(ctx: () => ResourceContext) {
+  return {
+    /** Validates the inputs before any HTTP. */
+    async check(_olds: Bag, news: Bag) {
+      return checkRunnerInputs(news);
+    },
+    /** Compares old outputs with new inputs; replaces only for how the runner came to exist. */
+    async diff(id: string, olds: Bag, news: Bag) {
+      const { changes, replaces, deleteBeforeReplace } = diffRunner(id, olds, news);
+      return { changes, replaces, deleteBeforeReplace };
+    },
+    /** Registers, creates or adopts the runner. */
+    async create(inputs: Bag) {
+      return createRunner(ctx().client(), inputs);
+    },
+    /** Reads the live runner; no id when it is gone. */
+    async read(id: string, props?: Bag) {
+      return readRunner(ctx().client(), id, props);
+    },
+    /** Updates changed settings in place and rotates the token when asked. */
+    async update(id: string, olds: Bag, news: Bag) {
+      return updateRunner(ctx().client(), id, olds, news);
+    },
+    /** Deletes the runner; already gone is success. */
+    async delete(id: string, props: Bag) {
+      return deleteRunner(ctx().client(), id, props);
+    },
+  } satisfies pulumi.dynamic.ResourceProvider<Bag, Bag>;
+}
 
-export const runner = {
-  /** Validates the inputs before any HTTP. */
-  async check(_olds: Bag, news: Bag) {
-    return checkRunnerInputs(news);
-  },
-  /** Compares old outputs with new inputs; replaces only for how the runner came to exist. */
-  async diff(id: string, olds: Bag, news: Bag) {
-    const { changes, replaces, deleteBeforeReplace } = diffRunner(id, olds, news);
-    return { changes, replaces, deleteBeforeReplace };
-  },
-  /** Registers, creates or adopts the runner. */
-  async create(inputs: Bag) {
-    return createRunner(getClient(), inputs);
-  },
-  /** Reads the live runner; no id when it is gone. */
-  async read(id: string, props?: Bag) {
-    return readRunner(getClient(), id, props);
-  },
-  /** Updates changed fields in place and rotates the token when asked. */
-  async update(id: string, olds: Bag, news: Bag) {
-    return updateRunner(getClient(), id, olds, news);
-  },
-  /** Deletes the runner; already gone is success. */
-  async delete(id: string, props: Bag) {
-    return deleteRunner(getClient(), id, props);
-  },
-};
-
+export type { RunnerInputs } from "./check";
+export { runnerDescription } from "./description";
 export type { RunnerOutputs } from "./outputs";
-export type { RunnerInputs } from "./schema";

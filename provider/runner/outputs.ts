@@ -1,61 +1,34 @@
 /**
  * The Runner's outputs (what Pulumi stores as the resource's state) built from GitLab's runner
  * details, and the inputs those outputs imply (returned by `read` so `pulumi refresh` shows drift
- * against the program: pulumi-engine.md §3, Pulumi ≥ 3.216).
+ * against the program: pulumi-engine.md §3, Pulumi ≥ 3.216). Which fields exist and what role
+ * each plays comes from the description.
  */
-import type { AccessLevel, RunnerDetailsView, RunnerType } from "./api";
-import type { RunnerInputs } from "./schema";
+import type { RunnerDetails, RunnerSettings } from "../gitlab";
+import { fieldsWithRole, type OutputsOf } from "../resource/description";
+import type { RunnerInputs } from "./check";
+import { type RunnerDescription, runnerDescription } from "./description";
 
-/** The fields GitLab lets us set on a runner, as the program names them. */
-export const RUNNER_FIELDS = [
-  "description",
-  "paused",
-  "locked",
-  "runUntagged",
-  "tagList",
-  "accessLevel",
-  "maximumTimeout",
-  "maintenanceNote",
-] as const;
-export type RunnerField = (typeof RUNNER_FIELDS)[number];
+/** The settings GitLab lets us set on a runner, as the program names them. */
+export const SETTINGS = fieldsWithRole(runnerDescription, "setting");
+/** One of {@link SETTINGS}. */
+export type RunnerSetting = (typeof SETTINGS)[number];
 
 /** The inputs that say how the runner came to exist: changing them replaces it. */
-export const CREATION_FIELDS = [
-  "registrationToken",
-  "runnerType",
-  "groupId",
-  "projectId",
-  "adoptRunnerId",
-] as const;
+export const IDENTITY = fieldsWithRole(runnerDescription, "identity");
 
-export interface RunnerOutputs {
-  runnerId: number;
-  /** The runner's authentication token; absent for an adopted runner until a rotation. */
-  authenticationToken?: string;
-  tokenExpiresAt: string | null;
-  runnerType: RunnerType;
-  isShared: boolean;
-  status: string;
-  online: boolean | null;
-  contactedAt: string | null;
-  projects: { id: number; pathWithNamespace: string }[];
-  groups: { id: number; name: string | null }[];
-  description: string | null;
-  paused: boolean;
-  locked: boolean;
-  runUntagged: boolean;
-  tagList: string[];
-  accessLevel: AccessLevel;
-  maximumTimeout: number | null;
-  maintenanceNote: string | null;
-  // How it came to exist, kept from the inputs so diff (which sees old *outputs*) and read (which
-  // must return the implied inputs) know them.
-  registrationToken?: string;
-  groupId?: number | string;
-  projectId?: number | string;
-  adoptRunnerId?: number;
-  tokenRotation?: string;
-}
+// Every setting is a field of GitLab's runner details (read back) and of the transport's settings
+// (sent): a setting added to the description that either lacks does not compile.
+type SettingsAreRead = Pick<RunnerDetails, RunnerSetting>;
+type SettingsAreSent = Pick<RunnerSettings, RunnerSetting>;
+
+export type { SettingsAreRead, SettingsAreSent };
+
+/** The Runner's outputs, as the description defines them. */
+export type RunnerOutputs = OutputsOf<RunnerDescription>;
+
+/** How a runner came to exist. */
+export type CreationWay = "registrationToken" | "runnerType" | "adoptRunnerId";
 
 export interface OutputContext {
   /** The validated inputs the runner was created or updated with. */
@@ -66,17 +39,26 @@ export interface OutputContext {
   token?: { token: string; tokenExpiresAt: string | null };
 }
 
+/** A setting's value as the state stores it: tags sorted (a set), the rest as GitLab reports them. */
+function settingOf(details: RunnerDetails, name: RunnerSetting): unknown {
+  const value = details[name];
+  return name === "tagList" ? [...(value as string[])].sort() : value;
+}
+
 /** Builds the full outputs from the runner details plus what only we know. */
-export function buildOutputs(details: RunnerDetailsView, ctx: OutputContext): RunnerOutputs {
+export function buildOutputs(details: RunnerDetails, ctx: OutputContext): RunnerOutputs {
   const prev = ctx.previous ?? {};
   const inputs = ctx.inputs ?? {};
-  const creation = ctx.inputs ? pickCreation(inputs) : pickCreation(prev);
+  const identity = pickIdentity(ctx.inputs ? inputs : prev);
   const tokenRotation = ctx.inputs ? inputs.tokenRotation : prev.tokenRotation;
   const authenticationToken = ctx.token?.token ?? prev.authenticationToken;
+  const settings: Record<string, unknown> = {};
+  for (const name of SETTINGS) settings[name] = settingOf(details, name);
   // GitLab answers `maintenance_note: null` to callers who cannot update the runner, and 13.x has no
   // note at all (reference §3.2): null means "not visible", so keep what we last set instead of
   // recording a difference that would never go away.
-  const maintenanceNote = details.maintenanceNote ?? inputs.maintenanceNote ?? prev.maintenanceNote ?? null;
+  settings.maintenanceNote =
+    details.maintenanceNote ?? inputs.maintenanceNote ?? prev.maintenanceNote ?? null;
   // Newest servers omit `projects` from PUT responses (reference §3.2): keep the last known list.
   const projects = details.projects
     ? details.projects.map((p) => ({ id: p.id, pathWithNamespace: p.pathWithNamespace }))
@@ -92,53 +74,51 @@ export function buildOutputs(details: RunnerDetailsView, ctx: OutputContext): Ru
     contactedAt: details.contactedAt,
     projects,
     groups: (details.groups ?? prev.groups ?? []).map((g) => ({ id: g.id, name: g.name ?? null })),
-    description: details.description,
-    paused: details.paused,
-    locked: details.locked,
-    runUntagged: details.runUntagged,
-    tagList: [...details.tagList].sort(),
-    accessLevel: details.accessLevel,
-    maximumTimeout: details.maximumTimeout,
-    maintenanceNote,
-    ...creation,
+    ...(settings as Pick<RunnerOutputs, RunnerSetting>),
+    ...identity,
     ...(tokenRotation !== undefined ? { tokenRotation } : {}),
   };
 }
 
-function pickCreation(src: Partial<RunnerInputs> | Partial<RunnerOutputs>) {
-  const out: Pick<RunnerOutputs, "registrationToken" | "groupId" | "projectId" | "adoptRunnerId"> = {};
-  if (src.registrationToken !== undefined) out.registrationToken = src.registrationToken;
-  if (src.groupId !== undefined) out.groupId = src.groupId;
-  if (src.projectId !== undefined) out.projectId = src.projectId;
-  if (src.adoptRunnerId !== undefined) out.adoptRunnerId = src.adoptRunnerId;
-  return out;
+/** The identity inputs to keep in the outputs (`runnerType` is always there, as GitLab reports it). */
+function pickIdentity(src: Partial<RunnerInputs> | Partial<RunnerOutputs>): Partial<RunnerOutputs> {
+  const out: Record<string, unknown> = {};
+  for (const name of IDENTITY) {
+    if (name !== "runnerType" && src[name] !== undefined) out[name] = src[name];
+  }
+  return out as Partial<RunnerOutputs>;
+}
+
+/**
+ * The inputs a runner's state must keep whatever GitLab reports: how it came to exist (its
+ * identity, `runnerType` included) and `tokenRotation`. Used where the runner exists but could
+ * not be read.
+ */
+export function recordedInputs(inputs: Partial<RunnerInputs>): Partial<RunnerOutputs> {
+  const out: Record<string, unknown> = {};
+  for (const name of IDENTITY) if (inputs[name] !== undefined) out[name] = inputs[name];
+  if (inputs.tokenRotation !== undefined) out.tokenRotation = inputs.tokenRotation;
+  return out as Partial<RunnerOutputs>;
 }
 
 /** How the runner in these outputs came to exist. */
-export function creationWay(o: Partial<RunnerOutputs>): "registrationToken" | "runnerType" | "adoptRunnerId" {
+export function creationWay(o: Partial<RunnerOutputs>): CreationWay {
   if (o.adoptRunnerId !== undefined) return "adoptRunnerId";
   if (o.registrationToken !== undefined) return "registrationToken";
   return "runnerType";
 }
 
 /**
- * The inputs that the live runner implies: every settable field as GitLab reports it, plus how it
- * came to exist and `tokenRotation` from the state. Returned by `read` so refresh records drift
- * in the inputs too, and a later preview shows it against the program.
+ * The inputs that the live runner implies: every setting as GitLab reports it, plus how it came
+ * to exist and `tokenRotation` from the state. Returned by `read` so refresh records drift in the
+ * inputs too, and a later preview shows it against the program.
  */
 export function impliedInputs(o: RunnerOutputs): Record<string, unknown> {
   const inputs: Record<string, unknown> = {};
-  const way = creationWay(o);
-  if (way === "runnerType") inputs.runnerType = o.runnerType;
-  for (const k of CREATION_FIELDS) if (k !== "runnerType" && o[k] !== undefined) inputs[k] = o[k];
-  if (o.description !== null) inputs.description = o.description;
-  inputs.paused = o.paused;
-  inputs.locked = o.locked;
-  inputs.runUntagged = o.runUntagged;
-  inputs.tagList = o.tagList;
-  inputs.accessLevel = o.accessLevel;
-  if (o.maximumTimeout !== null) inputs.maximumTimeout = o.maximumTimeout;
-  if (o.maintenanceNote !== null) inputs.maintenanceNote = o.maintenanceNote;
+  if (creationWay(o) === "runnerType") inputs.runnerType = o.runnerType;
+  for (const name of IDENTITY) if (name !== "runnerType" && o[name] !== undefined) inputs[name] = o[name];
+  // A setting GitLab reports no value for (null) implies no input.
+  for (const name of SETTINGS) if (o[name] !== null) inputs[name] = o[name];
   if (o.tokenRotation !== undefined) inputs.tokenRotation = o.tokenRotation;
   return inputs;
 }

@@ -22,9 +22,9 @@
  * at the same time, or by hand): we cannot tell which is ours, so we stop with an error that
  * lists them; nothing is posted again.
  */
-import type { RunnerApi, RunnerDetailsView, RunnerFields, RunnerListItemView, RunnerType } from "./api";
-import { errorText, hasCode } from "./errors";
-import { sameTags } from "./values";
+import type { GitLabClient, RunnerDetails, RunnerSettings, RunnerSummary, RunnerType } from "../gitlab";
+import { sameSet } from "../resource/diff";
+import { errorText, hasCode, ProviderError } from "../resource/errors";
 
 /** How far GitLab's clock may be behind ours when comparing `created_at`. */
 const CLOCK_SKEW_MS = 5 * 60_000;
@@ -36,23 +36,18 @@ export interface CreationRequest {
   runnerType?: RunnerType;
   groupId?: number;
   projectId?: number;
-  fields: RunnerFields;
+  fields: RunnerSettings;
   /** `Date.now()` just before the POST was sent. */
   startedAt: number;
 }
 
-/** The listing operations reconciliation needs (part of the transport). */
-export interface RunnerListApi {
-  listRunners(filter: {
-    scope: "owned" | "all";
-    type?: RunnerType;
-    tagList?: string[];
-  }): Promise<RunnerListItemView[]>;
-  listProjectRunners(projectId: number, filter?: { type?: RunnerType }): Promise<RunnerListItemView[]>;
-  listGroupRunners(groupId: number, filter?: { type?: RunnerType }): Promise<RunnerListItemView[]>;
-}
+/** The GitLab operations reconciliation needs. */
+export type ReconcileClient = Pick<
+  GitLabClient,
+  "listRunners" | "listProjectRunners" | "listGroupRunners" | "getRunner"
+>;
 
-async function candidates(api: RunnerApi, req: CreationRequest): Promise<RunnerListItemView[]> {
+async function candidates(api: ReconcileClient, req: CreationRequest): Promise<RunnerSummary[]> {
   const tagList = req.fields.tagList && req.fields.tagList.length > 0 ? [...req.fields.tagList] : undefined;
   if (req.runnerType === "project_type" && req.projectId !== undefined) {
     return api.listProjectRunners(req.projectId, { type: "project_type" });
@@ -72,13 +67,13 @@ async function candidates(api: RunnerApi, req: CreationRequest): Promise<RunnerL
 }
 
 /** Whether a runner's details show exactly what the lost POST asked for. */
-export function matchesRequest(details: RunnerDetailsView, req: CreationRequest): boolean {
+export function matchesRequest(details: RunnerDetails, req: CreationRequest): boolean {
   const f = req.fields;
   if (req.runnerType && details.runnerType !== req.runnerType) return false;
   if (details.contactedAt !== null) return false;
   if (details.createdAt && Date.parse(details.createdAt) < req.startedAt - CLOCK_SKEW_MS) return false;
   if ((details.description ?? "") !== (f.description ?? "")) return false;
-  if (f.tagList !== undefined && !sameTags(details.tagList, f.tagList)) return false;
+  if (f.tagList !== undefined && !sameSet(details.tagList, f.tagList)) return false;
   if (f.paused !== undefined && details.paused !== f.paused) return false;
   if (f.locked !== undefined && details.locked !== f.locked) return false;
   if (f.runUntagged !== undefined && details.runUntagged !== f.runUntagged) return false;
@@ -116,10 +111,10 @@ const ROUND_PAUSE_MS = 2_000;
  * while the failures are transient.
  */
 export async function findCreatedRunners(
-  api: RunnerApi,
+  api: ReconcileClient,
   req: CreationRequest,
   pauseMs = ROUND_PAUSE_MS,
-): Promise<RunnerDetailsView[]> {
+): Promise<RunnerDetails[]> {
   for (let round = 1; ; round++) {
     try {
       return await findCreatedRunnersOnce(api, req);
@@ -133,16 +128,16 @@ export async function findCreatedRunners(
   }
 }
 
-async function findCreatedRunnersOnce(api: RunnerApi, req: CreationRequest): Promise<RunnerDetailsView[]> {
-  let listed: RunnerListItemView[];
+async function findCreatedRunnersOnce(api: ReconcileClient, req: CreationRequest): Promise<RunnerDetails[]> {
+  let listed: RunnerSummary[];
   try {
     listed = await candidates(api, req);
   } catch (err) {
-    throw new Error(
+    throw new ProviderError(
       `could not find out whether GitLab created the runner (the create request got no answer, and listing runners failed: ${errorText(err)}). ` +
         `Nothing was posted again, to avoid a duplicate runner. Look for a runner described "${req.fields.description ?? ""}" that has never contacted GitLab: ` +
         `set adoptRunnerId to its id to manage it, or delete it, then run pulumi up again.`,
-      { cause: err },
+      { cause: err, code: "creation_unconfirmed" },
     );
   }
   const wanted = req.fields.description ?? "";
@@ -154,8 +149,8 @@ async function findCreatedRunnersOnce(api: RunnerApi, req: CreationRequest): Pro
     )
     .sort((a, b) => b.id - a.id)
     .slice(0, MAX_CANDIDATES);
-  const found: RunnerDetailsView[] = [];
-  const unread: RunnerListItemView[] = [];
+  const found: RunnerDetails[] = [];
+  const unread: RunnerSummary[] = [];
   let readError: unknown;
   for (const item of pool) {
     try {
@@ -176,22 +171,17 @@ async function findCreatedRunnersOnce(api: RunnerApi, req: CreationRequest): Pro
  * listing alone shows, so the caller can still recognise a single unmistakable candidate
  * rather than leave the runner unrecorded (a later `pulumi up` would post again: a duplicate).
  */
-export class LookupIncomplete extends Error {
-  readonly found: RunnerDetailsView[];
-  readonly unread: RunnerListItemView[];
+export class LookupIncomplete extends ProviderError {
+  readonly found: RunnerDetails[];
+  readonly unread: RunnerSummary[];
 
-  constructor(
-    req: CreationRequest,
-    found: RunnerDetailsView[],
-    unread: RunnerListItemView[],
-    cause: unknown,
-  ) {
+  constructor(req: CreationRequest, found: RunnerDetails[], unread: RunnerSummary[], cause: unknown) {
     super(
       `could not find out whether GitLab created the runner (the create request got no answer, and reading runner(s) ` +
         `${unread.map((r) => r.id).join(", ")} failed: ${errorText(cause)}). Nothing was posted again, to avoid a duplicate runner. ` +
         `Look for a runner described "${req.fields.description ?? ""}" that has never contacted GitLab: set adoptRunnerId to its id ` +
         "to manage it, or delete it, then run pulumi up again.",
-      { cause },
+      { cause, code: "creation_unconfirmed" },
     );
     this.found = found;
     this.unread = unread;
@@ -203,7 +193,7 @@ export class LookupIncomplete extends Error {
  * POST created: the same description and type (already filtered), never contacted, and — where
  * GitLab reports it — created after the POST started. Used only when it is the only candidate.
  */
-export function listedAsOurs(item: RunnerListItemView, req: CreationRequest): boolean {
+export function listedAsOurs(item: RunnerSummary, req: CreationRequest): boolean {
   if (item.status !== "never_contacted" && item.status !== "not_connected") return false;
   if (item.createdAt && Date.parse(item.createdAt) < req.startedAt - CLOCK_SKEW_MS) return false;
   return true;

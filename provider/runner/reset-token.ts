@@ -2,8 +2,8 @@
  * Resetting a runner's authentication token (`POST /runners/:id/reset_authentication_token`,
  * reference §6.6) when its answer may be lost.
  */
-import type { ResetTokenView, RunnerApi } from "./api";
-import { isOutcomeUnknown } from "./errors";
+import type { GitLabClient, ResetTokenResult } from "../gitlab";
+import { isOutcomeUnknown } from "../resource/errors";
 
 /** How many resets to send at most when answers are lost. */
 const MAX_RESETS = 3;
@@ -15,9 +15,9 @@ const MAX_RESETS = 3;
  * whose reset answer was lost would be recorded with no working token.
  */
 export async function resetTokenSafely(
-  api: Pick<RunnerApi, "resetRunnerToken">,
+  api: Pick<GitLabClient, "resetRunnerToken">,
   id: number,
-): Promise<ResetTokenView> {
+): Promise<ResetTokenResult> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await api.resetRunnerToken(id);

@@ -3,17 +3,17 @@
  * `tokenRotation` changed. Always returns the full outputs: an empty result would wipe the state
  * down to `__provider` (pulumi-engine.md §3, pulumi/pulumi#9982).
  */
-import type { RunnerApi, RunnerDetailsView } from "./api";
+import type { GitLabClient, RunnerDetails } from "../gitlab";
+import { errorText, PartialStateError } from "../resource/errors";
+import { parseRunnerInputs } from "./check";
 import { diffRunner } from "./diff";
-import { errorText, RunnerInitError } from "./errors";
 import { fieldsFrom } from "./fields";
 import { buildOutputs, type RunnerOutputs } from "./outputs";
 import { resetTokenSafely } from "./reset-token";
-import { parseRunnerInputs } from "./schema";
 
 /** `update` for the Runner resource. `olds` are the old outputs, `news` the checked inputs. */
 export async function updateRunner(
-  api: RunnerApi,
+  api: Pick<GitLabClient, "updateRunner" | "getRunner" | "resetRunnerToken">,
   id: string,
   olds: Record<string, unknown>,
   news: Record<string, unknown>,
@@ -23,7 +23,7 @@ export async function updateRunner(
   const previous = olds as Partial<RunnerOutputs>;
   const { fields, rotate } = diffRunner(id, olds, news);
 
-  let details: RunnerDetailsView;
+  let details: RunnerDetails;
   if (fields.length > 0) {
     // `paused` goes as `paused`, or as `active` on servers without it, never both (decision 7):
     // the transport picks per server version.
@@ -41,16 +41,13 @@ export async function updateRunner(
       // The PUT took effect: record it (the host turns an error with `id` into a partial update),
       // keeping the old tokenRotation so the next `up` tries the rotation again.
       const { tokenRotation: _skip, ...kept } = outs;
-      const props = {
+      const properties = {
         ...kept,
         ...(previous.tokenRotation !== undefined ? { tokenRotation: previous.tokenRotation } : {}),
-        __provider: news.__provider,
       };
-      throw new RunnerInitError(
+      throw new PartialStateError(
         `runner ${runnerId}: resetting its authentication token failed: ${errorText(err)}`,
-        id,
-        props,
-        [errorText(err)],
+        { id, properties, cause: err },
       );
     }
   }

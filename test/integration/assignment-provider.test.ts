@@ -9,12 +9,12 @@ import {
   startEmulator,
 } from "../../emulator";
 import { assignment, configure, setClient } from "../../provider";
-import type { AssignmentApi } from "../../provider/assignment/api";
 import { createAssignment } from "../../provider/assignment/create";
 import { deleteAssignment } from "../../provider/assignment/delete";
 import type { AssignmentOutputs } from "../../provider/assignment/outputs";
 import { readAssignment } from "../../provider/assignment/read";
 import { closeSharedDispatchers, GitLabClient, GitLabError } from "../../provider/gitlab";
+import { type AssignmentClient, assignmentDouble } from "../support/assignment-double";
 
 // The ProjectRunnerAssignment's provider methods against the emulator over real HTTP, for the
 // legacy (13.12), modern (17.11) and newest (18.6) GitLab: every create, read and delete path of
@@ -98,7 +98,7 @@ function posts(em: RunningEmulator): number {
 }
 
 /** The real client, except that this token may not read runners (as for a project-only Maintainer). */
-function blindToRunners(client: GitLabClient): AssignmentApi {
+function blindToRunners(client: GitLabClient): AssignmentClient {
   const forbidden = () =>
     new GitLabError({
       code: "forbidden",
@@ -108,18 +108,19 @@ function blindToRunners(client: GitLabClient): AssignmentApi {
       status: 403,
       gitlabMessage: "403 Forbidden - No access granted",
     });
-  return {
-    resolveProject: (p) => client.resolveProject(p),
+  return assignmentDouble({
+    resolveProject: (p: number | string) => client.resolveProject(p),
     getRunner: async () => {
       throw forbidden();
     },
     listRunnerProjects: async () => {
       throw forbidden();
     },
-    listProjectRunners: (p, f) => client.listProjectRunners(p, f),
-    enableProjectRunner: (p, r) => client.enableProjectRunner(p, r),
-    disableProjectRunner: (p, r) => client.disableProjectRunner(p, r),
-  };
+    listProjectRunners: (p: number | string, f?: { type?: "project_type" }) =>
+      client.listProjectRunners(p, f),
+    enableProjectRunner: (p: number | string, r: number) => client.enableProjectRunner(p, r),
+    disableProjectRunner: (p: number | string, r: number) => client.disableProjectRunner(p, r),
+  });
 }
 
 afterAll(async () => {
@@ -292,14 +293,13 @@ describe.each(["13.12", "17.11", "18.6"] as GitlabVersion[])(
 
       it.runIf(newest)("uses GET /runners/:id/projects when the details leave projects out", async () => {
         const { id, outs } = await create({ project: "acme/web", runnerId: FANOUT });
-        const withoutProjects: AssignmentApi = {
-          ...blindToRunners(admin),
-          getRunner: async (runnerId) => {
+        const withoutProjects = assignmentDouble(blindToRunners(admin), {
+          getRunner: async (runnerId: number) => {
             const { projects: _hidden, ...rest } = await admin.getRunner(runnerId);
             return rest;
           },
-          listRunnerProjects: (runnerId) => admin.listRunnerProjects(runnerId),
-        };
+          listRunnerProjects: (runnerId: number) => admin.listRunnerProjects(runnerId),
+        });
         expect((await readAssignment(withoutProjects, id, { ...outs })).id).toBe(id);
         expect(em.requests().some((r) => r.route === "/api/v4/runners/:id/projects")).toBe(true);
       });

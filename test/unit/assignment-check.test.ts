@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { checkAssignmentInputs, parseAssignmentInputs } from "../../provider/assignment/schema";
-import { formatAssignmentId, parseAssignmentId, UNKNOWN } from "../../provider/assignment/values";
+import { checkAssignmentInputs, parseAssignmentInputs } from "../../provider/assignment/check";
+import { formatAssignmentId, parseAssignmentId } from "../../provider/assignment/id";
+import { UNKNOWN_VALUE as UNKNOWN } from "../../provider/resource/host-values";
 
 describe("ProjectRunnerAssignment check", () => {
   it.each([

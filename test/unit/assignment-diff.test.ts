@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from "vitest";
-import type { AssignmentApi, ProjectRef } from "../../provider/assignment/api";
 import { diffAssignment } from "../../provider/assignment/diff";
 import type { AssignmentOutputs } from "../../provider/assignment/outputs";
-import { UNKNOWN } from "../../provider/assignment/values";
+import type { GitLabClient, ProjectRef } from "../../provider/gitlab";
+import { UNKNOWN_VALUE as UNKNOWN } from "../../provider/resource/host-values";
 
 const olds: AssignmentOutputs = {
   project: "acme/api",
@@ -19,7 +19,7 @@ function resolver(known: Record<string, ProjectRef>) {
     if (!hit) throw Object.assign(new Error("404 Project Not Found"), { code: "not_found" });
     return hit;
   });
-  const api = { resolveProject } as unknown as AssignmentApi;
+  const api = { resolveProject } as unknown as Pick<GitLabClient, "resolveProject">;
   return { api: () => api, resolveProject };
 }
 

@@ -1,8 +1,11 @@
 import { describe, expect, it, vi } from "vitest";
-import type { AssignmentApi } from "../../provider/assignment/api";
 import { createAssignment, explainAssignFailure } from "../../provider/assignment/create";
 import { deleteAssignment } from "../../provider/assignment/delete";
-import { engineAddress, engineWarn } from "../../provider/assignment/warn";
+import { parseErrorBody } from "../../provider/gitlab/errors/error-body";
+import { answerError } from "../../provider/gitlab/errors/from-request";
+import { assignmentAnswerCode } from "../../provider/gitlab/operations/assignments";
+import { Redactor } from "../../provider/gitlab/redact";
+import { type AssignmentClient, assignmentDouble } from "../support/assignment-double";
 
 /** A coded error shaped like the transport's GitLabError. */
 function coded(code: string, status: number, gitlabMessage?: unknown, extra: Record<string, unknown> = {}) {
@@ -45,20 +48,22 @@ describe("explainAssignFailure", () => {
   });
 });
 
-function fakeApi(overrides: Partial<AssignmentApi>): AssignmentApi {
-  return {
-    resolveProject: async () => target,
-    getRunner: async (id) => ({
-      id,
-      runnerType: "project_type",
-      projects: [{ id: 100, pathWithNamespace: "acme/api" }],
-    }),
-    listRunnerProjects: async () => [],
-    listProjectRunners: async () => [],
-    enableProjectRunner: async () => ({}),
-    disableProjectRunner: async () => undefined,
-    ...overrides,
-  };
+function fakeApi(overrides: Parameters<typeof assignmentDouble>[1]): AssignmentClient {
+  return assignmentDouble(
+    {
+      resolveProject: async () => target,
+      getRunner: async (id: number) => ({
+        id,
+        runnerType: "project_type",
+        projects: [{ id: 100, pathWithNamespace: "acme/api" }],
+      }),
+      listRunnerProjects: async () => [],
+      listProjectRunners: async () => [],
+      enableProjectRunner: async () => ({}),
+      disableProjectRunner: async () => undefined,
+    },
+    overrides,
+  );
 }
 
 describe("create against a test double", () => {
@@ -76,11 +81,24 @@ describe("create against a test double", () => {
   });
 
   it("13.x's validation hash for a duplicate is an adoption too", async () => {
-    const enableProjectRunner = vi.fn().mockRejectedValue(
-      coded("validation", 400, {
-        assign_to: ["Validation failed: Runner projects runner has already been taken"],
-      }),
+    // The error exactly as the transport builds it from 13.x's answer on this route.
+    const answer = {
+      status: 400,
+      headers: { "content-type": "application/json" },
+      parsed: parseErrorBody(
+        JSON.stringify({
+          message: { assign_to: ["Validation failed: Runner projects runner has already been taken"] },
+        }),
+        "application/json",
+      ),
+    };
+    const duplicate = answerError(
+      { method: "POST", template: "/projects/:id/runners", codeFor: assignmentAnswerCode },
+      answer,
+      { attempts: 1, ambiguous: false },
+      new Redactor(),
     );
+    const enableProjectRunner = vi.fn().mockRejectedValue(duplicate);
     const { outs } = await createAssignment(fakeApi({ enableProjectRunner }), {
       project: "acme/web",
       runnerId: 7,
@@ -106,7 +124,7 @@ describe("delete against a test double", () => {
       disableProjectRunner: async () => {
         throw coded("forbidden", 403, "403 Forbidden - No access granted");
       },
-      getRunner: async (id) => ({
+      getRunner: async (id: number) => ({
         id,
         projects: [
           { id: 100, pathWithNamespace: "acme/api" },
@@ -114,7 +132,7 @@ describe("delete against a test double", () => {
         ],
       }),
     });
-    const warn = vi.fn(async () => {});
+    const warn = vi.fn(() => {});
     await expect(
       deleteAssignment(api, "101:7", { projectPath: "acme/web", preExisting: false }, warn),
     ).rejects.toThrow(/may not remove runner 7 from project acme\/web \(id 101\)/);
@@ -127,34 +145,14 @@ describe("delete against a test double", () => {
         throw coded("server_error", 500);
       },
     });
-    await expect(deleteAssignment(api, "101:7", {}, async () => {})).rejects.toMatchObject({
+    await expect(deleteAssignment(api, "101:7", {}, () => {})).rejects.toMatchObject({
       code: "server_error",
     });
   });
 
   it("refuses an id that is not <projectId>:<runnerId>", async () => {
-    await expect(deleteAssignment(fakeApi({}), "web", {}, async () => {})).rejects.toThrow(
+    await expect(deleteAssignment(fakeApi({}), "web", {}, () => {})).rejects.toThrow(
       /expected "<projectId>:<runnerId>"/,
     );
-  });
-});
-
-describe("warnings", () => {
-  it("finds the engine address only inside the dynamic-provider host", () => {
-    const host = "/p/node_modules/@pulumi/pulumi/cmd/dynamic-provider/index.js";
-    expect(engineAddress(["node", host, "127.0.0.1:41234"], host)).toBe("127.0.0.1:41234");
-    expect(engineAddress(["node", host, "localhost:9"], host)).toBe("localhost:9");
-    expect(engineAddress(["node", "/app/index.js", "127.0.0.1:41234"], "/app/index.js")).toBeUndefined();
-    expect(engineAddress(["node", host], host)).toBeUndefined();
-  });
-
-  it("goes to stderr outside the host", async () => {
-    const write = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
-    try {
-      await engineWarn("runner 7 stays on acme/api");
-      expect(write).toHaveBeenCalledWith("warning: runner 7 stays on acme/api\n");
-    } finally {
-      write.mockRestore();
-    }
   });
 });

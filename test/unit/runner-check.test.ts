@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { checkRunnerInputs } from "../../provider/runner/schema";
-import { UNKNOWN } from "../../provider/runner/values";
+import { UNKNOWN_VALUE as UNKNOWN } from "../../provider/resource/host-values";
+import { checkRunnerInputs } from "../../provider/runner/check";
 
 const base = { runnerType: "project_type", projectId: 100 };
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { UNKNOWN_VALUE as UNKNOWN } from "../../provider/resource/host-values";
 import { diffRunner } from "../../provider/runner/diff";
 import type { RunnerOutputs } from "../../provider/runner/outputs";
-import { UNKNOWN } from "../../provider/runner/values";
 
 /** Old outputs of a project runner created with runnerType. */
 const created: RunnerOutputs = {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { RunnerDetailsView } from "../../provider/runner/api";
+import type { RunnerDetails } from "../../provider/gitlab";
 import { buildOutputs, impliedInputs } from "../../provider/runner/outputs";
 import { type CreationRequest, matchesRequest } from "../../provider/runner/reconcile";
 
-const details: RunnerDetailsView = {
+const details: RunnerDetails = {
   id: 7,
   description: "build",
   paused: false,

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import type { RunnerApi } from "../../provider/runner/api";
 import {
   type CreationRequest,
   findCreatedRunners,
   LookupIncomplete,
   listedAsOurs,
+  type ReconcileClient,
 } from "../../provider/runner/reconcile";
 
 const timeout = Object.assign(new Error("did not complete within the deadline"), { code: "timeout" });
@@ -40,7 +40,7 @@ function api(listing: Array<Error | "ok">) {
     },
     getRunner: async () => ours,
   };
-  return fake as unknown as RunnerApi & { lists(): number };
+  return fake as unknown as ReconcileClient & { lists(): number };
 }
 
 describe("findCreatedRunners (reconciling a creation whose answer was lost)", () => {
@@ -77,7 +77,7 @@ describe("findCreatedRunners (reconciling a creation whose answer was lost)", ()
       getRunner: async () => {
         throw Object.assign(new Error("502"), { code: "server_error" });
       },
-    } as unknown as RunnerApi;
+    } as unknown as ReconcileClient;
     const error = await findCreatedRunners(fake, req, 1).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LookupIncomplete);
     expect((error as LookupIncomplete).unread.map((r) => r.id)).toEqual([9]);

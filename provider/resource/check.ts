@@ -1,0 +1,119 @@
+/**
+ * What every resource's `check` does the same way: validate the known inputs with the resource's
+ * zod schema, leave values that are not known yet (preview) to be checked when they are, and
+ * report each problem against the argument it concerns, in Pulumi's own `CheckFailure` shape.
+ * Also the validators several resources and the read functions share.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { snakeCase } from "../gitlab/vocabulary";
+import { ProviderError } from "./errors";
+import { isUnknown } from "./host-values";
+
+/** A property bag as the host hands it over. */
+export type Bag = Record<string, unknown>;
+
+/** `check`'s result: Pulumi's `CheckResult` with the checked (normalised) inputs. */
+export type CheckResult = pulumi.dynamic.CheckResult<Bag> & {
+  inputs: Bag;
+  failures: pulumi.dynamic.CheckFailure[];
+};
+
+/**
+ * An enum of GitLab's words whose error lists the allowed values and, for a near miss such as
+ * `"refProtected"`, suggests GitLab's snake_case spelling.
+ */
+export function enumOf<const T extends readonly [string, ...string[]]>(field: string, values: T) {
+  return z.enum(values, {
+    error: (issue: { input?: unknown }) => {
+      const got = issue.input;
+      const list = values.map((v) => `"${v}"`).join(" or ");
+      if (typeof got === "string" && (values as readonly string[]).includes(snakeCase(got))) {
+        return `${field} must be ${list}; got "${got}": did you mean "${snakeCase(got)}"? GitLab spells it in snake_case.`;
+      }
+      return `${field} must be ${list}; got ${JSON.stringify(got)}.`;
+    },
+  });
+}
+
+/** True for a positive safe integer: a GitLab id. */
+export function isPositiveId(value: number): boolean {
+  return Number.isSafeInteger(value) && value > 0;
+}
+
+/**
+ * A GitLab id: a positive integer, or a numeric string (a resource's `id` output is a string).
+ * `what` completes "`field` must be …".
+ */
+export function positiveId(field: string, what: string) {
+  return z.unknown().transform((value, ctx): number => {
+    const id =
+      typeof value === "number"
+        ? value
+        : typeof value === "string" && /^\s*\d+\s*$/.test(value)
+          ? Number(value)
+          : Number.NaN;
+    if (isPositiveId(id)) return id;
+    ctx.addIssue({ code: "custom", message: `${field} must be ${what}; got ${JSON.stringify(value)}.` });
+    return z.NEVER;
+  });
+}
+
+/**
+ * Validates `news` against `schema`, leaving out of the validation the properties that are not
+ * known yet (they are checked again when known) but keeping them in the returned inputs.
+ * `standIns` gives values of the right type for unknown properties that cross-field rules need
+ * to see (so "exactly one of …" still counts an unknown value as given). `normalise` copies the
+ * parsed values the resource wants stored (trimmed tags, a numeric id for `"100"`).
+ */
+export function checkWith<S extends z.ZodType<Bag>>(
+  schema: S,
+  names: readonly string[],
+  news: Bag,
+  options: {
+    standIns?: (news: Bag) => Bag;
+    normalise?: (parsed: z.output<S>, pending: readonly string[]) => Bag;
+  } = {},
+): CheckResult {
+  const known: Bag = {};
+  const pending: string[] = [];
+  for (const [k, v] of Object.entries(news)) {
+    if (!names.includes(k) || v === undefined || v === null) continue;
+    if (isUnknown(v)) pending.push(k);
+    else known[k] = v;
+  }
+  const standIns = options.standIns?.(news) ?? {};
+  for (const k of pending) if (k in standIns) known[k] = standIns[k];
+  const parsed = schema.safeParse(known);
+  if (!parsed.success) {
+    const failures = parsed.error.issues
+      .map((issue) => ({ property: String(issue.path[0] ?? ""), reason: issue.message }))
+      .filter((f) => !pending.includes(f.property));
+    if (failures.length > 0) return { inputs: news, failures };
+  }
+  const normalised = parsed.success && options.normalise ? options.normalise(parsed.data, pending) : {};
+  return { inputs: { ...news, ...normalised }, failures: [] };
+}
+
+/**
+ * Parses inputs that already passed `check` (create and update get exactly those); a failure
+ * here means the state holds something `check` never let through.
+ */
+export function parseChecked<S extends z.ZodType>(
+  resource: string,
+  schema: S,
+  names: readonly string[],
+  news: Bag,
+): z.output<S> {
+  const bag: Bag = {};
+  for (const [k, v] of Object.entries(news))
+    if (names.includes(k) && v !== undefined && v !== null) bag[k] = v;
+  const parsed = schema.safeParse(bag);
+  if (!parsed.success) {
+    throw new ProviderError(
+      `invalid ${resource} inputs: ${parsed.error.issues.map((i) => `${String(i.path[0] ?? "")}: ${i.message}`).join("; ")}`,
+      { code: "invalid_input" },
+    );
+  }
+  return parsed.data;
+}
