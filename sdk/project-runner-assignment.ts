@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { AssignmentOutputs } from "../provider/assignment";
 import { type AssignmentDescription, assignmentDescription } from "../provider/assignment/description";
-import { type InputNames, outputNames } from "../provider/resource/description";
+import { type InputNames, outputNames, type SameNames } from "../provider/resource/description";
 import { assignmentProvider } from "./shims";
 
 /** The arguments of a {@link ProjectRunnerAssignment}. Changing either one replaces the assignment. */
@@ -90,16 +90,9 @@ export class ProjectRunnerAssignment extends pulumi.dynamic.Resource {
   }
 }
 
-/** `true` when `A` and `B` are the same set of names; otherwise the assignment below does not compile. */
-type SameNames<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
 // The arguments and outputs declared above are the description's, no more and no less.
-const argsAreDescribed: SameNames<
-  keyof ProjectRunnerAssignmentArgs,
-  InputNames<AssignmentDescription>
-> = true;
-const outputsAreDescribed: SameNames<
+true satisfies SameNames<keyof ProjectRunnerAssignmentArgs, InputNames<AssignmentDescription>>;
+true satisfies SameNames<
   Exclude<keyof ProjectRunnerAssignment, keyof pulumi.dynamic.Resource>,
   keyof AssignmentOutputs
-> = true;
-void argsAreDescribed;
-void outputsAreDescribed;
+>;

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { AccessLevel, RunnerType } from "../provider/gitlab/vocabulary";
-import { type InputNames, outputNames, secretNames } from "../provider/resource/description";
+import { type InputNames, outputNames, type SameNames, secretNames } from "../provider/resource/description";
 import type { RunnerOutputs } from "../provider/runner";
 import { type RunnerDescription, runnerDescription } from "../provider/runner/description";
 import { runnerProvider } from "./shims";
@@ -265,13 +265,6 @@ export class Runner extends pulumi.dynamic.Resource {
   }
 }
 
-/** `true` when `A` and `B` are the same set of names; otherwise the assignment below does not compile. */
-type SameNames<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
 // The arguments and outputs declared above are the description's, no more and no less.
-const argsAreDescribed: SameNames<keyof RunnerArgs, InputNames<RunnerDescription>> = true;
-const outputsAreDescribed: SameNames<
-  Exclude<keyof Runner, keyof pulumi.dynamic.Resource>,
-  keyof RunnerOutputs
-> = true;
-void argsAreDescribed;
-void outputsAreDescribed;
+true satisfies SameNames<keyof RunnerArgs, InputNames<RunnerDescription>>;
+true satisfies SameNames<Exclude<keyof Runner, keyof pulumi.dynamic.Resource>, keyof RunnerOutputs>;

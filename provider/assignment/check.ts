@@ -5,10 +5,10 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { isPositiveId, parseChecked } from "../resource/check";
-import type { InputNames } from "../resource/description";
+import { isPositiveId, parseChecked, positiveId } from "../resource/check";
+import { type InputNames, inputNames } from "../resource/description";
 import { isUnknown } from "../resource/host-values";
-import type { AssignmentDescription } from "./description";
+import { type AssignmentDescription, assignmentDescription } from "./description";
 
 const PROJECT_ERROR =
   'project must be a numeric project id (e.g. 100) or the project\'s full path with its namespace (e.g. "acme/api").';
@@ -74,17 +74,7 @@ const RUNNER_ID_ERROR =
   "runnerId must be a GitLab runner id (a positive integer), e.g. `runner.runnerId` of a gitlab.Runner.";
 
 /** `runnerId`: a number; a numeric string (such as a Runner's `id` output) is accepted too. */
-export const runnerIdSchema = z.unknown().transform((value, ctx): number => {
-  const id =
-    typeof value === "number"
-      ? value
-      : typeof value === "string" && /^\s*\d+\s*$/.test(value)
-        ? Number(value)
-        : Number.NaN;
-  if (isPositiveId(id)) return id;
-  ctx.addIssue({ code: "custom", message: `${RUNNER_ID_ERROR} Got ${JSON.stringify(value)}.` });
-  return z.NEVER;
-});
+export const runnerIdSchema = positiveId((got) => `${RUNNER_ID_ERROR} Got ${JSON.stringify(got)}.`);
 
 /** One validator per input of the description: a field missing here does not compile. */
 const inputSchemas = {
@@ -94,6 +84,9 @@ const inputSchemas = {
 
 /** The assignment's inputs after `check`. */
 export const assignmentInputsSchema = z.object(inputSchemas);
+
+/** The assignment's input names, from the description. */
+const INPUT_NAMES = inputNames(assignmentDescription);
 
 /** The validated inputs. */
 export type AssignmentInputs = z.output<typeof assignmentInputsSchema>;
@@ -114,7 +107,7 @@ export function checkAssignmentInputs(news: Record<string, unknown>): {
 } {
   const inputs: Record<string, unknown> = { ...news };
   const failures: pulumi.dynamic.CheckFailure[] = [];
-  for (const key of ["project", "runnerId"] as const) {
+  for (const key of INPUT_NAMES) {
     const value = news[key];
     if (isUnknown(value)) continue;
     if (value === undefined || value === null) {
@@ -130,5 +123,5 @@ export function checkAssignmentInputs(news: Record<string, unknown>): {
 
 /** Parses inputs that already passed `check` (create gets exactly those). */
 export function parseAssignmentInputs(news: Record<string, unknown>): AssignmentInputs {
-  return parseChecked("ProjectRunnerAssignment", assignmentInputsSchema, ["project", "runnerId"], news);
+  return parseChecked("ProjectRunnerAssignment", assignmentInputsSchema, INPUT_NAMES, news);
 }

@@ -100,7 +100,7 @@ const filterShape = {
 
 /** A positive integer id; a numeric string is accepted (a resource `id` output is a string). */
 function positiveId(field: string, what: string) {
-  return positiveIdOf(field, `${what} (a positive integer)`);
+  return positiveIdOf((got) => `${field} must be ${what} (a positive integer); got ${JSON.stringify(got)}.`);
 }
 
 /** `getRunner({ id })`. */

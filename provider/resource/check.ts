@@ -43,9 +43,9 @@ export function isPositiveId(value: number): boolean {
 
 /**
  * A GitLab id: a positive integer, or a numeric string (a resource's `id` output is a string).
- * `what` completes "`field` must be …".
+ * `refusal` says what is wrong with any other value.
  */
-export function positiveId(field: string, what: string) {
+export function positiveId(refusal: (got: unknown) => string) {
   return z.unknown().transform((value, ctx): number => {
     const id =
       typeof value === "number"
@@ -54,7 +54,7 @@ export function positiveId(field: string, what: string) {
           ? Number(value)
           : Number.NaN;
     if (isPositiveId(id)) return id;
-    ctx.addIssue({ code: "custom", message: `${field} must be ${what}; got ${JSON.stringify(value)}.` });
+    ctx.addIssue({ code: "custom", message: refusal(value) });
     return z.NEVER;
   });
 }

@@ -166,3 +166,9 @@ export type OutputsOf<D extends ResourceDescription> = {
 } & {
   -readonly [K in Exclude<keyof D["fields"], PresentOutputs<D>>]?: OutputValue<D["fields"][K]>;
 };
+
+/**
+ * `true` when `A` and `B` are the same set of names, else `never`: `true satisfies SameNames<…>`
+ * makes a class declared by hand fail to compile when it and its description disagree.
+ */
+export type SameNames<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;

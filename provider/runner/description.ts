@@ -99,7 +99,7 @@ export const runnerDescription = {
       gitlab: RUNNER_SETTING_PARAMS.paused,
       docs: "Whether the runner is paused and picks no jobs (sent as `active` with the opposite value to GitLab 13.x).",
       default: "`false`",
-      allowed: "boolean",
+      allowed: "boolean (sent as `active` = `!paused` to 13.x)",
     },
     locked: {
       role: "setting",
@@ -164,7 +164,8 @@ export const runnerDescription = {
         "(`POST /runners/:id/reset_authentication_token`) and `authenticationToken` holds the new one. The runner " +
         'is not replaced. A date (`"2026-11"`) makes rotations easy to schedule.',
       default: "no rotation",
-      allowed: "any string; each change resets the token in place",
+      allowed:
+        "any string; each change resets the token in place (`POST /runners/:id/reset_authentication_token`)",
     },
     // Outputs only.
     runnerId: {
