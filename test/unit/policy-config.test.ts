@@ -14,8 +14,8 @@ import {
   runnerUntaggedJobs,
 } from "../../policy/policies";
 import { readProp, readStringList, UNKNOWN } from "../../policy/props";
-import { runResourcePolicy, stackArgs, UNKNOWN_VALUE } from "../../policy/testing";
 import { repoRoot } from "../support/paths";
+import { runResourcePolicy, stackArgs, UNKNOWN_VALUE } from "../support/policy-harness";
 
 describe("policy pack: configuration", () => {
   it("has the eight policies of issue 7, each with a unique kebab-case name", () => {

@@ -3,7 +3,7 @@
  * publishes no test helper, so these build the validation arguments by hand after
  * `makeAnalyzeRpcFun` / `makeAnalyzeStackRpcFun` in `@pulumi/policy/server.js` (the same
  * unknown-checking proxy around the props, the same `getConfig` and enforcement-level
- * handling). Used by the unit tests; handy for anyone who adapts the policies.
+ * handling). Used by the unit tests of policy/.
  */
 
 import type {
@@ -24,7 +24,7 @@ const { unknownCheckingProxy } = policyLib as unknown as { unknownCheckingProxy<
  * What Pulumi sends for a value that is not known during preview (`rpc.unknownValue`). Put it
  * anywhere in `props`: reading it throws as it does under the engine.
  */
-export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export { UNKNOWN_VALUE } from "../../provider/resource/host-values";
 
 /** A stand-in for the serialized provider every dynamic resource carries in its props. */
 export const FAKE_PROVIDER = "exports.handler = __f0; function __f0() { /* serialized shim */ }";
