@@ -137,6 +137,33 @@ describe("policy pack: folder", () => {
     expect(pkg.main).toBe("../dist/policy/index.js");
   });
 
+  it("shows the package's version as the pack's, and declares @pulumi/policy an optional peer of the package", () => {
+    type Manifest = {
+      version: string;
+      dependencies?: Record<string, string>;
+      devDependencies?: Record<string, string>;
+      peerDependencies?: Record<string, string>;
+      peerDependenciesMeta?: Record<string, { optional?: boolean }>;
+      files?: string[];
+    };
+    const read = (file: string) => JSON.parse(readFileSync(file, "utf8")) as Manifest;
+    const root = read(join(repoRoot, "package.json"));
+    expect(read(join(dir, "package.json")).version).toBe(root.version);
+    const range = root.peerDependencies?.["@pulumi/policy"];
+    expect(range).toMatch(/^\^1\./);
+    expect(root.peerDependenciesMeta?.["@pulumi/policy"]).toEqual({ optional: true });
+    expect(root.devDependencies?.["@pulumi/policy"]).toBe(range);
+    expect(root.dependencies).not.toHaveProperty("@pulumi/policy");
+    expect(root.files).toEqual(
+      expect.arrayContaining([
+        "dist/",
+        "policy/package.json",
+        "policy/PulumiPolicy.yaml",
+        "policy/README.md",
+      ]),
+    );
+  });
+
   it("keeps the policies free of the SDK and the provider, but for two dependency-free vocabulary modules", () => {
     // The pack runs wherever @pulumi/policy does: it loads @pulumi/policy, its own files and the
     // two modules below (GitLab's runner words, Pulumi's unknown-value sentinel), nothing else.
