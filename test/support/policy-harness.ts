@@ -94,25 +94,27 @@ function notApplicable(reason?: string): never {
   throw new NotApplicable(reason ?? "");
 }
 
-function isTypeFn(type: string) {
-  return (resourceClass: unknown) => pulumiTypeOf(resourceClass) === type;
-}
-
-/** The arguments @pulumi/policy passes to `validateResource` for one resource. */
-export function resourceArgs(resource: TestResource, config?: TestPolicyConfig): ResourceValidationArgs {
-  const name = resource.name ?? "test";
+/** What a resource looks like to every policy: the fields resource and stack validations share. */
+function policyView(resource: TestResource, name: string) {
   const props = unknownCheckingProxy({ __provider: FAKE_PROVIDER, ...resource.props });
-  const isType = isTypeFn(resource.type);
+  const isType = (resourceClass: unknown) => pulumiTypeOf(resourceClass) === resource.type;
   return {
     type: resource.type,
     props,
     urn: urnOf(resource.type, name),
     name,
     opts: OPTIONS,
-    stackTags: new Map(),
     isType,
     asType: ((resourceClass: unknown) =>
       isType(resourceClass) ? props : undefined) as ResourceValidationArgs["asType"],
+  };
+}
+
+/** The arguments @pulumi/policy passes to `validateResource` for one resource. */
+export function resourceArgs(resource: TestResource, config?: TestPolicyConfig): ResourceValidationArgs {
+  return {
+    ...policyView(resource, resource.name ?? "test"),
+    stackTags: new Map(),
     getConfig: configGetter(config),
     notApplicable,
   };
@@ -123,23 +125,13 @@ export function stackArgs(
   resources: readonly TestResource[],
   config?: TestPolicyConfig,
 ): StackValidationArgs {
-  const policyResources = resources.map((resource, i): PolicyResource => {
-    const name = resource.name ?? `test-${i}`;
-    const props = unknownCheckingProxy({ __provider: FAKE_PROVIDER, ...resource.props });
-    const isType = isTypeFn(resource.type);
-    return {
-      type: resource.type,
-      props,
-      urn: urnOf(resource.type, name),
-      name,
-      opts: OPTIONS,
+  const policyResources = resources.map(
+    (resource, i): PolicyResource => ({
+      ...policyView(resource, resource.name ?? `test-${i}`),
       dependencies: [],
       propertyDependencies: {},
-      isType,
-      asType: ((resourceClass: unknown) =>
-        isType(resourceClass) ? props : undefined) as PolicyResource["asType"],
-    };
-  });
+    }),
+  );
   return { resources: policyResources, stackTags: new Map(), getConfig: configGetter(config), notApplicable };
 }
 
