@@ -7,6 +7,8 @@
  * error escape turns into an advisory "can't run policy during preview" diagnostic on every
  * preview; instead, each read here answers {@link UNKNOWN} and the policies skip the check.
  */
+import { RUNNER_TYPES, type RunnerType } from "../provider/gitlab/vocabulary";
+import { UNKNOWN_VALUE } from "../provider/resource/host-values";
 
 /** A value the policy cannot judge: computed during preview, or left to GitLab on an adopted runner. */
 export const UNKNOWN: unique symbol = Symbol("unknown");
@@ -14,14 +16,15 @@ export const UNKNOWN: unique symbol = Symbol("unknown");
 export type Unknown = typeof UNKNOWN;
 
 /**
- * The sentinels Pulumi uses for unknown values (`@pulumi/policy/proxy.js`, the same strings as
- * `@pulumi/pulumi/runtime/rpc.unknownValue`). Through the proxy they are never seen (reading
- * throws); they are checked too so that props that reach a policy without the proxy are safe.
+ * The sentinels Pulumi uses for unknown values (`@pulumi/policy/proxy.js`): one per kind of
+ * value, the string one being the SDK's `rpc.unknownValue` ({@link UNKNOWN_VALUE}). Through the
+ * proxy they are never seen (reading throws); they are checked too so that props that reach a
+ * policy without the proxy are safe.
  */
 const UNKNOWN_SENTINELS: ReadonlySet<unknown> = new Set([
   "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
   "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
-  "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+  UNKNOWN_VALUE,
   "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
   "030794c1-ac77-496b-92df-f27374a8bd58",
   "e48ece36-62e2-4504-bad9-02848725956a",
@@ -130,9 +133,6 @@ export function effective<T>(
   return adopted ? UNKNOWN : gitlabDefault;
 }
 
-/** The runner scopes GitLab knows (`runner_type`). */
-export type RunnerType = "instance_type" | "group_type" | "project_type";
-
 /** What a Runner's inputs say, read once for every policy. */
 export interface RunnerFacts {
   /** Whether the runner is adopted (`adoptRunnerId` given): omitted fields keep GitLab's value. */
@@ -151,6 +151,10 @@ export interface RunnerFacts {
   description: string | undefined | Unknown;
 }
 
+function isRunnerType(value: string | undefined): value is RunnerType {
+  return (RUNNER_TYPES as readonly (string | undefined)[]).includes(value);
+}
+
 /** Reads the Runner inputs the policies look at. */
 export function runnerFacts(props: Props): RunnerFacts {
   const runnerType = readString(props, "runnerType");
@@ -158,13 +162,7 @@ export function runnerFacts(props: Props): RunnerFacts {
   return {
     adopted: isGiven(props, "adoptRunnerId"),
     registrationToken: token === UNKNOWN ? UNKNOWN : token !== undefined && token !== "",
-    runnerType:
-      runnerType === UNKNOWN ||
-      runnerType === "instance_type" ||
-      runnerType === "group_type" ||
-      runnerType === "project_type"
-        ? runnerType
-        : undefined,
+    runnerType: runnerType === UNKNOWN || isRunnerType(runnerType) ? runnerType : undefined,
     projectId: readIdOrPath(props, "projectId"),
     runUntagged: readBoolean(props, "runUntagged"),
     locked: readBoolean(props, "locked"),

@@ -1,5 +1,4 @@
 import { execFile } from "node:child_process";
-import { cp, mkdir, readdir, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -14,7 +13,7 @@ import { repoRoot } from "../support/paths";
 import { PulumiWorkspace } from "../support/pulumi";
 
 // examples/policy with the real CLI, the package installed from `npm pack` and the
-// gitlab-runner-guardrails pack as shipped in it (dist/policy, policy/PulumiPolicy.yaml), with
+// gitlab-runner-guardrails pack run from it (node_modules/pulumi-gitlab-runners/policy), with
 // the example's policy-config.json: the compliant stack passes with the registration-token
 // advisory as a warning and is deployed; the violating stack is stopped with each policy's
 // message, at preview and at up, before anything exists in GitLab.
@@ -28,27 +27,6 @@ async function typeCheck(programDir: string): Promise<string> {
   const tsc = join(inject("consumerNodeModules"), ".bin", "tsc");
   const { stdout, stderr } = await promisify(execFile)(tsc, ["-p", programDir], { cwd: programDir });
   return stdout + stderr;
-}
-
-/**
- * The pack as a standalone folder, the way policy/README.md ships it: the compiled policies from
- * the installed package, its PulumiPolicy.yaml, a package.json with name and version, and
- * node_modules (for @pulumi/policy).
- */
-async function standalonePack(dest: string): Promise<string> {
-  const modules = inject("consumerNodeModules");
-  const installed = join(modules, "pulumi-gitlab-runners");
-  await mkdir(dest, { recursive: true });
-  for (const file of await readdir(join(installed, "dist", "policy"))) {
-    if (file.endsWith(".js")) await cp(join(installed, "dist", "policy", file), join(dest, file));
-  }
-  await cp(join(installed, "policy", "PulumiPolicy.yaml"), join(dest, "PulumiPolicy.yaml"));
-  await writeFile(
-    join(dest, "package.json"),
-    JSON.stringify({ name: "gitlab-runner-guardrails", version: "0.1.0", main: "index.js" }),
-  );
-  await symlink(modules, join(dest, "node_modules"), "dir");
-  return dest;
 }
 
 describe("examples/policy: previews with the gitlab-runner-guardrails pack (GitLab 16.11)", () => {
@@ -79,7 +57,7 @@ describe("examples/policy: previews with the gitlab-runner-guardrails pack (GitL
       config,
       secretConfig: { "gitlab:token": FIXTURE_TOKENS.admin },
     });
-    const pack = await standalonePack(join(compliant.root, "policy-pack"));
+    const pack = join(compliant.programDir, "node_modules", "pulumi-gitlab-runners", "policy");
     policy = [
       "--policy-pack",
       pack,

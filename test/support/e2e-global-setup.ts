@@ -15,6 +15,8 @@ declare module "vitest" {
     engineBin: string;
     /** A node_modules folder with this package installed from its `npm pack` tarball, as users get it. */
     consumerNodeModules: string;
+    /** That tarball, for a test that installs the package into a program of its own. */
+    packageTarball: string;
     /** Where every CLI run and workspace is recorded for the suite-wide secrets scan. */
     e2eTranscriptDir: string;
   }
@@ -82,6 +84,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   project.provide("engineBin", engineBin);
   project.provide("consumerNodeModules", join(consumer, "node_modules"));
+  project.provide("packageTarball", join(packDir, tarball));
   const transcripts = join(work, "transcripts");
   await mkdir(transcripts);
   project.provide("e2eTranscriptDir", transcripts);

@@ -27,6 +27,11 @@ export interface WorkspaceOptions {
   secretConfig?: Record<string, string>;
   /** Extra environment for every command (e.g. GITLAB_TOKEN). */
   env?: Record<string, string>;
+  /**
+   * The program's node_modules, linked into it; default the suite's consumer folder (this
+   * package from its tarball, with @pulumi/pulumi, @pulumi/policy and TypeScript).
+   */
+  nodeModules?: string;
 }
 
 const live = new Set<PulumiWorkspace>();
@@ -79,7 +84,7 @@ export class PulumiWorkspace {
       await mkdir(join(programDir, name, ".."), { recursive: true });
       await writeFile(join(programDir, name), text);
     }
-    await symlink(consumerNodeModules, join(programDir, "node_modules"), "dir");
+    await symlink(options.nodeModules ?? consumerNodeModules, join(programDir, "node_modules"), "dir");
 
     const env: NodeJS.ProcessEnv = {};
     for (const [k, v] of Object.entries(process.env)) {

@@ -4,7 +4,7 @@ import {
   PROJECT_RUNNER_ASSIGNMENT_TYPE,
   RUNNER_TYPE,
 } from "../../policy/policies";
-import { runResourcePolicy, UNKNOWN_VALUE } from "../../policy/testing";
+import { runResourcePolicy, UNKNOWN_VALUE } from "../support/policy-harness";
 
 const assignment = (project: unknown, name = "build-api") => ({
   type: PROJECT_RUNNER_ASSIGNMENT_TYPE,

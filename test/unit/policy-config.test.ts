@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { describe, expect, it } from "vitest";
 import { resolveConfig } from "../../policy/config";
 import {
@@ -14,8 +14,8 @@ import {
   runnerUntaggedJobs,
 } from "../../policy/policies";
 import { readProp, readStringList, UNKNOWN } from "../../policy/props";
-import { runResourcePolicy, stackArgs, UNKNOWN_VALUE } from "../../policy/testing";
 import { repoRoot } from "../support/paths";
+import { runResourcePolicy, stackArgs, UNKNOWN_VALUE } from "../support/policy-harness";
 
 describe("policy pack: configuration", () => {
   it("has the eight policies of issue 7, each with a unique kebab-case name", () => {
@@ -137,10 +137,55 @@ describe("policy pack: folder", () => {
     expect(pkg.main).toBe("../dist/policy/index.js");
   });
 
-  it("keeps the policies free of the SDK and the provider", () => {
-    for (const file of ["policies.ts", "props.ts", "config.ts", "index.ts"]) {
-      const source = readFileSync(join(dir, file), "utf8");
-      expect(source, file).not.toMatch(/from "\.\.\/(sdk|provider)|pulumi-gitlab-runners"/);
+  it("shows the package's version as the pack's, and declares @pulumi/policy an optional peer of the package", () => {
+    type Manifest = {
+      version: string;
+      dependencies?: Record<string, string>;
+      devDependencies?: Record<string, string>;
+      peerDependencies?: Record<string, string>;
+      peerDependenciesMeta?: Record<string, { optional?: boolean }>;
+      files?: string[];
+    };
+    const read = (file: string) => JSON.parse(readFileSync(file, "utf8")) as Manifest;
+    const root = read(join(repoRoot, "package.json"));
+    expect(read(join(dir, "package.json")).version).toBe(root.version);
+    const range = root.peerDependencies?.["@pulumi/policy"];
+    expect(range).toMatch(/^\^1\./);
+    expect(root.peerDependenciesMeta?.["@pulumi/policy"]).toEqual({ optional: true });
+    expect(root.devDependencies?.["@pulumi/policy"]).toBe(range);
+    expect(root.dependencies).not.toHaveProperty("@pulumi/policy");
+    expect(root.files).toEqual(
+      expect.arrayContaining([
+        "dist/",
+        "policy/package.json",
+        "policy/PulumiPolicy.yaml",
+        "policy/README.md",
+      ]),
+    );
+  });
+
+  it("keeps the policies free of the SDK and the provider, but for two dependency-free vocabulary modules", () => {
+    // The pack runs wherever @pulumi/policy does: it loads @pulumi/policy, its own files and the
+    // two modules below (GitLab's runner words, Pulumi's unknown-value sentinel), nothing else.
+    const shared = ["provider/gitlab/vocabulary.ts", "provider/resource/host-values.ts"];
+    const specifiers = (file: string) =>
+      [...readFileSync(file, "utf8").matchAll(/^(?:import|export)\b[^;]*?\sfrom\s+"([^"]+)"/gms)].map(
+        (m) => m[1] ?? "",
+      );
+    const files = readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts"));
+    expect(files).toEqual(expect.arrayContaining(["index.ts", "policies.ts", "props.ts", "config.ts"]));
+    const outside = new Set<string>();
+    for (const file of files) {
+      for (const specifier of specifiers(join(dir, file))) {
+        if (!specifier.startsWith(".")) {
+          expect(specifier, file).toMatch(/^@pulumi\/policy(\/|$)/);
+          continue;
+        }
+        const target = relative(repoRoot, resolve(dir, dirname(file), specifier));
+        if (!target.startsWith(`policy${sep}`)) outside.add(`${target}.ts`);
+      }
     }
+    expect([...outside].sort()).toEqual(shared);
+    for (const file of shared) expect(specifiers(join(repoRoot, file)), file).toEqual([]);
   });
 });

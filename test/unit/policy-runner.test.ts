@@ -9,7 +9,7 @@ import {
   runnerMaximumTimeout,
   runnerUntaggedJobs,
 } from "../../policy/policies";
-import { runResourcePolicy, UNKNOWN_VALUE } from "../../policy/testing";
+import { runResourcePolicy, UNKNOWN_VALUE } from "../support/policy-harness";
 
 const runner = (props: Record<string, unknown>, name = "build") => ({ type: RUNNER_TYPE, props, name });
 

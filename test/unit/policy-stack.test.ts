@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { PROJECT_RUNNER_ASSIGNMENT_TYPE, RUNNER_TYPE, uniqueRunnerDescriptions } from "../../policy/policies";
-import { runStackPolicy, UNKNOWN_VALUE } from "../../policy/testing";
+import { runStackPolicy, UNKNOWN_VALUE } from "../support/policy-harness";
 
 const runner = (name: string, description?: unknown) => ({
   type: RUNNER_TYPE,

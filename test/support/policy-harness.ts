@@ -3,7 +3,7 @@
  * publishes no test helper, so these build the validation arguments by hand after
  * `makeAnalyzeRpcFun` / `makeAnalyzeStackRpcFun` in `@pulumi/policy/server.js` (the same
  * unknown-checking proxy around the props, the same `getConfig` and enforcement-level
- * handling). Used by the unit tests; handy for anyone who adapts the policies.
+ * handling). Used by the unit tests of policy/.
  */
 
 import type {
@@ -24,7 +24,7 @@ const { unknownCheckingProxy } = policyLib as unknown as { unknownCheckingProxy<
  * What Pulumi sends for a value that is not known during preview (`rpc.unknownValue`). Put it
  * anywhere in `props`: reading it throws as it does under the engine.
  */
-export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export { UNKNOWN_VALUE } from "../../provider/resource/host-values";
 
 /** A stand-in for the serialized provider every dynamic resource carries in its props. */
 export const FAKE_PROVIDER = "exports.handler = __f0; function __f0() { /* serialized shim */ }";
@@ -94,25 +94,27 @@ function notApplicable(reason?: string): never {
   throw new NotApplicable(reason ?? "");
 }
 
-function isTypeFn(type: string) {
-  return (resourceClass: unknown) => pulumiTypeOf(resourceClass) === type;
-}
-
-/** The arguments @pulumi/policy passes to `validateResource` for one resource. */
-export function resourceArgs(resource: TestResource, config?: TestPolicyConfig): ResourceValidationArgs {
-  const name = resource.name ?? "test";
+/** What a resource looks like to every policy: the fields resource and stack validations share. */
+function policyView(resource: TestResource, name: string) {
   const props = unknownCheckingProxy({ __provider: FAKE_PROVIDER, ...resource.props });
-  const isType = isTypeFn(resource.type);
+  const isType = (resourceClass: unknown) => pulumiTypeOf(resourceClass) === resource.type;
   return {
     type: resource.type,
     props,
     urn: urnOf(resource.type, name),
     name,
     opts: OPTIONS,
-    stackTags: new Map(),
     isType,
     asType: ((resourceClass: unknown) =>
       isType(resourceClass) ? props : undefined) as ResourceValidationArgs["asType"],
+  };
+}
+
+/** The arguments @pulumi/policy passes to `validateResource` for one resource. */
+export function resourceArgs(resource: TestResource, config?: TestPolicyConfig): ResourceValidationArgs {
+  return {
+    ...policyView(resource, resource.name ?? "test"),
+    stackTags: new Map(),
     getConfig: configGetter(config),
     notApplicable,
   };
@@ -123,23 +125,13 @@ export function stackArgs(
   resources: readonly TestResource[],
   config?: TestPolicyConfig,
 ): StackValidationArgs {
-  const policyResources = resources.map((resource, i): PolicyResource => {
-    const name = resource.name ?? `test-${i}`;
-    const props = unknownCheckingProxy({ __provider: FAKE_PROVIDER, ...resource.props });
-    const isType = isTypeFn(resource.type);
-    return {
-      type: resource.type,
-      props,
-      urn: urnOf(resource.type, name),
-      name,
-      opts: OPTIONS,
+  const policyResources = resources.map(
+    (resource, i): PolicyResource => ({
+      ...policyView(resource, resource.name ?? `test-${i}`),
       dependencies: [],
       propertyDependencies: {},
-      isType,
-      asType: ((resourceClass: unknown) =>
-        isType(resourceClass) ? props : undefined) as PolicyResource["asType"],
-    };
-  });
+    }),
+  );
   return { resources: policyResources, stackTags: new Map(), getConfig: configGetter(config), notApplicable };
 }
 
