@@ -221,7 +221,7 @@ export class EmulatorCore implements ControlTarget {
       Object.assign(params, body, match.params);
       const ctx: RequestContext = {
         store: this.store,
-        f: this.features,
+        features: this.features,
         now,
         method,
         path,

@@ -56,7 +56,7 @@ function runnersAvailableToProject(ctx: RequestContext, project: ProjectRecord):
 /** GET /projects/:id/runners (reference §5.3). */
 export function listProjectRunners(ctx: RequestContext): ApiResponse {
   const project = maintainedProject(ctx);
-  const params = validateParams(ctx.params, { specs: listSpecs(ctx.f, allScopes(ctx.f)) });
+  const params = validateParams(ctx.params, { specs: listSpecs(ctx.features, allScopes(ctx.features)) });
   const runners = filterRunners(ctx, runnersAvailableToProject(ctx, project), params);
   const page = paginate(ctx, runners, params);
   return { status: 200, body: page.items.map((r) => runnerEntity(ctx, r)), headers: page.headers };
@@ -65,7 +65,7 @@ export function listProjectRunners(ctx: RequestContext): ApiResponse {
 /** POST /projects/:id/runners — assign ("enable") a runner (reference §8.1, in its check order). */
 export function assignRunner(ctx: RequestContext): ApiResponse {
   const user = currentUser(ctx);
-  const { f, store } = ctx;
+  const { features, store } = ctx;
   const project = maintainedProject(ctx);
   const params = validateParams(ctx.params, {
     specs: [{ name: "runner_id", type: "integer", required: true }],
@@ -77,7 +77,7 @@ export function assignRunner(ctx: RequestContext): ApiResponse {
     if (!canAssignRunner(store, user, runner)) throw forbidden("No access granted");
   }
   if (runner.projectIds.includes(project.id)) {
-    if (f.legacy)
+    if (features.legacy)
       throw new ApiError(400, {
         message: { assign_to: ["Validation failed: Runner projects runner has already been taken"] },
       });
@@ -87,7 +87,7 @@ export function assignRunner(ctx: RequestContext): ApiResponse {
   }
   if (runner.runnerType === "instance_type") {
     // 13.x silently turned the instance runner into a project runner; modern code refuses.
-    if (!f.legacy)
+    if (!features.legacy)
       throw new ApiError(400, {
         message: "Transitioning an instance runner to a project runner is not supported - runner_error",
       });
@@ -102,14 +102,14 @@ export function assignRunner(ctx: RequestContext): ApiResponse {
 /** DELETE /projects/:id/runners/:runner_id — unassign ("disable") (reference §8.2). */
 export function unassignRunner(ctx: RequestContext): ApiResponse {
   const user = currentUser(ctx);
-  const { f, store } = ctx;
+  const { features, store } = ctx;
   const project = maintainedProject(ctx);
   const params = validateParams(ctx.params, {
     specs: [{ name: "runner_id", type: "integer", required: true }],
   });
   const runner = typeof params.runner_id === "number" ? store.runners.get(params.runner_id) : undefined;
   if (runner === undefined || !runner.projectIds.includes(project.id)) throw notFound("Runner");
-  if (f.newest) {
+  if (features.newest) {
     const isOwnerProject = runner.ownerProjectId === project.id;
     if (user.admin) {
       if (isOwnerProject)
@@ -141,10 +141,10 @@ export function resetProjectRegistrationToken(ctx: RequestContext): ApiResponse 
 /** GET /groups/:id/runners — Owner (reference §5.4). */
 export function listGroupRunners(ctx: RequestContext): ApiResponse {
   const user = currentUser(ctx);
-  const { f, store } = ctx;
+  const { features, store } = ctx;
   const group = lookupGroup(ctx);
   if (!isOwnerOf(store, user, group)) throw forbidden();
-  const params = validateParams(ctx.params, { specs: listSpecs(f, null) });
+  const params = validateParams(ctx.params, { specs: listSpecs(features, null) });
   const chain = new Set(store.groupChain(group.id).map((g) => g.id));
   // 13.x returned only the group's own runners (self and ancestors), no instance runners.
   const available = store
@@ -152,7 +152,7 @@ export function listGroupRunners(ctx: RequestContext): ApiResponse {
     .filter((r) =>
       r.runnerType === "group_type"
         ? r.groupId !== null && chain.has(r.groupId)
-        : r.runnerType === "instance_type" && !f.legacy && group.sharedRunnersEnabled,
+        : r.runnerType === "instance_type" && !features.legacy && group.sharedRunnersEnabled,
     );
   const runners = filterRunners(ctx, available, params);
   const page = paginate(ctx, runners, params);

@@ -36,7 +36,7 @@ export interface RouteSpec {
 const API = "/api/v4";
 
 /** The API's routes for one GitLab version (endpoints a version lacks are unknown routes). */
-export function buildRouter(f: VersionFeatures): Router<RouteSpec> {
+export function buildRouter(features: VersionFeatures): Router<RouteSpec> {
   const router = new Router<RouteSpec>();
   const add = (method: string, path: string, auth: ScopeFamily | null, handler: Handler): void => {
     router.add(method, `${API}${path}`, { handler, auth });
@@ -51,8 +51,8 @@ export function buildRouter(f: VersionFeatures): Router<RouteSpec> {
   add("DELETE", "/runners/:id", "runner", deleteRunner);
   add("GET", "/runners/:id/jobs", "runner", listRunnerJobs);
   add("POST", "/runners/:id/reset_authentication_token", "runner", resetRunnerToken);
-  if (f.managers) add("GET", "/runners/:id/managers", "runner", listRunnerManagers);
-  if (f.newest) add("GET", "/runners/:id/projects", "runner", listRunnerProjects);
+  if (features.managers) add("GET", "/runners/:id/managers", "runner", listRunnerManagers);
+  if (features.newest) add("GET", "/runners/:id/projects", "runner", listRunnerProjects);
 
   add("POST", "/runners", null, registerRunner);
   add("DELETE", "/runners", null, unregisterRunner);
@@ -66,11 +66,11 @@ export function buildRouter(f: VersionFeatures): Router<RouteSpec> {
   add("DELETE", "/projects/:id/runners/:runner_id", "namespace", unassignRunner);
   add("GET", "/groups/:id/runners", "namespace", listGroupRunners);
 
-  if (f.registrationResets) {
+  if (features.registrationResets) {
     add("POST", "/runners/reset_registration_token", "runners", resetInstanceRegistrationToken);
     add("POST", "/projects/:id/runners/reset_registration_token", "namespace", resetProjectRegistrationToken);
     add("POST", "/groups/:id/runners/reset_registration_token", "namespace", resetGroupRegistrationToken);
   }
-  if (f.userRunners) add("POST", "/user/runners", "user_runners", createUserRunner);
+  if (features.userRunners) add("POST", "/user/runners", "user_runners", createUserRunner);
   return router;
 }

@@ -27,12 +27,12 @@ function authenticateRunner(ctx: RequestContext, token: unknown): RunnerRecord {
 }
 
 function registerSpecs(ctx: RequestContext): { specs: ParamSpec[]; exclusive: string[][] } {
-  const { f } = ctx;
+  const { features } = ctx;
   const specs: ParamSpec[] = [TOKEN_SPEC, { name: "description", type: "string" }];
-  if (f.maintenanceNote)
+  if (features.maintenanceNote)
     specs.push({ name: "maintainer_note", type: "string" }, { name: "maintenance_note", type: "string" });
   specs.push({ name: "info", type: "hash" }, { name: "active", type: "boolean" });
-  if (f.paused) specs.push({ name: "paused", type: "boolean" });
+  if (features.paused) specs.push({ name: "paused", type: "boolean" });
   specs.push(
     { name: "locked", type: "boolean" },
     { name: "access_level", type: "string", values: ACCESS_LEVELS },
@@ -40,7 +40,7 @@ function registerSpecs(ctx: RequestContext): { specs: ParamSpec[]; exclusive: st
     { name: "tag_list", type: "tag_list" },
     { name: "maximum_timeout", type: "integer" },
   );
-  const exclusive = f.paused
+  const exclusive = features.paused
     ? [
         ["active", "paused"],
         ["maintainer_note", "maintenance_note"],
@@ -61,7 +61,7 @@ function resolveRegistrationToken(ctx: RequestContext, token: string): Registrar
   if (!store.registrationTokensAllowed) {
     // With the instance setting off any non-empty token is 410, known or not (reference §7.1).
     if (token !== "") throw gone();
-    throw apiError(403, ctx.f.invalidRegistrationTokenMessage);
+    throw apiError(403, ctx.features.invalidRegistrationTokenMessage);
   }
   if (token !== "" && token === store.instanceRegistrationToken) return { runnerType: "instance_type" };
   if (token !== "") {
@@ -76,7 +76,7 @@ function resolveRegistrationToken(ctx: RequestContext, token: string): Registrar
       return { runnerType: "group_type", group };
     }
   }
-  throw apiError(403, ctx.f.invalidRegistrationTokenMessage);
+  throw apiError(403, ctx.features.invalidRegistrationTokenMessage);
 }
 
 function infoString(info: Params | undefined, key: string): string | null {
@@ -86,7 +86,7 @@ function infoString(info: Params | undefined, key: string): string | null {
 
 /** POST /runners — register with a registration token (reference §7.1). */
 export function registerRunner(ctx: RequestContext): ApiResponse {
-  const { f, store } = ctx;
+  const { features, store } = ctx;
   const { specs, exclusive } = registerSpecs(ctx);
   const params = validateParams(ctx.params, { specs, mutuallyExclusive: exclusive });
   const registrar = resolveRegistrationToken(ctx, String(params.token));
@@ -95,7 +95,7 @@ export function registerRunner(ctx: RequestContext): ApiResponse {
   const runner: RunnerRecord = {
     id: 0,
     runnerType: registrar.runnerType,
-    token: runnerAuthToken(registrar.runnerType, "registration_token", f.tokenPartitionPrefix),
+    token: runnerAuthToken(registrar.runnerType, "registration_token", features.tokenPartitionPrefix),
     tokenExpiresAt: null,
     description: null,
     name: infoString(info, "name"),
@@ -116,10 +116,10 @@ export function registerRunner(ctx: RequestContext): ApiResponse {
     projectIds: registrar.project === undefined ? [] : [registrar.project.id],
     ownerProjectId: registrar.project?.id ?? null,
     // 13.x stored the info columns on the runner; modern keeps only the name (reference §7.1).
-    version: f.legacy ? infoString(info, "version") : null,
-    revision: f.legacy ? infoString(info, "revision") : null,
-    platform: f.legacy ? infoString(info, "platform") : null,
-    architecture: f.legacy ? infoString(info, "architecture") : null,
+    version: features.legacy ? infoString(info, "version") : null,
+    revision: features.legacy ? infoString(info, "revision") : null,
+    platform: features.legacy ? infoString(info, "platform") : null,
+    architecture: features.legacy ? infoString(info, "architecture") : null,
     managers: [],
   };
   const note = params.maintenance_note ?? params.maintainer_note;
@@ -130,7 +130,7 @@ export function registerRunner(ctx: RequestContext): ApiResponse {
   runner.tokenExpiresAt = store.runnerTokenExpiry(runner, ctx.now);
   store.addRunner(runner);
   const body: Record<string, unknown> = { id: runner.id, token: runner.token };
-  if (f.tokenExpiresAt) body.token_expires_at = runner.tokenExpiresAt;
+  if (features.tokenExpiresAt) body.token_expires_at = runner.tokenExpiresAt;
   return { status: 201, body };
 }
 
@@ -145,13 +145,13 @@ export function unregisterRunner(ctx: RequestContext): ApiResponse {
 
 /** POST /runners/verify — marks the runner contacted and records a manager (reference §7.3). */
 export function verifyRunner(ctx: RequestContext): ApiResponse {
-  const { f, store } = ctx;
+  const { features, store } = ctx;
   const params = validateParams(ctx.params, { specs: [TOKEN_SPEC, { name: "system_id", type: "string" }] });
   const runner = authenticateRunner(ctx, params.token);
   const nowIso = new Date(ctx.now).toISOString();
   runner.contactedAt = nowIso;
   runner.ipAddress = ctx.clientIp;
-  if (f.managers) {
+  if (features.managers) {
     const systemId =
       typeof params.system_id === "string" && params.system_id !== "" ? params.system_id : "<legacy>";
     let manager = runner.managers.find((m) => m.systemId === systemId);
@@ -172,7 +172,7 @@ export function verifyRunner(ctx: RequestContext): ApiResponse {
     manager.contactedAt = nowIso;
     manager.ipAddress = ctx.clientIp;
   }
-  if (f.legacy) return { status: 200, text: "200" };
+  if (features.legacy) return { status: 200, text: "200" };
   return {
     status: 200,
     body: { id: runner.id, token: runner.token, token_expires_at: runner.tokenExpiresAt },

@@ -15,8 +15,8 @@ export function getCurrentUser(ctx: RequestContext): ApiResponse {
 
 /** GET /version. */
 export function getVersion(ctx: RequestContext): ApiResponse {
-  const body: Record<string, unknown> = { version: ctx.f.fullVersion, revision: "emulated" };
-  if (!ctx.f.legacy) {
+  const body: Record<string, unknown> = { version: ctx.features.fullVersion, revision: "emulated" };
+  if (!ctx.features.legacy) {
     body.kas = { enabled: false, externalUrl: null, externalK8sProxyUrl: null, version: null };
     body.enterprise = false;
   }
@@ -26,7 +26,7 @@ export function getVersion(ctx: RequestContext): ApiResponse {
 /** POST /user/runners — create a runner, new workflow (lib/api/user_runners.rb, reference §9). */
 export function createUserRunner(ctx: RequestContext): ApiResponse {
   const user = currentUser(ctx);
-  const { f, store } = ctx;
+  const { features, store } = ctx;
   const specs: ParamSpec[] = [{ name: "runner_type", type: "string", required: true, values: RUNNER_TYPES }];
   // Grape `given runner_type: ->(t) { t == 'group_type' } { requires :group_id }`.
   specs.push({ name: "group_id", type: "integer", required: ctx.params.runner_type === "group_type" });
@@ -63,7 +63,7 @@ export function createUserRunner(ctx: RequestContext): ApiResponse {
   const runner: RunnerRecord = {
     id: 0,
     runnerType,
-    token: runnerAuthToken(runnerType, "authenticated_user", f.tokenPartitionPrefix),
+    token: runnerAuthToken(runnerType, "authenticated_user", features.tokenPartitionPrefix),
     tokenExpiresAt: null,
     description: null,
     name: null,
