@@ -3,6 +3,16 @@ import type { RunnerRecord } from "../types";
 /** `TAG_LIST_MAX_LENGTH` in app/models/ci/runner.rb. */
 export const TAG_LIST_MAX_LENGTH = 50;
 
+/**
+ * A string's length as Rails' `length` validator counts it: characters (Ruby's String#length on
+ * UTF-8, i.e. code points), not UTF-16 units, so 600 emoji are 600 characters, not 1200.
+ */
+export function characterCount(value: string): number {
+  let count = 0;
+  for (const _ of value) count++;
+  return count;
+}
+
 export interface ChangedFields {
   tagList?: boolean;
   description?: boolean;
@@ -25,11 +35,11 @@ export function validateRunner(runner: RunnerRecord, changed: ChangedFields): Re
     add("tags_list", `Too many tags specified. Please limit the number of tags to ${TAG_LIST_MAX_LENGTH}`);
   if (runner.maximumTimeout !== null && runner.maximumTimeout < 600)
     add("maximum_timeout", "needs to be at least 10 minutes");
-  if (changed.description && runner.description !== null && runner.description.length > 1024)
+  if (changed.description && runner.description !== null && characterCount(runner.description) > 1024)
     add("description", "is too long (maximum is 1024 characters)");
-  if (runner.maintenanceNote !== null && runner.maintenanceNote.length > 1024)
+  if (runner.maintenanceNote !== null && characterCount(runner.maintenanceNote) > 1024)
     add("maintenance_note", "is too long (maximum is 1024 characters)");
-  if (runner.name !== null && runner.name.length > 256)
+  if (runner.name !== null && characterCount(runner.name) > 256)
     add("name", "is too long (maximum is 256 characters)");
   return errors;
 }
