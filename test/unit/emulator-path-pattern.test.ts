@@ -1,9 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  compilePathPattern,
-  MAX_PATTERN_LENGTH,
-  PathPatternError,
-} from "../../emulator/faults/path-pattern";
+import { compilePathPattern, MAX_PATTERN_LENGTH, PathPatternError } from "../../emulator/faults/path-pattern";
 
 // Fault-rule path patterns: the same answers as RegExp#test for the syntax they accept, and a
 // refusal (not a slow match) for what needs backtracking.
@@ -84,7 +80,8 @@ describe("fault path patterns agree with RegExp#test", () => {
     it(`/${source}/`, () => {
       const native = new RegExp(source);
       const pattern = compilePathPattern(source);
-      for (const path of PATHS) expect({ path, match: pattern.test(path) }).toEqual({ path, match: native.test(path) });
+      for (const path of PATHS)
+        expect({ path, match: pattern.test(path) }).toEqual({ path, match: native.test(path) });
     });
   }
 });
