@@ -1,7 +1,14 @@
 import type { AddressInfo } from "node:net";
 import { defaultFixture } from "./default-fixture";
 import { EmulatorCore } from "./server";
-import type { EmulatorState, FaultConfig, Fixture, GitlabVersion, RequestLogEntry } from "./types";
+import type {
+  EmulatorState,
+  FaultConfig,
+  Fixture,
+  GitlabVersion,
+  InstanceSettings,
+  RequestLogEntry,
+} from "./types";
 import { isGitlabVersion, versionFeatures } from "./version";
 
 export {
@@ -26,8 +33,11 @@ export type {
   FixtureToken,
   FixtureUser,
   GitlabVersion,
+  InstanceSettings,
+  PlanLimits,
   RequestLogEntry,
   Role,
+  RunnerRegistrar,
   RunnerType,
   TokenScope,
 } from "./types";
@@ -63,6 +73,11 @@ export interface RunningEmulator {
   reset(): void;
   /** Replaces the state with `fixture` (the starting fixture for reset() is unchanged). */
   loadFixture(fixture: Fixture): void;
+  /**
+   * Changes instance settings while running, like PATCH /-/emulator/settings: those given
+   * replace their current value, the rest stay. Returns all of them. Throws on invalid input.
+   */
+  updateSettings(settings: InstanceSettings): Required<InstanceSettings>;
 }
 
 /** Starts an emulated GitLab on loopback. */
@@ -92,5 +107,6 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     requests: () => core.requests(),
     reset: () => core.reset(),
     loadFixture: (fixture) => core.loadFixture(fixture),
+    updateSettings: (settings) => core.updateSettings(settings),
   };
 }

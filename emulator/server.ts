@@ -14,7 +14,7 @@ import type { Params } from "./http/params";
 import { sendResponse, sendTruncated } from "./http/respond";
 import type { Router } from "./http/router";
 import { Store } from "./state/store";
-import type { EmulatorState, FaultConfig, Fixture, RequestLogEntry } from "./types";
+import type { EmulatorState, FaultConfig, Fixture, InstanceSettings, RequestLogEntry } from "./types";
 import type { VersionFeatures } from "./version";
 
 const CONTROL_PREFIX = "/-/emulator/";
@@ -74,6 +74,15 @@ export class EmulatorCore implements ControlTarget {
   /** Replaces the state; the fixture is parsed (and copied) by the store. */
   loadFixture(fixture: unknown): void {
     this.store.load(fixture);
+  }
+
+  settings(): Required<InstanceSettings> {
+    return this.store.settings();
+  }
+
+  /** Changes instance settings; validated by the store (on error nothing changes). */
+  updateSettings(settings: unknown): Required<InstanceSettings> {
+    return this.store.updateSettings(settings);
   }
 
   setFaults(config: FaultConfig): void {

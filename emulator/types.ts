@@ -25,9 +25,11 @@ export type {
   JobStatus,
   ManagerRecord,
   MemberRecord,
+  PlanLimits,
   ProjectRecord,
   Role,
   RunnerRecord,
+  RunnerRegistrar,
   RunnerType,
   TokenRecord,
   TokenScope,
@@ -35,7 +37,15 @@ export type {
   Visibility,
 } from "./state/fixture-schema";
 
-import type { GroupRecord, JobRecord, ProjectRecord, RunnerRecord, UserRecord } from "./state/fixture-schema";
+import type {
+  GroupRecord,
+  JobRecord,
+  PlanLimits,
+  ProjectRecord,
+  RunnerRecord,
+  RunnerRegistrar,
+  UserRecord,
+} from "./state/fixture-schema";
 
 /**
  * The whole state, as returned by GET /-/emulator/state. It is itself a valid fixture (every
@@ -46,6 +56,9 @@ export interface EmulatorState {
   registrationTokensAllowed: boolean;
   instanceRegistrationToken: string | null;
   runnerTokenExpirationSeconds: number | null;
+  validRunnerRegistrars: RunnerRegistrar[];
+  planLimits: PlanLimits;
+  runnerMigrationBackoff: boolean;
   users: UserRecord[];
   groups: GroupRecord[];
   projects: ProjectRecord[];
@@ -65,6 +78,17 @@ export type FaultRule = z.input<typeof faultRuleSchema>;
 
 /** Fault rules plus an optional per-caller Rack::Attack-like throttle (reference §1.5). */
 export type FaultConfig = z.input<typeof faultConfigSchema>;
+
+/**
+ * The instance settings that can change while the emulator runs (PUT /-/emulator/settings,
+ * `RunningEmulator.updateSettings`); each is optional, those left out keep their value.
+ */
+export interface InstanceSettings {
+  registrationTokensAllowed?: boolean;
+  validRunnerRegistrars?: RunnerRegistrar[];
+  planLimits?: Partial<PlanLimits>;
+  runnerMigrationBackoff?: boolean;
+}
 
 export interface RequestLogEntry {
   method: string;

@@ -30,6 +30,18 @@ export interface VersionFeatures {
   registrationAllowedByDefault: boolean;
   /** New registration-token runner tokens carry the t1_/t2_/t3_ partition prefix. */
   tokenPartitionPrefix: boolean;
+  /**
+   * Plan limits `ci_registered_project_runners`/`ci_registered_group_runners` are enforced
+   * (13.12 had them behind the `ci_runner_limits` feature flag, off by default).
+   */
+  planLimits: boolean;
+  /**
+   * The instance setting `valid_runner_registrars` is honoured (13.12 had it behind the
+   * `runner_registration_control` feature flag, off by default).
+   */
+  runnerRegistrars: boolean;
+  /** Runner-token endpoints back off (429) while a migration asks them to (16.0+). */
+  runnerMigrationBackoff: boolean;
   onlineTimeoutMs: number;
   staleTimeoutMs: number;
   /** Body of 404 for an unknown runner id on /runners/:id (reference §11.1). */
@@ -59,6 +71,9 @@ export function versionFeatures(version: GitlabVersion): VersionFeatures {
     registrationResets: !legacy,
     registrationAllowedByDefault: !modern17,
     tokenPartitionPrefix: modern17,
+    planLimits: !legacy,
+    runnerRegistrars: !legacy,
+    runnerMigrationBackoff: !legacy,
     onlineTimeoutMs: legacy ? HOUR : 2 * HOUR,
     // Stale was 3 months when introduced (14.6) and is 7 days in current source (reference §2.1).
     staleTimeoutMs: modern17 ? 7 * DAY : 90 * DAY,

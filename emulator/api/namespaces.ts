@@ -8,6 +8,8 @@ import {
   isMaintainerOf,
   isOwnerOf,
 } from "../model/permissions";
+import { planLimitErrors } from "../model/plan-limits";
+import { humanizeAttribute } from "../model/validate-runner";
 import { registrationToken } from "../state/tokens";
 import type { GroupRecord, ProjectRecord, RunnerRecord } from "../types";
 import { type ApiResponse, currentUser, type RequestContext } from "./context";
@@ -70,27 +72,34 @@ export function assignRunner(ctx: RequestContext): ApiResponse {
   const params = validateParams(ctx.params, {
     specs: [{ name: "runner_id", type: "integer", required: true }],
   });
+  // `authorize! :create_runners, user_project`: prevented for non-admins when
+  // `valid_runner_registrars` leaves out projects (docs/gitlab-api.md §13.2).
+  if (!user.admin && features.runnerRegistrars && !store.validRunnerRegistrars.includes("project"))
+    throw forbidden();
   const runner = findRunner(ctx, params.runner_id);
   if (runner.runnerType === "group_type") throw forbidden("Runner is a group runner");
   if (!user.admin) {
     if (runner.locked) throw forbidden("Runner is locked");
     if (!canAssignRunner(store, user, runner)) throw forbidden("No access granted");
   }
-  if (runner.projectIds.includes(project.id)) {
-    if (features.legacy)
-      throw new ApiError(400, {
-        message: { assign_to: ["Validation failed: Runner projects runner has already been taken"] },
-      });
+  // 13.x silently turned an instance runner into a project runner; modern `assign_to` raises first.
+  if (runner.runnerType === "instance_type" && !features.legacy)
     throw new ApiError(400, {
-      message: "Assign to Validation failed: Runner projects runner has already been taken - runner_error",
+      message: "Transitioning an instance runner to a project runner is not supported - runner_error",
     });
+  // The new Ci::RunnerProject's validations, in declaration order: the plan limit (Limitable is
+  // included first), then uniqueness of (runner, project). `assign_to` turns the
+  // RecordInvalid into an `assign_to` error (docs/gitlab-api.md §8.1, §13.1).
+  const failures = Object.entries(
+    planLimitErrors(store, features, ctx.now, { projectId: project.id }),
+  ).flatMap(([attr, messages]) => messages.map((m) => `${humanizeAttribute(attr)} ${m}`));
+  if (runner.projectIds.includes(project.id)) failures.push("Runner projects runner has already been taken");
+  if (failures.length > 0) {
+    const invalid = `Validation failed: ${failures.join(", ")}`;
+    if (features.legacy) throw new ApiError(400, { message: { assign_to: [invalid] } });
+    throw new ApiError(400, { message: `Assign to ${invalid} - runner_error` });
   }
   if (runner.runnerType === "instance_type") {
-    // 13.x silently turned the instance runner into a project runner; modern code refuses.
-    if (!features.legacy)
-      throw new ApiError(400, {
-        message: "Transitioning an instance runner to a project runner is not supported - runner_error",
-      });
     runner.runnerType = "project_type";
     runner.ownerProjectId = project.id;
   }

@@ -1,9 +1,10 @@
-import { type ApiError, apiError, forbidden, validationError } from "../http/errors";
+import { ApiError, apiError, forbidden, validationError } from "../http/errors";
 import { type ParamSpec, type Params, validateParams } from "../http/params";
+import { planLimitErrors } from "../model/plan-limits";
 import { validateRunner } from "../model/validate-runner";
 import { runnerAuthToken } from "../state/tokens";
 import type { GroupRecord, ProjectRecord, RunnerRecord, RunnerType } from "../types";
-import type { ApiResponse, RequestContext } from "./context";
+import type { ApiResponse, Handler, RequestContext } from "./context";
 import { rotateRunnerToken } from "./runners";
 import { ACCESS_LEVELS, applyRunnerAttributes, checkUnmodifiedSince } from "./shared";
 
@@ -13,6 +14,25 @@ import { ACCESS_LEVELS, applyRunnerAttributes, checkUnmodifiedSince } from "./sh
  */
 
 const TOKEN_SPEC: ParamSpec = { name: "token", type: "string", required: true };
+
+/**
+ * `check_if_backoff_required!` (lib/api/ci/helpers/runner.rb), run in a `before` block of
+ * API::Ci::Runner, so ahead of parameter validation: while a migration with
+ * `enable_runner_backoff!` runs (and the `runner_migrations_backoff` ops flag is on),
+ * `too_many_requests!` answers 429 `{"message":"Executing database migrations. Please retry
+ * later."}` with `Retry-After: 60` (lib/api/helpers.rb; docs/gitlab-api.md §13.4).
+ */
+export function backingOff(handler: Handler): Handler {
+  return (ctx) => {
+    if (ctx.store.runnerMigrationBackoff)
+      throw new ApiError(
+        429,
+        { message: "Executing database migrations. Please retry later." },
+        { "Retry-After": "60" },
+      );
+    return handler(ctx);
+  };
+}
 
 function gone(): ApiError {
   return apiError(410, "410 Gone - runner registration disallowed");
@@ -55,21 +75,29 @@ interface Registrar {
   project?: ProjectRecord;
 }
 
-/** Token resolution order: instance, project, group (register_runner_service.rb). */
+/**
+ * Token resolution order: instance, project, group (register_runner_service.rb). A project or
+ * group token counts only when `valid_runner_registrars` lists its kind (`runner_registrar_valid?`),
+ * otherwise it is as unknown as any other token (docs/gitlab-api.md §13.2).
+ */
 function resolveRegistrationToken(ctx: RequestContext, token: string): Registrar {
-  const { store } = ctx;
+  const { store, features } = ctx;
+  const registrar = (kind: "project" | "group"): boolean =>
+    !features.runnerRegistrars || store.validRunnerRegistrars.includes(kind);
   if (!store.registrationTokensAllowed) {
     // With the instance setting off any non-empty token is 410, known or not (reference §7.1).
     if (token !== "") throw gone();
     throw apiError(403, ctx.features.invalidRegistrationTokenMessage);
   }
   if (token !== "" && token === store.instanceRegistrationToken) return { runnerType: "instance_type" };
-  if (token !== "") {
+  if (token !== "" && registrar("project")) {
     for (const project of store.projects.values()) {
       if (project.runnersToken !== token) continue;
       if (store.rootGroup(project.namespaceId)?.allowRunnerRegistrationToken === false) throw gone();
       return { runnerType: "project_type", project };
     }
+  }
+  if (token !== "" && registrar("group")) {
     for (const group of store.groups.values()) {
       if (group.runnersToken !== token) continue;
       if (store.rootGroup(group.id)?.allowRunnerRegistrationToken === false) throw gone();
@@ -124,7 +152,14 @@ export function registerRunner(ctx: RequestContext): ApiResponse {
   };
   const note = params.maintenance_note ?? params.maintainer_note;
   const changed = applyRunnerAttributes(runner, { ...params, maintenance_note: note });
-  const errors = validateRunner(runner, changed);
+  // The link records validate first (the association is declared before the runner's own rules).
+  const errors = {
+    ...planLimitErrors(store, features, ctx.now, {
+      ...(registrar.project === undefined ? {} : { projectId: registrar.project.id }),
+      ...(registrar.group === undefined ? {} : { groupId: registrar.group.id }),
+    }),
+    ...validateRunner(runner, changed),
+  };
   if (Object.keys(errors).length > 0) throw validationError(errors);
   runner.id = store.allocateRunnerId();
   runner.tokenExpiresAt = store.runnerTokenExpiry(runner, ctx.now);

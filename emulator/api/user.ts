@@ -1,6 +1,7 @@
 import { badRequest, forbidden } from "../http/errors";
 import { type ParamSpec, validateParams } from "../http/params";
 import { canReadGroup, canReadProject, isMaintainerOf, isOwnerOf } from "../model/permissions";
+import { planLimitErrors } from "../model/plan-limits";
 import { fullMessagesSentence, validateRunner } from "../model/validate-runner";
 import { runnerAuthToken } from "../state/tokens";
 import type { RunnerRecord, RunnerType } from "../types";
@@ -43,6 +44,10 @@ export function createUserRunner(ctx: RequestContext): ApiResponse {
   );
   const params = validateParams(ctx.params, { specs });
   const runnerType = params.runner_type as RunnerType;
+  // `create_runners` is prevented for non-admins whose kind of runner `valid_runner_registrars`
+  // leaves out (project_policy.rb / group_policy.rb; docs/gitlab-api.md §13.2).
+  const registrar = (kind: "project" | "group"): boolean =>
+    user.admin || !features.runnerRegistrars || store.validRunnerRegistrars.includes(kind);
   let groupId: number | null = null;
   let projectId: number | null = null;
   if (runnerType === "instance_type") {
@@ -50,13 +55,14 @@ export function createUserRunner(ctx: RequestContext): ApiResponse {
   } else if (runnerType === "group_type") {
     const group = typeof params.group_id === "number" ? store.groups.get(params.group_id) : undefined;
     if (group === undefined || !canReadGroup(store, user, group)) throw badRequest("Missing/invalid group");
-    if (!isOwnerOf(store, user, group)) throw forbidden("Insufficient permissions");
+    if (!isOwnerOf(store, user, group) || !registrar("group")) throw forbidden("Insufficient permissions");
     groupId = group.id;
   } else {
     const project = typeof params.project_id === "number" ? store.projects.get(params.project_id) : undefined;
     if (project === undefined || !canReadProject(store, user, project))
       throw badRequest("Missing/invalid project");
-    if (!isMaintainerOf(store, user, project)) throw forbidden("Insufficient permissions");
+    if (!isMaintainerOf(store, user, project) || !registrar("project"))
+      throw forbidden("Insufficient permissions");
     projectId = project.id;
   }
   const nowIso = new Date(ctx.now).toISOString();
@@ -90,7 +96,13 @@ export function createUserRunner(ctx: RequestContext): ApiResponse {
     managers: [],
   };
   const changed = applyRunnerAttributes(runner, params);
-  const errors = validateRunner(runner, changed);
+  const errors = {
+    ...planLimitErrors(store, features, ctx.now, {
+      ...(projectId === null ? {} : { projectId }),
+      ...(groupId === null ? {} : { groupId }),
+    }),
+    ...validateRunner(runner, changed),
+  };
   if (Object.keys(errors).length > 0) throw badRequest(fullMessagesSentence(errors));
   runner.id = store.allocateRunnerId();
   runner.tokenExpiresAt = store.runnerTokenExpiry(runner, ctx.now);

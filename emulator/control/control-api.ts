@@ -3,7 +3,7 @@ import { FaultConfigError } from "../faults/faults";
 import { BodyTooLargeError, readBody } from "../http/body";
 import { sendResponse } from "../http/respond";
 import { FixtureError } from "../state/store";
-import type { EmulatorState, FaultConfig, RequestLogEntry } from "../types";
+import type { EmulatorState, FaultConfig, InstanceSettings, RequestLogEntry } from "../types";
 
 /** Fixtures can be large; the API's 1 MiB limit does not apply to the control API. */
 const CONTROL_BODY_LIMIT = 64 * 1024 * 1024;
@@ -17,6 +17,8 @@ export interface ControlTarget {
   faultConfig(): FaultConfig;
   requests(): RequestLogEntry[];
   clearRequests(): void;
+  settings(): Required<InstanceSettings>;
+  updateSettings(settings: unknown): Required<InstanceSettings>;
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
@@ -57,6 +59,12 @@ export async function handleControl(
       case "POST faults":
         target.setFaults((await readJson(req)) as FaultConfig);
         json(200, target.faultConfig());
+        return;
+      case "GET settings":
+        json(200, target.settings());
+        return;
+      case "PATCH settings":
+        json(200, target.updateSettings(await readJson(req)));
         return;
       case "GET requests":
         json(200, target.requests());

@@ -44,12 +44,21 @@ export function validateRunner(runner: RunnerRecord, changed: ChangedFields): Re
   return errors;
 }
 
+/**
+ * Rails' `human_attribute_name` fallback for an error key: `tags_list` → "Tags list",
+ * `runner_projects.base` → "Runner projects base", `runner_projects.runner_id` → "Runner
+ * projects runner" (`String#humanize` drops a trailing `_id`).
+ */
+export function humanizeAttribute(attribute: string): string {
+  const words = attribute.replaceAll(".", "_").replace(/_id$/, "").replaceAll("_", " ").toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
 /** Rails `errors.full_messages.to_sentence`, as POST /user/runners renders them (reference §9). */
 export function fullMessagesSentence(errors: Record<string, string[]>): string {
   const messages: string[] = [];
   for (const [attr, list] of Object.entries(errors)) {
-    const human = attr.charAt(0).toUpperCase() + attr.slice(1).replaceAll("_", " ");
-    for (const message of list) messages.push(`${human} ${message}`);
+    for (const message of list) messages.push(`${humanizeAttribute(attr)} ${message}`);
   }
   if (messages.length <= 1) return messages[0] ?? "";
   if (messages.length === 2) return `${messages[0]} and ${messages[1]}`;
