@@ -249,7 +249,7 @@ export class EmulatorCore implements ControlTarget {
         clientIp: clientIp(req),
         user: null,
       };
-      // `authenticate!` runs in a `before` block, ahead of parameter validation (reference §1.1).
+      // `authenticate!` runs in a `before` block, ahead of parameter validation (docs/gitlab-api.md §1.1).
       if (match.handler.auth !== null)
         ctx.user = authenticate(this.store, token, match.handler.auth, method, now);
       return match.handler.handler(ctx);

@@ -6,7 +6,7 @@
 import type { z } from "zod";
 import type { faultConfigSchema, faultRuleSchema } from "./faults/faults";
 
-/** GitLab versions whose runner API the emulator reproduces (reference §10–§12). */
+/** GitLab versions whose runner API the emulator reproduces (docs/gitlab-api.md §10–§12). */
 export type GitlabVersion = "13.12" | "16.11" | "17.11" | "18.6";
 
 export type {
@@ -76,7 +76,7 @@ export type FaultKind = FaultRule["kind"];
  */
 export type FaultRule = z.input<typeof faultRuleSchema>;
 
-/** Fault rules plus an optional per-caller Rack::Attack-like throttle (reference §1.5). */
+/** Fault rules plus an optional per-caller Rack::Attack-like throttle (docs/gitlab-api.md §1.5). */
 export type FaultConfig = z.input<typeof faultConfigSchema>;
 
 /**

@@ -1,7 +1,7 @@
 import type { GitlabVersion } from "./types";
 
 /**
- * The version-dependent behaviours of reference §11, resolved once per emulator so handlers
+ * The version-dependent behaviours of docs/gitlab-api.md §11, resolved once per emulator so handlers
  * test a flag instead of comparing version strings.
  */
 export interface VersionFeatures {
@@ -44,9 +44,9 @@ export interface VersionFeatures {
   runnerMigrationBackoff: boolean;
   onlineTimeoutMs: number;
   staleTimeoutMs: number;
-  /** Body of 404 for an unknown runner id on /runners/:id (reference §11.1). */
+  /** Body of 404 for an unknown runner id on /runners/:id (docs/gitlab-api.md §11.1). */
   runnerNotFoundMessage: string;
-  /** Body of 403 for an invalid registration token (reference §11.2). */
+  /** Body of 403 for an invalid registration token (docs/gitlab-api.md §11.2). */
   invalidRegistrationTokenMessage: string;
 }
 
@@ -75,7 +75,7 @@ export function versionFeatures(version: GitlabVersion): VersionFeatures {
     runnerRegistrars: !legacy,
     runnerMigrationBackoff: !legacy,
     onlineTimeoutMs: legacy ? HOUR : 2 * HOUR,
-    // Stale was 3 months when introduced (14.6) and is 7 days in current source (reference §2.1).
+    // Stale was 3 months when introduced (14.6) and is 7 days in current source (docs/gitlab-api.md §2.1).
     staleTimeoutMs: modern17 ? 7 * DAY : 90 * DAY,
     runnerNotFoundMessage: newest ? "404 Runner Not Found" : "404 Not found",
     invalidRegistrationTokenMessage: legacy ? "403 Forbidden" : "403 Forbidden - invalid token supplied",

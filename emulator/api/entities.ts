@@ -11,8 +11,8 @@ import type {
 import type { RequestContext } from "./context";
 
 /**
- * Response entities (reference §3), one function per GitLab entity class. Field presence
- * follows the version (reference §11.7).
+ * Response entities (docs/gitlab-api.md §3), one function per GitLab entity class. Field presence
+ * follows the version (docs/gitlab-api.md §11.7).
  */
 
 export function userBasic(ctx: RequestContext, user: UserRecord): Record<string, unknown> {

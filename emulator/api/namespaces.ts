@@ -17,7 +17,7 @@ import { namespaceEntity, projectEntity, runnerEntity } from "./entities";
 import { allScopes, checkUnmodifiedSince, filterRunners, findRunner, listSpecs } from "./shared";
 
 /**
- * /projects/:id/runners… and /groups/:id/runners… (reference §5.3, §5.4, §7.5, §8). The
+ * /projects/:id/runners… and /groups/:id/runners… (docs/gitlab-api.md §5.3, §5.4, §7.5, §8). The
  * project or group and the caller's role on it are checked in a `before` block, so before
  * parameter validation.
  */
@@ -55,7 +55,7 @@ function runnersAvailableToProject(ctx: RequestContext, project: ProjectRecord):
   });
 }
 
-/** GET /projects/:id/runners (reference §5.3). */
+/** GET /projects/:id/runners (docs/gitlab-api.md §5.3). */
 export function listProjectRunners(ctx: RequestContext): ApiResponse {
   const project = maintainedProject(ctx);
   const params = validateParams(ctx.params, { specs: listSpecs(ctx.features, allScopes(ctx.features)) });
@@ -64,7 +64,7 @@ export function listProjectRunners(ctx: RequestContext): ApiResponse {
   return { status: 200, body: page.items.map((r) => runnerEntity(ctx, r)), headers: page.headers };
 }
 
-/** POST /projects/:id/runners — assign ("enable") a runner (reference §8.1, in its check order). */
+/** POST /projects/:id/runners — assign ("enable") a runner (docs/gitlab-api.md §8.1, in its check order). */
 export function assignRunner(ctx: RequestContext): ApiResponse {
   const user = currentUser(ctx);
   const { features, store } = ctx;
@@ -108,7 +108,7 @@ export function assignRunner(ctx: RequestContext): ApiResponse {
   return { status: 201, body: runnerEntity(ctx, runner) };
 }
 
-/** DELETE /projects/:id/runners/:runner_id — unassign ("disable") (reference §8.2). */
+/** DELETE /projects/:id/runners/:runner_id — unassign ("disable") (docs/gitlab-api.md §8.2). */
 export function unassignRunner(ctx: RequestContext): ApiResponse {
   const user = currentUser(ctx);
   const { features, store } = ctx;
@@ -132,13 +132,13 @@ export function unassignRunner(ctx: RequestContext): ApiResponse {
   }
   checkUnmodifiedSince(ctx, runner.updatedAt);
   runner.projectIds = runner.projectIds.filter((id) => id !== project.id);
-  // The owner falls back to the earliest remaining project (reference §2 "Ownership").
+  // The owner falls back to the earliest remaining project (docs/gitlab-api.md §2 "Ownership").
   if (runner.ownerProjectId === project.id) runner.ownerProjectId = runner.projectIds[0] ?? null;
   runner.updatedAt = new Date(ctx.now).toISOString();
   return { status: 204 };
 }
 
-/** POST /projects/:id/runners/reset_registration_token (reference §7.5). */
+/** POST /projects/:id/runners/reset_registration_token (docs/gitlab-api.md §7.5). */
 export function resetProjectRegistrationToken(ctx: RequestContext): ApiResponse {
   const project = maintainedProject(ctx);
   const root = ctx.store.rootGroup(project.namespaceId);
@@ -147,7 +147,7 @@ export function resetProjectRegistrationToken(ctx: RequestContext): ApiResponse 
   return { status: 201, body: { token: project.runnersToken } };
 }
 
-/** GET /groups/:id/runners — Owner (reference §5.4). */
+/** GET /groups/:id/runners — Owner (docs/gitlab-api.md §5.4). */
 export function listGroupRunners(ctx: RequestContext): ApiResponse {
   const user = currentUser(ctx);
   const { features, store } = ctx;
@@ -168,7 +168,7 @@ export function listGroupRunners(ctx: RequestContext): ApiResponse {
   return { status: 200, body: page.items.map((r) => runnerEntity(ctx, r)), headers: page.headers };
 }
 
-/** POST /groups/:id/runners/reset_registration_token (reference §7.5). */
+/** POST /groups/:id/runners/reset_registration_token (docs/gitlab-api.md §7.5). */
 export function resetGroupRegistrationToken(ctx: RequestContext): ApiResponse {
   const group = lookupGroup(ctx);
   if (!isOwnerOf(ctx.store, currentUser(ctx), group)) throw forbidden();

@@ -10,7 +10,7 @@ import { ACCESS_LEVELS, applyRunnerAttributes, checkUnmodifiedSince } from "./sh
 
 /**
  * Endpoints authenticated by a runner token in the `token` param (lib/api/ci/runner.rb,
- * reference §7). No user authentication; an unknown or expired token is 403.
+ * docs/gitlab-api.md §7). No user authentication; an unknown or expired token is 403.
  */
 
 const TOKEN_SPEC: ParamSpec = { name: "token", type: "string", required: true };
@@ -85,7 +85,7 @@ function resolveRegistrationToken(ctx: RequestContext, token: string): Registrar
   const registrar = (kind: "project" | "group"): boolean =>
     !features.runnerRegistrars || store.validRunnerRegistrars.includes(kind);
   if (!store.registrationTokensAllowed) {
-    // With the instance setting off any non-empty token is 410, known or not (reference §7.1).
+    // With the instance setting off any non-empty token is 410, known or not (docs/gitlab-api.md §7.1).
     if (token !== "") throw gone();
     throw apiError(403, ctx.features.invalidRegistrationTokenMessage);
   }
@@ -112,7 +112,7 @@ function infoString(info: Params | undefined, key: string): string | null {
   return typeof value === "string" ? value : null;
 }
 
-/** POST /runners — register with a registration token (reference §7.1). */
+/** POST /runners — register with a registration token (docs/gitlab-api.md §7.1). */
 export function registerRunner(ctx: RequestContext): ApiResponse {
   const { features, store } = ctx;
   const { specs, exclusive } = registerSpecs(ctx);
@@ -143,7 +143,7 @@ export function registerRunner(ctx: RequestContext): ApiResponse {
     groupId: registrar.group?.id ?? null,
     projectIds: registrar.project === undefined ? [] : [registrar.project.id],
     ownerProjectId: registrar.project?.id ?? null,
-    // 13.x stored the info columns on the runner; modern keeps only the name (reference §7.1).
+    // 13.x stored the info columns on the runner; modern keeps only the name (docs/gitlab-api.md §7.1).
     version: features.legacy ? infoString(info, "version") : null,
     revision: features.legacy ? infoString(info, "revision") : null,
     platform: features.legacy ? infoString(info, "platform") : null,
@@ -169,7 +169,7 @@ export function registerRunner(ctx: RequestContext): ApiResponse {
   return { status: 201, body };
 }
 
-/** DELETE /runners — by authentication token (reference §7.2). */
+/** DELETE /runners — by authentication token (docs/gitlab-api.md §7.2). */
 export function unregisterRunner(ctx: RequestContext): ApiResponse {
   const params = validateParams(ctx.params, { specs: [TOKEN_SPEC] });
   const runner = authenticateRunner(ctx, params.token);
@@ -178,7 +178,7 @@ export function unregisterRunner(ctx: RequestContext): ApiResponse {
   return { status: 204 };
 }
 
-/** POST /runners/verify — marks the runner contacted and records a manager (reference §7.3). */
+/** POST /runners/verify — marks the runner contacted and records a manager (docs/gitlab-api.md §7.3). */
 export function verifyRunner(ctx: RequestContext): ApiResponse {
   const { features, store } = ctx;
   const params = validateParams(ctx.params, { specs: [TOKEN_SPEC, { name: "system_id", type: "string" }] });
@@ -214,7 +214,7 @@ export function verifyRunner(ctx: RequestContext): ApiResponse {
   };
 }
 
-/** POST /runners/reset_authentication_token — by the current token (reference §7.4). */
+/** POST /runners/reset_authentication_token — by the current token (docs/gitlab-api.md §7.4). */
 export function resetTokenByToken(ctx: RequestContext): ApiResponse {
   const params = validateParams(ctx.params, { specs: [TOKEN_SPEC] });
   const runner = authenticateRunner(ctx, params.token);

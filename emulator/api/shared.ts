@@ -20,7 +20,7 @@ export function allScopes(features: VersionFeatures): string[] {
   return ["specific", "shared", ...RUNNER_TYPES, ...statusValues(features)];
 }
 
-/** Filter params shared by the runner list endpoints (reference §5). */
+/** Filter params shared by the runner list endpoints (docs/gitlab-api.md §5). */
 export function listSpecs(features: VersionFeatures, scopeValues: readonly string[] | null): ParamSpec[] {
   const specs: ParamSpec[] = [];
   if (scopeValues !== null) specs.push({ name: "scope", type: "string", values: scopeValues });
@@ -28,7 +28,7 @@ export function listSpecs(features: VersionFeatures, scopeValues: readonly strin
   if (features.paused) specs.push({ name: "paused", type: "boolean" });
   specs.push({ name: "status", type: "string", values: statusValues(features) });
   specs.push({ name: "tag_list", type: "tag_list" });
-  // Not end-anchored, as in GitLab: "15abc" passes (reference §5.1).
+  // Not end-anchored, as in GitLab: "15abc" passes (docs/gitlab-api.md §5.1).
   if (!features.legacy) specs.push({ name: "version_prefix", type: "string", regexp: /^[\d+.]+/ });
   specs.push(...PAGINATION_SPECS);
   return specs;
@@ -57,7 +57,7 @@ export function filterRunners(ctx: RequestContext, runners: RunnerRecord[], para
   });
 }
 
-/** The runner `:id` path param: an Integer ("abc" → 400 "id is invalid", reference §1.3). */
+/** The runner `:id` path param: an Integer ("abc" → 400 "id is invalid", docs/gitlab-api.md §1.3). */
 export const RUNNER_ID_SPEC: ParamSpec = { name: "id", type: "integer", required: true };
 
 /** `Ci::Runner.find(id)` (404 Not found) or newest `not_found!('Runner')`. */

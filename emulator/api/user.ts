@@ -24,7 +24,7 @@ export function getVersion(ctx: RequestContext): ApiResponse {
   return { status: 200, body };
 }
 
-/** POST /user/runners — create a runner, new workflow (lib/api/user_runners.rb, reference §9). */
+/** POST /user/runners — create a runner, new workflow (lib/api/user_runners.rb, docs/gitlab-api.md §9). */
 export function createUserRunner(ctx: RequestContext): ApiResponse {
   const user = currentUser(ctx);
   const { features, store } = ctx;

@@ -174,7 +174,7 @@ export class FaultEngine {
     return decision;
   }
 
-  /** Rack::Attack-style throttle: a fixed window per caller (reference §1.5). */
+  /** Rack::Attack-style throttle: a fixed window per caller (docs/gitlab-api.md §1.5). */
   throttle(caller: string, now: number): ThrottleResult | null {
     const limit = this.config.rateLimit;
     if (limit === undefined) return null;
@@ -193,7 +193,7 @@ export class FaultEngine {
       now,
     });
     if (window.count <= limit.requests) {
-      // The reference only promises these headers on 429s; GitLab.com also sends them on
+      // docs/gitlab-api.md §1.5 promises these headers only on 429s; GitLab.com also sends them on
       // allowed requests, which `headersOnSuccess` opts into (never Retry-After then).
       delete headers["Retry-After"];
       return { limited: false, headers: limit.headersOnSuccess === true ? headers : {} };

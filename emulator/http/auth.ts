@@ -4,7 +4,7 @@ import type { TokenScope, UserRecord } from "../types";
 import { insufficientScope, invalidToken, unauthorized } from "./errors";
 
 /**
- * Which PAT scopes an endpoint accepts (reference §1.1, api_guard.rb `allow_access_with_scope`).
+ * Which PAT scopes an endpoint accepts (docs/gitlab-api.md §1.1, api_guard.rb `allow_access_with_scope`).
  * - `runners`: /runners and /runners/all — api, read_api for reads; others 403.
  * - `runner`: /runners/:id… — also manage_runner (the scope is limited to paths with an :id).
  * - `user_runners`: POST /user/runners — api or create_runner.

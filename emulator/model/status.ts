@@ -2,7 +2,7 @@ import type { RunnerRecord } from "../types";
 import type { VersionFeatures } from "../version";
 
 /**
- * Runner status derivation (reference §2.1, app/models/ci/runner.rb and
+ * Runner status derivation (docs/gitlab-api.md §2.1, app/models/ci/runner.rb and
  * app/models/concerns/ci/has_runner_status.rb).
  */
 

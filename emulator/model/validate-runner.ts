@@ -19,7 +19,7 @@ export interface ChangedFields {
 }
 
 /**
- * Model validations that surface as API errors (reference §2), keyed by attribute as
+ * Model validations that surface as API errors (docs/gitlab-api.md §2), keyed by attribute as
  * `render_validation_error!` renders them. Note the key `tags_list`, not `tag_list`.
  */
 export function validateRunner(runner: RunnerRecord, changed: ChangedFields): Record<string, string[]> {
@@ -54,7 +54,7 @@ export function humanizeAttribute(attribute: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-/** Rails `errors.full_messages.to_sentence`, as POST /user/runners renders them (reference §9). */
+/** Rails `errors.full_messages.to_sentence`, as POST /user/runners renders them (docs/gitlab-api.md §9). */
 export function fullMessagesSentence(errors: Record<string, string[]>): string {
   const messages: string[] = [];
   for (const [attr, list] of Object.entries(errors)) {

@@ -12,7 +12,7 @@ const isoDate = z.string().refine((value) => !Number.isNaN(Date.parse(value)), "
 const nullableString = z.string().nullable().default(null);
 const nullableDate = isoDate.nullable().default(null);
 
-/** PAT scopes; the runner API cares about the first five (reference §1.1). */
+/** PAT scopes; the runner API cares about the first five (docs/gitlab-api.md §1.1). */
 export const tokenScopeSchema = z.enum([
   "api",
   "read_api",
@@ -217,7 +217,7 @@ export const planLimitsUpdateSchema = z.object({
 export const fixtureSchema = z.object({
   /**
    * Instance setting `allow_runner_registration_token`. Default: true before 17.0, false from
-   * 17.0 (then POST /runners answers 410, reference §7.1), so it stays optional here.
+   * 17.0 (then POST /runners answers 410, docs/gitlab-api.md §7.1), so it stays optional here.
    */
   registrationTokensAllowed: z.boolean().optional(),
   instanceRegistrationToken: nullableString,

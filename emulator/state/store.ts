@@ -192,7 +192,7 @@ export class Store {
     return parent === undefined ? group.name : `${this.groupFullName(parent)} / ${group.name}`;
   }
 
-  /** A project or group `:id`: a numeric id or a URL-decoded full path (reference §1.3). */
+  /** A project or group `:id`: a numeric id or a URL-decoded full path (docs/gitlab-api.md §1.3). */
   findProject(idOrPath: string): ProjectRecord | undefined {
     if (/^\d+$/.test(idOrPath)) return this.projects.get(Number(idOrPath));
     return this.projectsByPath.get(idOrPath.toLowerCase());

@@ -8,8 +8,8 @@ import {
   startEmulator,
 } from "../../emulator/index";
 
-// Fault injection and the control API under /-/emulator/ (DESIGN.md "The emulator";
-// rate limiting as GitLab's Rack::Attack answers it, reference §1.5).
+// Fault injection and the control API under /-/emulator/ (docs/design.md "The emulator";
+// rate limiting as GitLab's Rack::Attack answers it, docs/gitlab-api.md §1.5).
 
 const T = FIXTURE_TOKENS;
 let emu: RunningEmulator;

@@ -11,7 +11,7 @@ import {
 } from "../../emulator/index";
 import { call } from "../support/emulator-call";
 
-// User-authenticated runner endpoints: reference §2 (validations, status), §4 (permission
+// User-authenticated runner endpoints: docs/gitlab-api.md §2 (validations, status), §4 (permission
 // matrix), §5 (listing) and §6 (single runner).
 
 const T = FIXTURE_TOKENS;

@@ -23,7 +23,7 @@ declare module "vitest" {
 /**
  * Once per e2e run: make the real engine available (scripts/engine builds or reuses it) and
  * install this package from its packed tarball into a consumer folder, because closure
- * serialization treats code inside node_modules differently from local code (DESIGN.md
+ * serialization treats code inside node_modules differently from local code (docs/design.md
  * "Tests, in tiers"): e2e must see what users see.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {

@@ -38,7 +38,7 @@ afterAll(async () => {
 /**
  * A `pulumi` CLI sandbox: the real CLI (from scripts/engine), a temp `PULUMI_HOME`, a local
  * `file://` backend, a passphrase secrets provider, no update check and no plugin downloads
- * (pulumi-engine.md §2). The program gets this package installed from its packed tarball.
+ * (docs/pulumi-engine.md §2). The program gets this package installed from its packed tarball.
  */
 export class PulumiWorkspace {
   readonly root: string;

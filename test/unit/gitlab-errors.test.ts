@@ -5,7 +5,7 @@ import { hintFor, roleNeeded, scopeNeeded } from "../../provider/gitlab/errors/h
 import { codeForNetworkError, networkCodeOf } from "../../provider/gitlab/errors/network-codes";
 import { codeForStatus } from "../../provider/gitlab/transport/requester";
 
-describe("parseErrorBody: every GitLab error shape (reference §1.2)", () => {
+describe("parseErrorBody: every GitLab error shape (docs/gitlab-api.md §1.2)", () => {
   it.each([
     [
       "message string",
