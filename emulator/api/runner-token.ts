@@ -20,7 +20,7 @@ const TOKEN_SPEC: ParamSpec = { name: "token", type: "string", required: true };
  * API::Ci::Runner, so ahead of parameter validation: while a migration with
  * `enable_runner_backoff!` runs (and the `runner_migrations_backoff` ops flag is on),
  * `too_many_requests!` answers 429 `{"message":"Executing database migrations. Please retry
- * later."}` with `Retry-After: 60` (lib/api/helpers.rb; docs/gitlab-api.md §13.4).
+ * later."}` with `Retry-After: 60` (lib/api/helpers.rb; docs/gitlab-api.md §13.3).
  */
 export function backingOff(handler: Handler): Handler {
   return (ctx) => {

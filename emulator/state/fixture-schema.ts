@@ -235,7 +235,7 @@ export const fixtureSchema = z.object({
   planLimits: planLimitsSchema.prefault({}),
   /**
    * A database migration that asks runners to back off is running (16.11+): the runner-token
-   * endpoints answer 429 with `Retry-After: 60` (docs/gitlab-api.md §13.4). Default false.
+   * endpoints answer 429 with `Retry-After: 60` (docs/gitlab-api.md §13.3). Default false.
    */
   runnerMigrationBackoff: z.boolean().default(false),
   users: z.array(userSchema),
