@@ -27,14 +27,14 @@ function filesUnder(path: string): string[] {
   return out;
 }
 
-export interface BrokenCitation {
+interface BrokenCitation {
   file: string;
   line: number;
   cited: string;
 }
 
 /** The cited paths of one text: `docs/…` and `….md`, outside web addresses. */
-export function citedPaths(text: string): { line: number; cited: string }[] {
+function citedPaths(text: string): { line: number; cited: string }[] {
   const found: { line: number; cited: string }[] = [];
   text.split("\n").forEach((raw, index) => {
     const line = raw
@@ -59,7 +59,7 @@ function resolves(file: string, cited: string): boolean {
   return [join(repoRoot, path), resolve(repoRoot, dirname(file), path)].some((p) => existsSync(p));
 }
 
-export function brokenCitations(folder: string): BrokenCitation[] {
+function brokenCitations(folder: string): BrokenCitation[] {
   const broken: BrokenCitation[] = [];
   for (const file of filesUnder(folder)) {
     const text = readFileSync(join(repoRoot, file), "utf8");
