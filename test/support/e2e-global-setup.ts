@@ -15,6 +15,8 @@ declare module "vitest" {
     engineBin: string;
     /** A node_modules folder with this package installed from its `npm pack` tarball, as users get it. */
     consumerNodeModules: string;
+    /** That `npm pack` tarball, for tests that install it beside another `@pulumi/pulumi`. */
+    packageTarball: string;
     /** Where every CLI run and workspace is recorded for the suite-wide secrets scan. */
     e2eTranscriptDir: string;
   }
@@ -53,9 +55,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   const consumer = join(work, "consumer");
   await mkdir(consumer);
-  // The consumer pins the same versions this repo tests with; npm's cache makes this quick.
+  // The consumer pins the same versions this repo develops with (@pulumi/pulumi is a peer
+  // dependency, so the program brings its own); npm's cache makes this quick.
   const lock = JSON.parse(await readFile(join(repoRoot, "package.json"), "utf8")) as {
-    dependencies: Record<string, string>;
     devDependencies: Record<string, string>;
   };
   await writeFile(
@@ -65,7 +67,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       private: true,
       dependencies: {
         "pulumi-gitlab-runners": `file:${join(packDir, tarball)}`,
-        "@pulumi/pulumi": lock.dependencies["@pulumi/pulumi"],
+        "@pulumi/pulumi": lock.devDependencies["@pulumi/pulumi"],
         "@pulumi/policy": lock.devDependencies["@pulumi/policy"],
         typescript: lock.devDependencies.typescript,
         "ts-node": lock.devDependencies["ts-node"],
@@ -82,11 +84,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   project.provide("engineBin", engineBin);
   project.provide("consumerNodeModules", join(consumer, "node_modules"));
+  project.provide("packageTarball", join(packDir, tarball));
   const transcripts = join(work, "transcripts");
   await mkdir(transcripts);
   project.provide("e2eTranscriptDir", transcripts);
   return async () => {
-    // The suite-wide secrets scan (issue 8): no plaintext token of any kind used or issued in
+    // The suite-wide secrets scan: no plaintext token of any kind used or issued in
     // the tests, in any CLI output or any file a workspace left (state backend, PULUMI_HOME).
     const { findings, report, texts } = await scanTranscripts(transcripts);
     await rm(work, { recursive: true, force: true });

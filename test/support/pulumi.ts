@@ -27,6 +27,11 @@ export interface WorkspaceOptions {
   secretConfig?: Record<string, string>;
   /** Extra environment for every command (e.g. GITLAB_TOKEN). */
   env?: Record<string, string>;
+  /**
+   * The program's node_modules (linked in). Default: the suite's consumer folder, with this
+   * package from its tarball and the @pulumi/pulumi version this repository develops with.
+   */
+  nodeModules?: string;
 }
 
 const live = new Set<PulumiWorkspace>();
@@ -61,7 +66,7 @@ export class PulumiWorkspace {
 
   static async create(options: WorkspaceOptions): Promise<PulumiWorkspace> {
     const engineBin = inject("engineBin");
-    const consumerNodeModules = inject("consumerNodeModules");
+    const consumerNodeModules = options.nodeModules ?? inject("consumerNodeModules");
     const root = await mkdtemp(join(tmpdir(), "pgr-e2e-"));
     const programDir = join(root, "program");
     const home = join(root, "home");
