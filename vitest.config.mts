@@ -1,6 +1,6 @@
 import { defineConfig } from "vitest/config";
 
-// Three tiers (DESIGN.md "Tests, in tiers"): unit is pure logic, integration talks HTTP to the
+// Three tiers (docs/design.md "Tests, in tiers"): unit is pure logic, integration talks HTTP to the
 // emulator on loopback, e2e drives the real `pulumi` CLI. e2e runs one file at a time: each
 // file starts its own engine processes and the machines have two cores.
 export default defineConfig({

@@ -1,15 +1,19 @@
 #!/usr/bin/env node
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { startEmulator } from "./index";
+import { formatBanner } from "./banner";
+import { exposureWarning, startEmulator } from "./index";
 import type { Fixture, GitlabVersion } from "./types";
-import { GITLAB_VERSIONS, isGitlabVersion } from "./version";
+import { GITLAB_VERSIONS, isGitlabVersion, versionFeatures } from "./version";
 
-const USAGE = `Usage: gitlab-runners-emulator --port <n|0> [--host 127.0.0.1] [--gitlab-version ${GITLAB_VERSIONS.join("|")}]
-                               [--fixture <file.json>] [--latency-ms <n>] [--seed <n>] [--quiet]
+const USAGE = `Usage: gitlab-runners-emulator [--port <n|0>] [--host 127.0.0.1] [--gitlab-version ${GITLAB_VERSIONS.join("|")}]
+                               [--fixture <file.json>] [--latency-ms <n>] [--seed <n>]
+                               [--control-token <secret>] [--quiet]
 
 Serves an emulated GitLab Runners API under /api/v4 and its control API under /-/emulator/.
-The first line on stdout is "listening on http://<host>:<port>". SIGINT/SIGTERM stop it.`;
+The first line on stdout is "listening on http://<host>:<port>"; then, on stderr, the fixture's
+tokens (fake, valid only in this emulator). It binds to loopback unless --host says otherwise.
+SIGINT/SIGTERM stop it.`;
 
 function fail(message: string): never {
   process.stderr.write(`gitlab-runners-emulator: ${message}\n${USAGE}\n`);
@@ -33,6 +37,7 @@ async function main(): Promise<void> {
         fixture: { type: "string" },
         "latency-ms": { type: "string" },
         seed: { type: "string" },
+        "control-token": { type: "string" },
         quiet: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
@@ -60,12 +65,17 @@ async function main(): Promise<void> {
       fail(`cannot read fixture ${fixturePath}: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
+  const controlToken = values["control-token"] as string | undefined;
+  if (controlToken !== undefined && controlToken.length < 8)
+    fail("--control-token must be at least 8 characters");
   const emulator = await startEmulator({
     port,
     host,
     gitlabVersion: version as GitlabVersion,
     seed,
+    quiet: true,
     ...(fixture === undefined ? {} : { fixture }),
+    ...(controlToken === undefined ? {} : { controlToken }),
   });
   if (latencyMs > 0) emulator.setFaults({ rules: [{ kind: "latency", path: "^/api/v4/", latencyMs }] });
   let stopping = false;
@@ -81,8 +91,16 @@ async function main(): Promise<void> {
   process.on("SIGTERM", shutdown);
   // Handlers first: a supervisor may signal as soon as it reads the line.
   process.stdout.write(`listening on ${emulator.url}\n`);
+  // Always said, even with --quiet: an exposed emulator is a choice to make knowingly.
+  const warning = exposureWarning(host, controlToken !== undefined);
+  if (warning !== null) process.stderr.write(`gitlab-runners-emulator: warning: ${warning}\n`);
   if (values.quiet !== true)
-    process.stderr.write(`emulating GitLab ${version}; API at ${emulator.url}/api/v4\n`);
+    process.stderr.write(
+      formatBanner(emulator.state(), emulator.url, {
+        controlToken: controlToken !== undefined,
+        fullVersion: versionFeatures(version as GitlabVersion).fullVersion,
+      }),
+    );
 }
 
 main().catch((err: unknown) => {

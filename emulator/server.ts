@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { Socket } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import type { ApiResponse, RequestContext } from "./api/context";
 import { buildRouter, type RouteSpec } from "./api/routes";
-import { type ControlTarget, handleControl } from "./control/control-api";
+import { type ControlGuard, type ControlTarget, handleControl } from "./control/control-api";
 import { RequestLog, redactedPath } from "./control/request-log";
 import { answerFault } from "./faults/answer";
 import { FaultEngine } from "./faults/faults";
@@ -14,7 +14,7 @@ import type { Params } from "./http/params";
 import { sendResponse, sendTruncated } from "./http/respond";
 import type { Router } from "./http/router";
 import { Store } from "./state/store";
-import type { EmulatorState, FaultConfig, Fixture, RequestLogEntry } from "./types";
+import type { EmulatorState, FaultConfig, Fixture, InstanceSettings, RequestLogEntry } from "./types";
 import type { VersionFeatures } from "./version";
 
 const CONTROL_PREFIX = "/-/emulator/";
@@ -23,6 +23,8 @@ export interface EmulatorCoreOptions {
   features: VersionFeatures;
   fixture: Fixture;
   seed: number;
+  /** When set, the control API requires `Authorization: Bearer <controlToken>`. */
+  controlToken?: string;
 }
 
 /**
@@ -39,6 +41,7 @@ export class EmulatorCore implements ControlTarget {
   private readonly initialFixture: Fixture;
   private readonly sockets = new Set<Socket>();
   private readonly timers = new Map<NodeJS.Timeout, () => void>();
+  private readonly controlGuard: ControlGuard;
   private stopped = false;
 
   constructor(options: EmulatorCoreOptions) {
@@ -47,6 +50,10 @@ export class EmulatorCore implements ControlTarget {
     this.store = new Store(options.features, this.initialFixture);
     this.faults = new FaultEngine(options.seed);
     this.router = buildRouter(options.features);
+    this.controlGuard = {
+      ...(options.controlToken === undefined ? {} : { controlToken: options.controlToken }),
+      ownOrigins: () => ownOrigins(this.server.address()),
+    };
     this.server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
       this.handle(req, res).catch(() => this.crashed(res));
     });
@@ -74,6 +81,15 @@ export class EmulatorCore implements ControlTarget {
   /** Replaces the state; the fixture is parsed (and copied) by the store. */
   loadFixture(fixture: unknown): void {
     this.store.load(fixture);
+  }
+
+  settings(): Required<InstanceSettings> {
+    return this.store.settings();
+  }
+
+  /** Changes instance settings; validated by the store (on error nothing changes). */
+  updateSettings(settings: unknown): Required<InstanceSettings> {
+    return this.store.updateSettings(settings);
   }
 
   setFaults(config: FaultConfig): void {
@@ -135,7 +151,7 @@ export class EmulatorCore implements ControlTarget {
     const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
     const rawQuery = q < 0 ? "" : rawUrl.slice(q + 1);
     if (path.startsWith(CONTROL_PREFIX)) {
-      await handleControl(this, req, res, method, path.slice(CONTROL_PREFIX.length));
+      await handleControl(this, req, res, method, path.slice(CONTROL_PREFIX.length), this.controlGuard);
       return;
     }
 
@@ -221,7 +237,7 @@ export class EmulatorCore implements ControlTarget {
       Object.assign(params, body, match.params);
       const ctx: RequestContext = {
         store: this.store,
-        f: this.features,
+        features: this.features,
         now,
         method,
         path,
@@ -233,7 +249,7 @@ export class EmulatorCore implements ControlTarget {
         clientIp: clientIp(req),
         user: null,
       };
-      // `authenticate!` runs in a `before` block, ahead of parameter validation (reference §1.1).
+      // `authenticate!` runs in a `before` block, ahead of parameter validation (docs/gitlab-api.md §1.1).
       if (match.handler.auth !== null)
         ctx.user = authenticate(this.store, token, match.handler.auth, method, now);
       return match.handler.handler(ctx);
@@ -248,6 +264,20 @@ export class EmulatorCore implements ControlTarget {
       return { status: 500, body: { message: "500 Internal Server Error" } };
     }
   }
+}
+
+/**
+ * The origins of the emulator itself: its loopback names and the address it is bound to, on
+ * its port. A browser page served from anywhere else is a foreign origin for the control API;
+ * the Host header cannot stand in for this list, since a DNS-rebinding page sends its own.
+ */
+function ownOrigins(address: string | AddressInfo | null): ReadonlySet<string> {
+  if (address === null || typeof address === "string") return new Set();
+  const port = address.port;
+  const hosts = ["127.0.0.1", "localhost", "[::1]"];
+  if (address.address !== "0.0.0.0" && address.address !== "::")
+    hosts.push(address.family === "IPv6" ? `[${address.address}]` : address.address);
+  return new Set(hosts.flatMap((host) => [`http://${host}:${port}`, `https://${host}:${port}`]));
 }
 
 /**

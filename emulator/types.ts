@@ -6,7 +6,7 @@
 import type { z } from "zod";
 import type { faultConfigSchema, faultRuleSchema } from "./faults/faults";
 
-/** GitLab versions whose runner API the emulator reproduces (reference §10–§12). */
+/** GitLab versions whose runner API the emulator reproduces (docs/gitlab-api.md §10–§12). */
 export type GitlabVersion = "13.12" | "16.11" | "17.11" | "18.6";
 
 export type {
@@ -25,9 +25,11 @@ export type {
   JobStatus,
   ManagerRecord,
   MemberRecord,
+  PlanLimits,
   ProjectRecord,
   Role,
   RunnerRecord,
+  RunnerRegistrar,
   RunnerType,
   TokenRecord,
   TokenScope,
@@ -35,7 +37,15 @@ export type {
   Visibility,
 } from "./state/fixture-schema";
 
-import type { GroupRecord, JobRecord, ProjectRecord, RunnerRecord, UserRecord } from "./state/fixture-schema";
+import type {
+  GroupRecord,
+  JobRecord,
+  PlanLimits,
+  ProjectRecord,
+  RunnerRecord,
+  RunnerRegistrar,
+  UserRecord,
+} from "./state/fixture-schema";
 
 /**
  * The whole state, as returned by GET /-/emulator/state. It is itself a valid fixture (every
@@ -46,6 +56,9 @@ export interface EmulatorState {
   registrationTokensAllowed: boolean;
   instanceRegistrationToken: string | null;
   runnerTokenExpirationSeconds: number | null;
+  validRunnerRegistrars: RunnerRegistrar[];
+  planLimits: PlanLimits;
+  runnerMigrationBackoff: boolean;
   users: UserRecord[];
   groups: GroupRecord[];
   projects: ProjectRecord[];
@@ -63,8 +76,19 @@ export type FaultKind = FaultRule["kind"];
  */
 export type FaultRule = z.input<typeof faultRuleSchema>;
 
-/** Fault rules plus an optional per-caller Rack::Attack-like throttle (reference §1.5). */
+/** Fault rules plus an optional per-caller Rack::Attack-like throttle (docs/gitlab-api.md §1.5). */
 export type FaultConfig = z.input<typeof faultConfigSchema>;
+
+/**
+ * The instance settings that can change while the emulator runs (PUT /-/emulator/settings,
+ * `RunningEmulator.updateSettings`); each is optional, those left out keep their value.
+ */
+export interface InstanceSettings {
+  registrationTokensAllowed?: boolean;
+  validRunnerRegistrars?: RunnerRegistrar[];
+  planLimits?: Partial<PlanLimits>;
+  runnerMigrationBackoff?: boolean;
+}
 
 export interface RequestLogEntry {
   method: string;

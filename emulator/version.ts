@@ -1,7 +1,7 @@
 import type { GitlabVersion } from "./types";
 
 /**
- * The version-dependent behaviours of reference §11, resolved once per emulator so handlers
+ * The version-dependent behaviours of docs/gitlab-api.md §11, resolved once per emulator so handlers
  * test a flag instead of comparing version strings.
  */
 export interface VersionFeatures {
@@ -30,11 +30,23 @@ export interface VersionFeatures {
   registrationAllowedByDefault: boolean;
   /** New registration-token runner tokens carry the t1_/t2_/t3_ partition prefix. */
   tokenPartitionPrefix: boolean;
+  /**
+   * Plan limits `ci_registered_project_runners`/`ci_registered_group_runners` are enforced
+   * (13.12 had them behind the `ci_runner_limits` feature flag, off by default).
+   */
+  planLimits: boolean;
+  /**
+   * The instance setting `valid_runner_registrars` is honoured (13.12 had it behind the
+   * `runner_registration_control` feature flag, off by default).
+   */
+  runnerRegistrars: boolean;
+  /** Runner-token endpoints back off (429) while a migration asks them to (16.0+). */
+  runnerMigrationBackoff: boolean;
   onlineTimeoutMs: number;
   staleTimeoutMs: number;
-  /** Body of 404 for an unknown runner id on /runners/:id (reference §11.1). */
+  /** Body of 404 for an unknown runner id on /runners/:id (docs/gitlab-api.md §11.1). */
   runnerNotFoundMessage: string;
-  /** Body of 403 for an invalid registration token (reference §11.2). */
+  /** Body of 403 for an invalid registration token (docs/gitlab-api.md §11.2). */
   invalidRegistrationTokenMessage: string;
 }
 
@@ -59,8 +71,11 @@ export function versionFeatures(version: GitlabVersion): VersionFeatures {
     registrationResets: !legacy,
     registrationAllowedByDefault: !modern17,
     tokenPartitionPrefix: modern17,
+    planLimits: !legacy,
+    runnerRegistrars: !legacy,
+    runnerMigrationBackoff: !legacy,
     onlineTimeoutMs: legacy ? HOUR : 2 * HOUR,
-    // Stale was 3 months when introduced (14.6) and is 7 days in current source (reference §2.1).
+    // Stale was 3 months when introduced (14.6) and is 7 days in current source (docs/gitlab-api.md §2.1).
     staleTimeoutMs: modern17 ? 7 * DAY : 90 * DAY,
     runnerNotFoundMessage: newest ? "404 Runner Not Found" : "404 Not found",
     invalidRegistrationTokenMessage: legacy ? "403 Forbidden" : "403 Forbidden - invalid token supplied",

@@ -7,7 +7,7 @@ import type { VersionFeatures } from "../version";
 /** What a handler knows about the request it answers. */
 export interface RequestContext {
   readonly store: Store;
-  readonly f: VersionFeatures;
+  readonly features: VersionFeatures;
   /** Milliseconds since the epoch, taken once per request. */
   readonly now: number;
   readonly method: string;

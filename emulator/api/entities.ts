@@ -11,8 +11,8 @@ import type {
 import type { RequestContext } from "./context";
 
 /**
- * Response entities (reference §3), one function per GitLab entity class. Field presence
- * follows the version (reference §11.7).
+ * Response entities (docs/gitlab-api.md §3), one function per GitLab entity class. Field presence
+ * follows the version (docs/gitlab-api.md §11.7).
  */
 
 export function userBasic(ctx: RequestContext, user: UserRecord): Record<string, unknown> {
@@ -52,25 +52,25 @@ function jobExecutionStatus(ctx: RequestContext, runnerId: number, managerId?: n
 
 /** `API::Entities::Ci::Runner`. */
 export function runnerEntity(ctx: RequestContext, runner: RunnerRecord): Record<string, unknown> {
-  const { f } = ctx;
+  const { features } = ctx;
   const out: Record<string, unknown> = {
     id: runner.id,
     description: runner.description,
-    ip_address: f.ipAddressHidden ? null : runner.ipAddress,
+    ip_address: features.ipAddressHidden ? null : runner.ipAddress,
     active: runner.active,
   };
-  if (f.paused) out.paused = !runner.active;
+  if (features.paused) out.paused = !runner.active;
   out.is_shared = runner.runnerType === "instance_type";
   out.runner_type = runner.runnerType;
   out.name = runner.name;
-  out.online = isOnline(runner, ctx.now, f);
-  if (f.newest) {
+  out.online = isOnline(runner, ctx.now, features);
+  if (features.newest) {
     const creator = runner.creatorId === null ? undefined : ctx.store.users.get(runner.creatorId);
     if (creator !== undefined) out.created_by = userBasic(ctx, creator);
     out.created_at = runner.createdAt;
   }
-  out.status = runnerStatus(runner, ctx.now, f);
-  if (f.newest) out.job_execution_status = jobExecutionStatus(ctx, runner.id);
+  out.status = runnerStatus(runner, ctx.now, features);
+  if (features.newest) out.job_execution_status = jobExecutionStatus(ctx, runner.id);
   return out;
 }
 
@@ -124,7 +124,7 @@ export function runnerDetailsEntity(
   runner: RunnerRecord,
   includeProjects = true,
 ): Record<string, unknown> {
-  const { f, store } = ctx;
+  const { features, store } = ctx;
   const user = ctx.user;
   const out = runnerEntity(ctx, runner);
   out.tag_list = [...runner.tagList];
@@ -132,13 +132,13 @@ export function runnerDetailsEntity(
   out.locked = runner.locked;
   out.maximum_timeout = runner.maximumTimeout;
   out.access_level = runner.accessLevel;
-  const versions = f.managers ? managerFields(runner) : runner;
+  const versions = features.managers ? managerFields(runner) : runner;
   out.version = versions.version;
   out.revision = versions.revision;
   out.platform = versions.platform;
   out.architecture = versions.architecture;
   out.contacted_at = runner.contactedAt;
-  if (f.maintenanceNote)
+  if (features.maintenanceNote)
     out.maintenance_note =
       user !== null && canUpdateRunner(store, user, runner) ? runner.maintenanceNote : null;
   if (includeProjects) {
@@ -173,11 +173,11 @@ export function managerEntity(
   let status: string;
   if (
     Math.max(Date.parse(m.createdAt), contacted ?? Number.NEGATIVE_INFINITY) <=
-    ctx.now - ctx.f.staleTimeoutMs
+    ctx.now - ctx.features.staleTimeoutMs
   )
     status = "stale";
   else if (contacted === null) status = "never_contacted";
-  else status = contacted > ctx.now - ctx.f.onlineTimeoutMs ? "online" : "offline";
+  else status = contacted > ctx.now - ctx.features.onlineTimeoutMs ? "online" : "offline";
   const out: Record<string, unknown> = {
     id: m.id,
     system_id: m.systemId,
@@ -187,10 +187,10 @@ export function managerEntity(
     architecture: m.architecture,
     created_at: m.createdAt,
     contacted_at: m.contactedAt,
-    ip_address: ctx.f.ipAddressHidden ? null : m.ipAddress,
+    ip_address: ctx.features.ipAddressHidden ? null : m.ipAddress,
     status,
   };
-  if (ctx.f.newest) out.job_execution_status = jobExecutionStatus(ctx, runner.id, m.id);
+  if (ctx.features.newest) out.job_execution_status = jobExecutionStatus(ctx, runner.id, m.id);
   return out;
 }
 

@@ -8,6 +8,8 @@ import {
   isMaintainerOf,
   isOwnerOf,
 } from "../model/permissions";
+import { planLimitErrors } from "../model/plan-limits";
+import { humanizeAttribute } from "../model/validate-runner";
 import { registrationToken } from "../state/tokens";
 import type { GroupRecord, ProjectRecord, RunnerRecord } from "../types";
 import { type ApiResponse, currentUser, type RequestContext } from "./context";
@@ -15,7 +17,7 @@ import { namespaceEntity, projectEntity, runnerEntity } from "./entities";
 import { allScopes, checkUnmodifiedSince, filterRunners, findRunner, listSpecs } from "./shared";
 
 /**
- * /projects/:id/runners… and /groups/:id/runners… (reference §5.3, §5.4, §7.5, §8). The
+ * /projects/:id/runners… and /groups/:id/runners… (docs/gitlab-api.md §5.3, §5.4, §7.5, §8). The
  * project or group and the caller's role on it are checked in a `before` block, so before
  * parameter validation.
  */
@@ -53,44 +55,51 @@ function runnersAvailableToProject(ctx: RequestContext, project: ProjectRecord):
   });
 }
 
-/** GET /projects/:id/runners (reference §5.3). */
+/** GET /projects/:id/runners (docs/gitlab-api.md §5.3). */
 export function listProjectRunners(ctx: RequestContext): ApiResponse {
   const project = maintainedProject(ctx);
-  const params = validateParams(ctx.params, { specs: listSpecs(ctx.f, allScopes(ctx.f)) });
+  const params = validateParams(ctx.params, { specs: listSpecs(ctx.features, allScopes(ctx.features)) });
   const runners = filterRunners(ctx, runnersAvailableToProject(ctx, project), params);
   const page = paginate(ctx, runners, params);
   return { status: 200, body: page.items.map((r) => runnerEntity(ctx, r)), headers: page.headers };
 }
 
-/** POST /projects/:id/runners — assign ("enable") a runner (reference §8.1, in its check order). */
+/** POST /projects/:id/runners — assign ("enable") a runner (docs/gitlab-api.md §8.1, in its check order). */
 export function assignRunner(ctx: RequestContext): ApiResponse {
   const user = currentUser(ctx);
-  const { f, store } = ctx;
+  const { features, store } = ctx;
   const project = maintainedProject(ctx);
   const params = validateParams(ctx.params, {
     specs: [{ name: "runner_id", type: "integer", required: true }],
   });
+  // `authorize! :create_runners, user_project`: prevented for non-admins when
+  // `valid_runner_registrars` leaves out projects (docs/gitlab-api.md §13.2).
+  if (!user.admin && features.runnerRegistrars && !store.validRunnerRegistrars.includes("project"))
+    throw forbidden();
   const runner = findRunner(ctx, params.runner_id);
   if (runner.runnerType === "group_type") throw forbidden("Runner is a group runner");
   if (!user.admin) {
     if (runner.locked) throw forbidden("Runner is locked");
     if (!canAssignRunner(store, user, runner)) throw forbidden("No access granted");
   }
-  if (runner.projectIds.includes(project.id)) {
-    if (f.legacy)
-      throw new ApiError(400, {
-        message: { assign_to: ["Validation failed: Runner projects runner has already been taken"] },
-      });
+  // 13.x silently turned an instance runner into a project runner; modern `assign_to` raises first.
+  if (runner.runnerType === "instance_type" && !features.legacy)
     throw new ApiError(400, {
-      message: "Assign to Validation failed: Runner projects runner has already been taken - runner_error",
+      message: "Transitioning an instance runner to a project runner is not supported - runner_error",
     });
+  // The new Ci::RunnerProject's validations, in declaration order: the plan limit (Limitable is
+  // included first), then uniqueness of (runner, project). `assign_to` turns the
+  // RecordInvalid into an `assign_to` error (docs/gitlab-api.md §8.1, §13.1).
+  const failures = Object.entries(
+    planLimitErrors(store, features, ctx.now, { projectId: project.id }),
+  ).flatMap(([attr, messages]) => messages.map((m) => `${humanizeAttribute(attr)} ${m}`));
+  if (runner.projectIds.includes(project.id)) failures.push("Runner projects runner has already been taken");
+  if (failures.length > 0) {
+    const invalid = `Validation failed: ${failures.join(", ")}`;
+    if (features.legacy) throw new ApiError(400, { message: { assign_to: [invalid] } });
+    throw new ApiError(400, { message: `Assign to ${invalid} - runner_error` });
   }
   if (runner.runnerType === "instance_type") {
-    // 13.x silently turned the instance runner into a project runner; modern code refuses.
-    if (!f.legacy)
-      throw new ApiError(400, {
-        message: "Transitioning an instance runner to a project runner is not supported - runner_error",
-      });
     runner.runnerType = "project_type";
     runner.ownerProjectId = project.id;
   }
@@ -99,17 +108,17 @@ export function assignRunner(ctx: RequestContext): ApiResponse {
   return { status: 201, body: runnerEntity(ctx, runner) };
 }
 
-/** DELETE /projects/:id/runners/:runner_id — unassign ("disable") (reference §8.2). */
+/** DELETE /projects/:id/runners/:runner_id — unassign ("disable") (docs/gitlab-api.md §8.2). */
 export function unassignRunner(ctx: RequestContext): ApiResponse {
   const user = currentUser(ctx);
-  const { f, store } = ctx;
+  const { features, store } = ctx;
   const project = maintainedProject(ctx);
   const params = validateParams(ctx.params, {
     specs: [{ name: "runner_id", type: "integer", required: true }],
   });
   const runner = typeof params.runner_id === "number" ? store.runners.get(params.runner_id) : undefined;
   if (runner === undefined || !runner.projectIds.includes(project.id)) throw notFound("Runner");
-  if (f.newest) {
+  if (features.newest) {
     const isOwnerProject = runner.ownerProjectId === project.id;
     if (user.admin) {
       if (isOwnerProject)
@@ -123,13 +132,13 @@ export function unassignRunner(ctx: RequestContext): ApiResponse {
   }
   checkUnmodifiedSince(ctx, runner.updatedAt);
   runner.projectIds = runner.projectIds.filter((id) => id !== project.id);
-  // The owner falls back to the earliest remaining project (reference §2 "Ownership").
+  // The owner falls back to the earliest remaining project (docs/gitlab-api.md §2 "Ownership").
   if (runner.ownerProjectId === project.id) runner.ownerProjectId = runner.projectIds[0] ?? null;
   runner.updatedAt = new Date(ctx.now).toISOString();
   return { status: 204 };
 }
 
-/** POST /projects/:id/runners/reset_registration_token (reference §7.5). */
+/** POST /projects/:id/runners/reset_registration_token (docs/gitlab-api.md §7.5). */
 export function resetProjectRegistrationToken(ctx: RequestContext): ApiResponse {
   const project = maintainedProject(ctx);
   const root = ctx.store.rootGroup(project.namespaceId);
@@ -138,13 +147,13 @@ export function resetProjectRegistrationToken(ctx: RequestContext): ApiResponse 
   return { status: 201, body: { token: project.runnersToken } };
 }
 
-/** GET /groups/:id/runners — Owner (reference §5.4). */
+/** GET /groups/:id/runners — Owner (docs/gitlab-api.md §5.4). */
 export function listGroupRunners(ctx: RequestContext): ApiResponse {
   const user = currentUser(ctx);
-  const { f, store } = ctx;
+  const { features, store } = ctx;
   const group = lookupGroup(ctx);
   if (!isOwnerOf(store, user, group)) throw forbidden();
-  const params = validateParams(ctx.params, { specs: listSpecs(f, null) });
+  const params = validateParams(ctx.params, { specs: listSpecs(features, null) });
   const chain = new Set(store.groupChain(group.id).map((g) => g.id));
   // 13.x returned only the group's own runners (self and ancestors), no instance runners.
   const available = store
@@ -152,14 +161,14 @@ export function listGroupRunners(ctx: RequestContext): ApiResponse {
     .filter((r) =>
       r.runnerType === "group_type"
         ? r.groupId !== null && chain.has(r.groupId)
-        : r.runnerType === "instance_type" && !f.legacy && group.sharedRunnersEnabled,
+        : r.runnerType === "instance_type" && !features.legacy && group.sharedRunnersEnabled,
     );
   const runners = filterRunners(ctx, available, params);
   const page = paginate(ctx, runners, params);
   return { status: 200, body: page.items.map((r) => runnerEntity(ctx, r)), headers: page.headers };
 }
 
-/** POST /groups/:id/runners/reset_registration_token (reference §7.5). */
+/** POST /groups/:id/runners/reset_registration_token (docs/gitlab-api.md §7.5). */
 export function resetGroupRegistrationToken(ctx: RequestContext): ApiResponse {
   const group = lookupGroup(ctx);
   if (!isOwnerOf(ctx.store, currentUser(ctx), group)) throw forbidden();

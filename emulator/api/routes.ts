@@ -12,7 +12,13 @@ import {
   resetProjectRegistrationToken,
   unassignRunner,
 } from "./namespaces";
-import { registerRunner, resetTokenByToken, unregisterRunner, verifyRunner } from "./runner-token";
+import {
+  backingOff,
+  registerRunner,
+  resetTokenByToken,
+  unregisterRunner,
+  verifyRunner,
+} from "./runner-token";
 import {
   deleteRunner,
   getRunner,
@@ -36,7 +42,7 @@ export interface RouteSpec {
 const API = "/api/v4";
 
 /** The API's routes for one GitLab version (endpoints a version lacks are unknown routes). */
-export function buildRouter(f: VersionFeatures): Router<RouteSpec> {
+export function buildRouter(features: VersionFeatures): Router<RouteSpec> {
   const router = new Router<RouteSpec>();
   const add = (method: string, path: string, auth: ScopeFamily | null, handler: Handler): void => {
     router.add(method, `${API}${path}`, { handler, auth });
@@ -51,26 +57,29 @@ export function buildRouter(f: VersionFeatures): Router<RouteSpec> {
   add("DELETE", "/runners/:id", "runner", deleteRunner);
   add("GET", "/runners/:id/jobs", "runner", listRunnerJobs);
   add("POST", "/runners/:id/reset_authentication_token", "runner", resetRunnerToken);
-  if (f.managers) add("GET", "/runners/:id/managers", "runner", listRunnerManagers);
-  if (f.newest) add("GET", "/runners/:id/projects", "runner", listRunnerProjects);
+  if (features.managers) add("GET", "/runners/:id/managers", "runner", listRunnerManagers);
+  if (features.newest) add("GET", "/runners/:id/projects", "runner", listRunnerProjects);
 
-  add("POST", "/runners", null, registerRunner);
-  add("DELETE", "/runners", null, unregisterRunner);
-  add("POST", "/runners/verify", null, verifyRunner);
-  add("POST", "/runners/reset_authentication_token", null, resetTokenByToken);
+  // API::Ci::Runner's `before { check_if_backoff_required! }` covers all four (16.0+).
+  const runnerApi = (handler: Handler): Handler =>
+    features.runnerMigrationBackoff ? backingOff(handler) : handler;
+  add("POST", "/runners", null, runnerApi(registerRunner));
+  add("DELETE", "/runners", null, runnerApi(unregisterRunner));
+  add("POST", "/runners/verify", null, runnerApi(verifyRunner));
+  add("POST", "/runners/reset_authentication_token", null, runnerApi(resetTokenByToken));
 
   add("GET", "/projects/:id", "namespace", getProject);
   add("GET", "/groups/:id", "namespace", getGroup);
-  add("GET", "/projects/:id/runners", "namespace", listProjectRunners);
+  add("GET", "/projects/:id/runners", "namespace_list", listProjectRunners);
   add("POST", "/projects/:id/runners", "namespace", assignRunner);
   add("DELETE", "/projects/:id/runners/:runner_id", "namespace", unassignRunner);
-  add("GET", "/groups/:id/runners", "namespace", listGroupRunners);
+  add("GET", "/groups/:id/runners", "namespace_list", listGroupRunners);
 
-  if (f.registrationResets) {
+  if (features.registrationResets) {
     add("POST", "/runners/reset_registration_token", "runners", resetInstanceRegistrationToken);
     add("POST", "/projects/:id/runners/reset_registration_token", "namespace", resetProjectRegistrationToken);
     add("POST", "/groups/:id/runners/reset_registration_token", "namespace", resetGroupRegistrationToken);
   }
-  if (f.userRunners) add("POST", "/user/runners", "user_runners", createUserRunner);
+  if (features.userRunners) add("POST", "/user/runners", "user_runners", createUserRunner);
   return router;
 }

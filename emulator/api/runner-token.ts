@@ -1,18 +1,38 @@
-import { type ApiError, apiError, forbidden, validationError } from "../http/errors";
+import { ApiError, apiError, forbidden, validationError } from "../http/errors";
 import { type ParamSpec, type Params, validateParams } from "../http/params";
+import { planLimitErrors } from "../model/plan-limits";
 import { validateRunner } from "../model/validate-runner";
 import { runnerAuthToken } from "../state/tokens";
 import type { GroupRecord, ProjectRecord, RunnerRecord, RunnerType } from "../types";
-import type { ApiResponse, RequestContext } from "./context";
+import type { ApiResponse, Handler, RequestContext } from "./context";
 import { rotateRunnerToken } from "./runners";
 import { ACCESS_LEVELS, applyRunnerAttributes, checkUnmodifiedSince } from "./shared";
 
 /**
  * Endpoints authenticated by a runner token in the `token` param (lib/api/ci/runner.rb,
- * reference §7). No user authentication; an unknown or expired token is 403.
+ * docs/gitlab-api.md §7). No user authentication; an unknown or expired token is 403.
  */
 
 const TOKEN_SPEC: ParamSpec = { name: "token", type: "string", required: true };
+
+/**
+ * `check_if_backoff_required!` (lib/api/ci/helpers/runner.rb), run in a `before` block of
+ * API::Ci::Runner, so ahead of parameter validation: while a migration with
+ * `enable_runner_backoff!` runs (and the `runner_migrations_backoff` ops flag is on),
+ * `too_many_requests!` answers 429 `{"message":"Executing database migrations. Please retry
+ * later."}` with `Retry-After: 60` (lib/api/helpers.rb; docs/gitlab-api.md §13.3).
+ */
+export function backingOff(handler: Handler): Handler {
+  return (ctx) => {
+    if (ctx.store.runnerMigrationBackoff)
+      throw new ApiError(
+        429,
+        { message: "Executing database migrations. Please retry later." },
+        { "Retry-After": "60" },
+      );
+    return handler(ctx);
+  };
+}
 
 function gone(): ApiError {
   return apiError(410, "410 Gone - runner registration disallowed");
@@ -27,12 +47,12 @@ function authenticateRunner(ctx: RequestContext, token: unknown): RunnerRecord {
 }
 
 function registerSpecs(ctx: RequestContext): { specs: ParamSpec[]; exclusive: string[][] } {
-  const { f } = ctx;
+  const { features } = ctx;
   const specs: ParamSpec[] = [TOKEN_SPEC, { name: "description", type: "string" }];
-  if (f.maintenanceNote)
+  if (features.maintenanceNote)
     specs.push({ name: "maintainer_note", type: "string" }, { name: "maintenance_note", type: "string" });
   specs.push({ name: "info", type: "hash" }, { name: "active", type: "boolean" });
-  if (f.paused) specs.push({ name: "paused", type: "boolean" });
+  if (features.paused) specs.push({ name: "paused", type: "boolean" });
   specs.push(
     { name: "locked", type: "boolean" },
     { name: "access_level", type: "string", values: ACCESS_LEVELS },
@@ -40,7 +60,7 @@ function registerSpecs(ctx: RequestContext): { specs: ParamSpec[]; exclusive: st
     { name: "tag_list", type: "tag_list" },
     { name: "maximum_timeout", type: "integer" },
   );
-  const exclusive = f.paused
+  const exclusive = features.paused
     ? [
         ["active", "paused"],
         ["maintainer_note", "maintenance_note"],
@@ -55,28 +75,36 @@ interface Registrar {
   project?: ProjectRecord;
 }
 
-/** Token resolution order: instance, project, group (register_runner_service.rb). */
+/**
+ * Token resolution order: instance, project, group (register_runner_service.rb). A project or
+ * group token counts only when `valid_runner_registrars` lists its kind (`runner_registrar_valid?`),
+ * otherwise it is as unknown as any other token (docs/gitlab-api.md §13.2).
+ */
 function resolveRegistrationToken(ctx: RequestContext, token: string): Registrar {
-  const { store } = ctx;
+  const { store, features } = ctx;
+  const registrar = (kind: "project" | "group"): boolean =>
+    !features.runnerRegistrars || store.validRunnerRegistrars.includes(kind);
   if (!store.registrationTokensAllowed) {
-    // With the instance setting off any non-empty token is 410, known or not (reference §7.1).
+    // With the instance setting off any non-empty token is 410, known or not (docs/gitlab-api.md §7.1).
     if (token !== "") throw gone();
-    throw apiError(403, ctx.f.invalidRegistrationTokenMessage);
+    throw apiError(403, ctx.features.invalidRegistrationTokenMessage);
   }
   if (token !== "" && token === store.instanceRegistrationToken) return { runnerType: "instance_type" };
-  if (token !== "") {
+  if (token !== "" && registrar("project")) {
     for (const project of store.projects.values()) {
       if (project.runnersToken !== token) continue;
       if (store.rootGroup(project.namespaceId)?.allowRunnerRegistrationToken === false) throw gone();
       return { runnerType: "project_type", project };
     }
+  }
+  if (token !== "" && registrar("group")) {
     for (const group of store.groups.values()) {
       if (group.runnersToken !== token) continue;
       if (store.rootGroup(group.id)?.allowRunnerRegistrationToken === false) throw gone();
       return { runnerType: "group_type", group };
     }
   }
-  throw apiError(403, ctx.f.invalidRegistrationTokenMessage);
+  throw apiError(403, ctx.features.invalidRegistrationTokenMessage);
 }
 
 function infoString(info: Params | undefined, key: string): string | null {
@@ -84,9 +112,9 @@ function infoString(info: Params | undefined, key: string): string | null {
   return typeof value === "string" ? value : null;
 }
 
-/** POST /runners — register with a registration token (reference §7.1). */
+/** POST /runners — register with a registration token (docs/gitlab-api.md §7.1). */
 export function registerRunner(ctx: RequestContext): ApiResponse {
-  const { f, store } = ctx;
+  const { features, store } = ctx;
   const { specs, exclusive } = registerSpecs(ctx);
   const params = validateParams(ctx.params, { specs, mutuallyExclusive: exclusive });
   const registrar = resolveRegistrationToken(ctx, String(params.token));
@@ -95,7 +123,7 @@ export function registerRunner(ctx: RequestContext): ApiResponse {
   const runner: RunnerRecord = {
     id: 0,
     runnerType: registrar.runnerType,
-    token: runnerAuthToken(registrar.runnerType, "registration_token", f.tokenPartitionPrefix),
+    token: runnerAuthToken(registrar.runnerType, "registration_token", features.tokenPartitionPrefix),
     tokenExpiresAt: null,
     description: null,
     name: infoString(info, "name"),
@@ -115,26 +143,33 @@ export function registerRunner(ctx: RequestContext): ApiResponse {
     groupId: registrar.group?.id ?? null,
     projectIds: registrar.project === undefined ? [] : [registrar.project.id],
     ownerProjectId: registrar.project?.id ?? null,
-    // 13.x stored the info columns on the runner; modern keeps only the name (reference §7.1).
-    version: f.legacy ? infoString(info, "version") : null,
-    revision: f.legacy ? infoString(info, "revision") : null,
-    platform: f.legacy ? infoString(info, "platform") : null,
-    architecture: f.legacy ? infoString(info, "architecture") : null,
+    // 13.x stored the info columns on the runner; modern keeps only the name (docs/gitlab-api.md §7.1).
+    version: features.legacy ? infoString(info, "version") : null,
+    revision: features.legacy ? infoString(info, "revision") : null,
+    platform: features.legacy ? infoString(info, "platform") : null,
+    architecture: features.legacy ? infoString(info, "architecture") : null,
     managers: [],
   };
   const note = params.maintenance_note ?? params.maintainer_note;
   const changed = applyRunnerAttributes(runner, { ...params, maintenance_note: note });
-  const errors = validateRunner(runner, changed);
+  // The link records validate first (the association is declared before the runner's own rules).
+  const errors = {
+    ...planLimitErrors(store, features, ctx.now, {
+      ...(registrar.project === undefined ? {} : { projectId: registrar.project.id }),
+      ...(registrar.group === undefined ? {} : { groupId: registrar.group.id }),
+    }),
+    ...validateRunner(runner, changed),
+  };
   if (Object.keys(errors).length > 0) throw validationError(errors);
   runner.id = store.allocateRunnerId();
   runner.tokenExpiresAt = store.runnerTokenExpiry(runner, ctx.now);
   store.addRunner(runner);
   const body: Record<string, unknown> = { id: runner.id, token: runner.token };
-  if (f.tokenExpiresAt) body.token_expires_at = runner.tokenExpiresAt;
+  if (features.tokenExpiresAt) body.token_expires_at = runner.tokenExpiresAt;
   return { status: 201, body };
 }
 
-/** DELETE /runners — by authentication token (reference §7.2). */
+/** DELETE /runners — by authentication token (docs/gitlab-api.md §7.2). */
 export function unregisterRunner(ctx: RequestContext): ApiResponse {
   const params = validateParams(ctx.params, { specs: [TOKEN_SPEC] });
   const runner = authenticateRunner(ctx, params.token);
@@ -143,15 +178,15 @@ export function unregisterRunner(ctx: RequestContext): ApiResponse {
   return { status: 204 };
 }
 
-/** POST /runners/verify — marks the runner contacted and records a manager (reference §7.3). */
+/** POST /runners/verify — marks the runner contacted and records a manager (docs/gitlab-api.md §7.3). */
 export function verifyRunner(ctx: RequestContext): ApiResponse {
-  const { f, store } = ctx;
+  const { features, store } = ctx;
   const params = validateParams(ctx.params, { specs: [TOKEN_SPEC, { name: "system_id", type: "string" }] });
   const runner = authenticateRunner(ctx, params.token);
   const nowIso = new Date(ctx.now).toISOString();
   runner.contactedAt = nowIso;
   runner.ipAddress = ctx.clientIp;
-  if (f.managers) {
+  if (features.managers) {
     const systemId =
       typeof params.system_id === "string" && params.system_id !== "" ? params.system_id : "<legacy>";
     let manager = runner.managers.find((m) => m.systemId === systemId);
@@ -172,14 +207,14 @@ export function verifyRunner(ctx: RequestContext): ApiResponse {
     manager.contactedAt = nowIso;
     manager.ipAddress = ctx.clientIp;
   }
-  if (f.legacy) return { status: 200, text: "200" };
+  if (features.legacy) return { status: 200, text: "200" };
   return {
     status: 200,
     body: { id: runner.id, token: runner.token, token_expires_at: runner.tokenExpiresAt },
   };
 }
 
-/** POST /runners/reset_authentication_token — by the current token (reference §7.4). */
+/** POST /runners/reset_authentication_token — by the current token (docs/gitlab-api.md §7.4). */
 export function resetTokenByToken(ctx: RequestContext): ApiResponse {
   const params = validateParams(ctx.params, { specs: [TOKEN_SPEC] });
   const runner = authenticateRunner(ctx, params.token);

@@ -29,7 +29,7 @@ import {
   statusValues,
 } from "./shared";
 
-/** User-authenticated endpoints under /runners (lib/api/ci/runners.rb, reference §5–§6). */
+/** User-authenticated endpoints under /runners (lib/api/ci/runners.rb, docs/gitlab-api.md §5–§6). */
 
 function listResponse(
   ctx: RequestContext,
@@ -40,32 +40,32 @@ function listResponse(
   return { status: 200, body: page.items.map((r) => runnerEntity(ctx, r)), headers: page.headers };
 }
 
-/** GET /runners — runners the caller owns (reference §5.1). */
+/** GET /runners — runners the caller owns (docs/gitlab-api.md §5.1). */
 export function listOwnedRunners(ctx: RequestContext): ApiResponse {
   const user = currentUser(ctx);
-  const { f, store } = ctx;
+  const { features, store } = ctx;
   const params = validateParams(ctx.params, {
-    specs: listSpecs(f, f.legacy ? statusValues(f) : allScopes(f)),
+    specs: listSpecs(features, features.legacy ? statusValues(features) : allScopes(features)),
   });
-  if (typeof params.scope === "string" && !statusValues(f).includes(params.scope))
+  if (typeof params.scope === "string" && !statusValues(features).includes(params.scope))
     throw apiError(400, "Scope contains invalid value");
   const owned = store.runnersSorted().filter((r) => ownsRunner(store, user, r));
   return listResponse(ctx, filterRunners(ctx, owned, params), params);
 }
 
-/** GET /runners/all — admin only (reference §5.2). */
+/** GET /runners/all — admin only (docs/gitlab-api.md §5.2). */
 export function listAllRunners(ctx: RequestContext): ApiResponse {
   const user = currentUser(ctx);
-  const params = validateParams(ctx.params, { specs: listSpecs(ctx.f, allScopes(ctx.f)) });
+  const params = validateParams(ctx.params, { specs: listSpecs(ctx.features, allScopes(ctx.features)) });
   if (!user.admin) throw forbidden();
   return listResponse(ctx, filterRunners(ctx, ctx.store.runnersSorted(), params), params);
 }
 
-/** GET /runners/:id (reference §6.1). */
+/** GET /runners/:id (docs/gitlab-api.md §6.1). */
 export function getRunner(ctx: RequestContext): ApiResponse {
   const user = currentUser(ctx);
   const specs: ParamSpec[] = [RUNNER_ID_SPEC];
-  if (ctx.f.newest) specs.push({ name: "include_projects", type: "boolean", default: true });
+  if (ctx.features.newest) specs.push({ name: "include_projects", type: "boolean", default: true });
   const params = validateParams(ctx.params, { specs });
   const runner = findRunner(ctx, params.id);
   if (!canReadRunner(ctx.store, user, runner)) throw forbidden("No access granted");
@@ -73,12 +73,12 @@ export function getRunner(ctx: RequestContext): ApiResponse {
 }
 
 function updateSpecs(ctx: RequestContext): { specs: ParamSpec[]; names: string[] } {
-  const { f } = ctx;
+  const { features } = ctx;
   const specs: ParamSpec[] = [
     { name: "description", type: "string" },
     { name: "active", type: "boolean" },
   ];
-  if (f.paused) specs.push({ name: "paused", type: "boolean" });
+  if (features.paused) specs.push({ name: "paused", type: "boolean" });
   specs.push(
     { name: "tag_list", type: "tag_list" },
     { name: "run_untagged", type: "boolean" },
@@ -86,18 +86,18 @@ function updateSpecs(ctx: RequestContext): { specs: ParamSpec[]; names: string[]
     { name: "access_level", type: "string", values: ACCESS_LEVELS },
     { name: "maximum_timeout", type: "integer" },
   );
-  if (f.maintenanceNote) specs.push({ name: "maintenance_note", type: "string" });
+  if (features.maintenanceNote) specs.push({ name: "maintenance_note", type: "string" });
   return { specs, names: specs.map((s) => s.name) };
 }
 
-/** PUT /runners/:id (reference §6.2). */
+/** PUT /runners/:id (docs/gitlab-api.md §6.2). */
 export function updateRunner(ctx: RequestContext): ApiResponse {
   const user = currentUser(ctx);
   const { specs, names } = updateSpecs(ctx);
   const params = validateParams(ctx.params, {
     specs: [RUNNER_ID_SPEC, ...specs],
     atLeastOneOf: names,
-    ...(ctx.f.paused ? { mutuallyExclusive: [["active", "paused"]] } : {}),
+    ...(ctx.features.paused ? { mutuallyExclusive: [["active", "paused"]] } : {}),
   });
   const runner = findRunner(ctx, params.id);
   if (!canUpdateRunner(ctx.store, user, runner)) throw forbidden("No access granted");
@@ -106,11 +106,11 @@ export function updateRunner(ctx: RequestContext): ApiResponse {
   const errors = validateRunner(draft, changed);
   if (Object.keys(errors).length > 0) throw validationError(errors);
   Object.assign(runner, draft, { updatedAt: new Date(ctx.now).toISOString() });
-  // Newest GitLab renders RunnerDetails without include_projects on PUT (reference §3.2).
-  return { status: 200, body: runnerDetailsEntity(ctx, runner, !ctx.f.newest) };
+  // Newest GitLab renders RunnerDetails without include_projects on PUT (docs/gitlab-api.md §3.2).
+  return { status: 200, body: runnerDetailsEntity(ctx, runner, !ctx.features.newest) };
 }
 
-/** DELETE /runners/:id (reference §6.3). */
+/** DELETE /runners/:id (docs/gitlab-api.md §6.3). */
 export function deleteRunner(ctx: RequestContext): ApiResponse {
   const user = currentUser(ctx);
   const params = validateParams(ctx.params, { specs: [RUNNER_ID_SPEC] });
@@ -124,7 +124,7 @@ export function deleteRunner(ctx: RequestContext): ApiResponse {
   return { status: 204 };
 }
 
-/** GET /runners/:id/jobs (reference §6.4). */
+/** GET /runners/:id/jobs (docs/gitlab-api.md §6.4). */
 export function listRunnerJobs(ctx: RequestContext): ApiResponse {
   const user = currentUser(ctx);
   const { store } = ctx;
@@ -159,7 +159,7 @@ export function listRunnerJobs(ctx: RequestContext): ApiResponse {
   return { status: 200, body: page.items.map((j) => jobEntity(ctx, j)), headers: page.headers };
 }
 
-/** GET /runners/:id/managers — not paginated (reference §6.5). */
+/** GET /runners/:id/managers — not paginated (docs/gitlab-api.md §6.5). */
 export function listRunnerManagers(ctx: RequestContext): ApiResponse {
   const user = currentUser(ctx);
   const params = validateParams(ctx.params, { specs: [RUNNER_ID_SPEC] });
@@ -168,7 +168,7 @@ export function listRunnerManagers(ctx: RequestContext): ApiResponse {
   return { status: 200, body: runner.managers.map((m) => managerEntity(ctx, runner, m)) };
 }
 
-/** GET /runners/:id/projects — newest only (reference §5.5). */
+/** GET /runners/:id/projects — newest only (docs/gitlab-api.md §5.5). */
 export function listRunnerProjects(ctx: RequestContext): ApiResponse {
   const user = currentUser(ctx);
   const { store } = ctx;
@@ -187,7 +187,7 @@ export function listRunnerProjects(ctx: RequestContext): ApiResponse {
   };
 }
 
-/** POST /runners/:id/reset_authentication_token (reference §6.6). */
+/** POST /runners/:id/reset_authentication_token (docs/gitlab-api.md §6.6). */
 export function resetRunnerToken(ctx: RequestContext): ApiResponse {
   const user = currentUser(ctx);
   const params = validateParams(ctx.params, { specs: [RUNNER_ID_SPEC] });
@@ -198,13 +198,17 @@ export function resetRunnerToken(ctx: RequestContext): ApiResponse {
 
 /** Gives the runner a new authentication token; the old one stops working at once. */
 export function rotateRunnerToken(ctx: RequestContext, runner: RunnerRecord): Record<string, unknown> {
-  const token = runnerAuthToken(runner.runnerType, runner.registrationType, ctx.f.tokenPartitionPrefix);
+  const token = runnerAuthToken(
+    runner.runnerType,
+    runner.registrationType,
+    ctx.features.tokenPartitionPrefix,
+  );
   ctx.store.setRunnerToken(runner, token, ctx.store.runnerTokenExpiry(runner, ctx.now));
   runner.updatedAt = new Date(ctx.now).toISOString();
-  return ctx.f.tokenExpiresAt ? { token, token_expires_at: runner.tokenExpiresAt } : { token };
+  return ctx.features.tokenExpiresAt ? { token, token_expires_at: runner.tokenExpiresAt } : { token };
 }
 
-/** POST /runners/reset_registration_token — admin (reference §7.5). */
+/** POST /runners/reset_registration_token — admin (docs/gitlab-api.md §7.5). */
 export function resetInstanceRegistrationToken(ctx: RequestContext): ApiResponse {
   const user = currentUser(ctx);
   if (!user.admin || !ctx.store.registrationTokensAllowed) throw forbidden();

@@ -9,34 +9,34 @@ export const RUNNER_TYPES = ["instance_type", "group_type", "project_type"] as c
 export const ACCESS_LEVELS = ["not_protected", "ref_protected"] as const;
 
 /** `Ci::Runner::AVAILABLE_STATUSES` (13.x had `not_connected`, no `never_contacted`/`stale`). */
-export function statusValues(f: VersionFeatures): string[] {
-  return f.legacy
+export function statusValues(features: VersionFeatures): string[] {
+  return features.legacy
     ? ["active", "paused", "online", "offline", "not_connected"]
     : ["active", "paused", "online", "offline", "never_contacted", "stale"];
 }
 
 /** `Ci::Runner::AVAILABLE_SCOPES`: legacy types, types and statuses. */
-export function allScopes(f: VersionFeatures): string[] {
-  return ["specific", "shared", ...RUNNER_TYPES, ...statusValues(f)];
+export function allScopes(features: VersionFeatures): string[] {
+  return ["specific", "shared", ...RUNNER_TYPES, ...statusValues(features)];
 }
 
-/** Filter params shared by the runner list endpoints (reference §5). */
-export function listSpecs(f: VersionFeatures, scopeValues: readonly string[] | null): ParamSpec[] {
+/** Filter params shared by the runner list endpoints (docs/gitlab-api.md §5). */
+export function listSpecs(features: VersionFeatures, scopeValues: readonly string[] | null): ParamSpec[] {
   const specs: ParamSpec[] = [];
   if (scopeValues !== null) specs.push({ name: "scope", type: "string", values: scopeValues });
   specs.push({ name: "type", type: "string", values: RUNNER_TYPES });
-  if (f.paused) specs.push({ name: "paused", type: "boolean" });
-  specs.push({ name: "status", type: "string", values: statusValues(f) });
+  if (features.paused) specs.push({ name: "paused", type: "boolean" });
+  specs.push({ name: "status", type: "string", values: statusValues(features) });
   specs.push({ name: "tag_list", type: "tag_list" });
-  // Not end-anchored, as in GitLab: "15abc" passes (reference §5.1).
-  if (!f.legacy) specs.push({ name: "version_prefix", type: "string", regexp: /^[\d+.]+/ });
+  // Not end-anchored, as in GitLab: "15abc" passes (docs/gitlab-api.md §5.1).
+  if (!features.legacy) specs.push({ name: "version_prefix", type: "string", regexp: /^[\d+.]+/ });
   specs.push(...PAGINATION_SPECS);
   return specs;
 }
 
 /** Filters ANDed in GitLab's order: scope → type → status → paused → version_prefix → tag_list. */
 export function filterRunners(ctx: RequestContext, runners: RunnerRecord[], params: Params): RunnerRecord[] {
-  const { now, f } = ctx;
+  const { now, features } = ctx;
   const scope = typeof params.scope === "string" ? params.scope : null;
   const type = typeof params.type === "string" ? params.type : null;
   const status = typeof params.status === "string" ? params.status : null;
@@ -46,10 +46,10 @@ export function filterRunners(ctx: RequestContext, runners: RunnerRecord[], para
   return runners.filter((r) => {
     if (scope !== null) {
       const isType = scope === "specific" || scope === "shared" || scope.endsWith("_type");
-      if (isType ? !matchesType(r, scope) : !matchesStatus(r, scope, now, f)) return false;
+      if (isType ? !matchesType(r, scope) : !matchesStatus(r, scope, now, features)) return false;
     }
     if (type !== null && r.runnerType !== type) return false;
-    if (status !== null && !matchesStatus(r, status, now, f)) return false;
+    if (status !== null && !matchesStatus(r, status, now, features)) return false;
     if (paused !== null && r.active === paused) return false;
     if (versionPrefix !== null && !r.managers.some((m) => m.version?.startsWith(versionPrefix))) return false;
     if (tags.length > 0 && !tags.every((t) => r.tagList.includes(t))) return false;
@@ -57,13 +57,13 @@ export function filterRunners(ctx: RequestContext, runners: RunnerRecord[], para
   });
 }
 
-/** The runner `:id` path param: an Integer ("abc" → 400 "id is invalid", reference §1.3). */
+/** The runner `:id` path param: an Integer ("abc" → 400 "id is invalid", docs/gitlab-api.md §1.3). */
 export const RUNNER_ID_SPEC: ParamSpec = { name: "id", type: "integer", required: true };
 
 /** `Ci::Runner.find(id)` (404 Not found) or newest `not_found!('Runner')`. */
 export function findRunner(ctx: RequestContext, id: unknown): RunnerRecord {
   const runner = typeof id === "number" ? ctx.store.runners.get(id) : undefined;
-  if (runner === undefined) throw apiError(404, ctx.f.runnerNotFoundMessage);
+  if (runner === undefined) throw apiError(404, ctx.features.runnerNotFoundMessage);
   return runner;
 }
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { FaultConfig, FaultKind, FaultRule } from "../types";
+import { compilePathPattern, type PathPattern, PathPatternError } from "./path-pattern";
 import { mulberry32 } from "./prng";
 
 export class FaultConfigError extends Error {
@@ -31,7 +32,7 @@ export interface ThrottleResult {
 interface CompiledRule {
   rule: FaultRule;
   method: string | null;
-  path: RegExp | null;
+  path: PathPattern | null;
   remaining: number;
 }
 
@@ -43,18 +44,20 @@ const NO_FAULT: FaultDecision = Object.freeze({
   applied: [],
 }) as FaultDecision;
 
-const validRegExp = (source: string): boolean => {
-  try {
-    new RegExp(source);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 export const faultRuleSchema = z.object({
   method: z.string().optional(),
-  path: z.string().refine(validRegExp, "must be a valid regular expression").optional(),
+  /** A RegExp-syntax pattern without backtracking constructs (path-pattern.ts), matched in linear time. */
+  path: z
+    .string()
+    .superRefine((source, ctx) => {
+      try {
+        compilePathPattern(source);
+      } catch (err) {
+        if (!(err instanceof PathPatternError)) throw err;
+        ctx.addIssue({ code: "custom", message: err.message });
+      }
+    })
+    .optional(),
   rate: z.number().min(0).max(1).optional(),
   count: z.number().int().nonnegative().optional(),
   kind: z.enum([
@@ -127,7 +130,7 @@ export class FaultEngine {
     this.rules = config.rules.map((rule) => ({
       rule,
       method: rule.method === undefined ? null : rule.method.toUpperCase(),
-      path: rule.path === undefined ? null : new RegExp(rule.path),
+      path: rule.path === undefined ? null : compilePathPattern(rule.path),
       remaining: rule.count ?? Number.POSITIVE_INFINITY,
     }));
   }
@@ -171,7 +174,7 @@ export class FaultEngine {
     return decision;
   }
 
-  /** Rack::Attack-style throttle: a fixed window per caller (reference §1.5). */
+  /** Rack::Attack-style throttle: a fixed window per caller (docs/gitlab-api.md §1.5). */
   throttle(caller: string, now: number): ThrottleResult | null {
     const limit = this.config.rateLimit;
     if (limit === undefined) return null;
@@ -190,7 +193,7 @@ export class FaultEngine {
       now,
     });
     if (window.count <= limit.requests) {
-      // The reference only promises these headers on 429s; GitLab.com also sends them on
+      // docs/gitlab-api.md §1.5 promises these headers only on 429s; GitLab.com also sends them on
       // allowed requests, which `headersOnSuccess` opts into (never Retry-After then).
       delete headers["Retry-After"];
       return { limited: false, headers: limit.headersOnSuccess === true ? headers : {} };

@@ -4,15 +4,18 @@ import type { TokenScope, UserRecord } from "../types";
 import { insufficientScope, invalidToken, unauthorized } from "./errors";
 
 /**
- * Which PAT scopes an endpoint accepts (reference §1.1, api_guard.rb `allow_access_with_scope`).
+ * Which PAT scopes an endpoint accepts (docs/gitlab-api.md §1.1, api_guard.rb `allow_access_with_scope`).
  * - `runners`: /runners and /runners/all — api, read_api for reads; others 403.
  * - `runner`: /runners/:id… — also manage_runner (the scope is limited to paths with an :id).
  * - `user_runners`: POST /user/runners — api or create_runner.
  * - `namespace`: /projects/… and /groups/… — a create_runner/manage_runner-only PAT does not
  *   authenticate there at all (401), read_api on a write is 403.
+ * - `namespace_list`: GET /projects/:id/runners and GET /groups/:id/runners — a PAT without
+ *   api/read_api is 403 insufficient_scope there, not 401 (spec/requests/api/ci/runners_spec.rb
+ *   "when scope is forbidden", forbidden_scopes: create_runner, manage_runner).
  * - `user`: GET /user and /version — api, read_api, read_user.
  */
-export type ScopeFamily = "runners" | "runner" | "user_runners" | "namespace" | "user";
+export type ScopeFamily = "runners" | "runner" | "user_runners" | "namespace" | "namespace_list" | "user";
 
 export function allowedScopes(family: ScopeFamily, method: string): TokenScope[] {
   const read = method === "GET" || method === "HEAD";
@@ -24,6 +27,7 @@ export function allowedScopes(family: ScopeFamily, method: string): TokenScope[]
     case "user_runners":
       return ["api", "create_runner"];
     case "namespace":
+    case "namespace_list":
       return read ? ["api", "read_api"] : ["api"];
     case "user":
       return ["api", "read_api", "read_user"];

@@ -1,5 +1,5 @@
 /**
- * GitLab's error bodies (reference §1.2). Handlers throw an ApiError; the server renders it.
+ * GitLab's error bodies (docs/gitlab-api.md §1.2). Handlers throw an ApiError; the server renders it.
  * Each helper mirrors the GitLab helper of the same name in lib/api/helpers.rb.
  */
 export class ApiError extends Error {

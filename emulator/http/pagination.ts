@@ -2,7 +2,7 @@ import type { RequestContext } from "../api/context";
 
 /** Kaminari's `max_per_page` in GitLab. */
 export const MAX_PER_PAGE = 100;
-/** Above this count GitLab stops counting (reference §1.4). */
+/** Above this count GitLab stops counting (docs/gitlab-api.md §1.4). */
 export const COUNT_LIMIT = 10_000;
 
 export interface Page<T> {
@@ -11,7 +11,7 @@ export interface Page<T> {
 }
 
 /**
- * Offset pagination with GitLab's headers (reference §1.4, offset_header_builder.rb). Link
+ * Offset pagination with GitLab's headers (docs/gitlab-api.md §1.4, offset_header_builder.rb). Link
  * URLs are rebuilt from the request's own host and the query params, sorted by key.
  */
 export function paginate<T>(

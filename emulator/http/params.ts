@@ -1,7 +1,7 @@
 import { paramError } from "./errors";
 
 /**
- * Grape-like parameter declaration, coercion and validation (reference §1.3). Every failure
+ * Grape-like parameter declaration, coercion and validation (docs/gitlab-api.md §1.3). Every failure
  * message is Grape's own wording; several failures are joined with ", " into one
  * 400 `{"error": "..."}`.
  */
@@ -144,7 +144,7 @@ export function validateParams(raw: Params, rules: ParamRules): Params {
   return out;
 }
 
-/** `use :pagination` (reference §1.4). */
+/** `use :pagination` (docs/gitlab-api.md §1.4). */
 export const PAGINATION_SPECS: readonly ParamSpec[] = [
   { name: "page", type: "integer", default: 1, min: 1 },
   { name: "per_page", type: "integer", default: 20, except: [0], min: 1 },

@@ -2,7 +2,7 @@ import { ROLE_LEVEL, type Store } from "../state/store";
 import type { GroupRecord, ProjectRecord, RunnerRecord, UserRecord } from "../types";
 
 /**
- * The permission matrix of reference §4 (app/policies/ci/runner_policy.rb and friends).
+ * The permission matrix of docs/gitlab-api.md §4 (app/policies/ci/runner_policy.rb and friends).
  * Access levels are inherited down the group tree, as GitLab's memberships are.
  */
 

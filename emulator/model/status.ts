@@ -2,32 +2,32 @@ import type { RunnerRecord } from "../types";
 import type { VersionFeatures } from "../version";
 
 /**
- * Runner status derivation (reference §2.1, app/models/ci/runner.rb and
+ * Runner status derivation (docs/gitlab-api.md §2.1, app/models/ci/runner.rb and
  * app/models/concerns/ci/has_runner_status.rb).
  */
 
 /** `online?`: null (not false) when the runner never contacted GitLab. */
-export function isOnline(runner: RunnerRecord, now: number, f: VersionFeatures): boolean | null {
+export function isOnline(runner: RunnerRecord, now: number, features: VersionFeatures): boolean | null {
   if (runner.contactedAt === null) return null;
-  return Date.parse(runner.contactedAt) > now - f.onlineTimeoutMs;
+  return Date.parse(runner.contactedAt) > now - features.onlineTimeoutMs;
 }
 
-export function isStale(runner: RunnerRecord, now: number, f: VersionFeatures): boolean {
+export function isStale(runner: RunnerRecord, now: number, features: VersionFeatures): boolean {
   const created = Date.parse(runner.createdAt);
   const contacted = runner.contactedAt === null ? Number.NEGATIVE_INFINITY : Date.parse(runner.contactedAt);
-  return Math.max(created, contacted) <= now - f.staleTimeoutMs;
+  return Math.max(created, contacted) <= now - features.staleTimeoutMs;
 }
 
 /** The REST `status` field (`deprecated_rest_status`; 13.x used `not_connected`, no `stale`). */
-export function runnerStatus(runner: RunnerRecord, now: number, f: VersionFeatures): string {
-  if (f.legacy) {
+export function runnerStatus(runner: RunnerRecord, now: number, features: VersionFeatures): string {
+  if (features.legacy) {
     if (runner.contactedAt === null) return "not_connected";
     if (!runner.active) return "paused";
-    return isOnline(runner, now, f) ? "online" : "offline";
+    return isOnline(runner, now, features) ? "online" : "offline";
   }
-  if (isStale(runner, now, f)) return "stale";
+  if (isStale(runner, now, features)) return "stale";
   if (runner.contactedAt === null) return "never_contacted";
-  if (runner.active) return isOnline(runner, now, f) ? "online" : "offline";
+  if (runner.active) return isOnline(runner, now, features) ? "online" : "offline";
   return "paused";
 }
 
@@ -36,7 +36,7 @@ export function matchesStatus(
   runner: RunnerRecord,
   status: string,
   now: number,
-  f: VersionFeatures,
+  features: VersionFeatures,
 ): boolean {
   switch (status) {
     case "active":
@@ -44,15 +44,17 @@ export function matchesStatus(
     case "paused":
       return !runner.active;
     case "online":
-      return isOnline(runner, now, f) === true;
+      return isOnline(runner, now, features) === true;
     case "offline":
       // 13.x: "not online", including never-contacted runners; modern: contacted but not recently.
-      return f.legacy ? isOnline(runner, now, f) !== true : isOnline(runner, now, f) === false;
+      return features.legacy
+        ? isOnline(runner, now, features) !== true
+        : isOnline(runner, now, features) === false;
     case "never_contacted":
     case "not_connected":
       return runner.contactedAt === null;
     case "stale":
-      return isStale(runner, now, f);
+      return isStale(runner, now, features);
     default:
       return false;
   }

@@ -12,7 +12,7 @@ const isoDate = z.string().refine((value) => !Number.isNaN(Date.parse(value)), "
 const nullableString = z.string().nullable().default(null);
 const nullableDate = isoDate.nullable().default(null);
 
-/** PAT scopes; the runner API cares about the first five (reference §1.1). */
+/** PAT scopes; the runner API cares about the first five (docs/gitlab-api.md §1.1). */
 export const tokenScopeSchema = z.enum([
   "api",
   "read_api",
@@ -196,15 +196,48 @@ export const jobSchema = z
   })
   .transform(({ createdAt, ...job }) => ({ ...job, createdAt: createdAt ?? now() }));
 
+/** Who besides admins may register runners (`ApplicationSetting::VALID_RUNNER_REGISTRAR_TYPES`). */
+export const runnerRegistrarSchema = z.enum(["project", "group"]);
+
+/**
+ * The default plan's runner limits (`plan_limits`, db/migrate/20210423155059): 1000 each on a
+ * fresh GitLab, 0 = no limit. Only non-stale runners count (`limit_relation = :recent_runners`).
+ */
+const limit = z.number().int().nonnegative();
+export const planLimitsSchema = z.object({
+  ciRegisteredProjectRunners: limit.default(1000),
+  ciRegisteredGroupRunners: limit.default(1000),
+});
+/** Plan limits to change, each optional (PUT /-/emulator/settings). */
+export const planLimitsUpdateSchema = z.object({
+  ciRegisteredProjectRunners: limit.optional(),
+  ciRegisteredGroupRunners: limit.optional(),
+});
+
 export const fixtureSchema = z.object({
   /**
    * Instance setting `allow_runner_registration_token`. Default: true before 17.0, false from
-   * 17.0 (then POST /runners answers 410, reference §7.1), so it stays optional here.
+   * 17.0 (then POST /runners answers 410, docs/gitlab-api.md §7.1), so it stays optional here.
    */
   registrationTokensAllowed: z.boolean().optional(),
   instanceRegistrationToken: nullableString,
   /** Instance-wide runner token expiration interval in seconds (instance runners). */
   runnerTokenExpirationSeconds: expirationSeconds,
+  /**
+   * Instance setting `valid_runner_registrars` (16.11+): which non-admins may register
+   * runners. Default both; leaving one out refuses that kind of registration token and that
+   * kind of runner in POST /user/runners and assignments (docs/gitlab-api.md §13.2).
+   */
+  validRunnerRegistrars: z
+    .array(runnerRegistrarSchema)
+    .default((): ("project" | "group")[] => ["project", "group"]),
+  /** Plan limits of the default plan (16.11+; docs/gitlab-api.md §13.1). */
+  planLimits: planLimitsSchema.prefault({}),
+  /**
+   * A database migration that asks runners to back off is running (16.11+): the runner-token
+   * endpoints answer 429 with `Retry-After: 60` (docs/gitlab-api.md §13.3). Default false.
+   */
+  runnerMigrationBackoff: z.boolean().default(false),
   users: z.array(userSchema),
   groups: z.array(groupSchema),
   projects: z.array(projectSchema),
@@ -243,6 +276,8 @@ export type RunnerRecord = z.output<typeof runnerSchema>;
 export type JobRecord = z.output<typeof jobSchema>;
 
 export type TokenScope = z.output<typeof tokenScopeSchema>;
+export type RunnerRegistrar = z.output<typeof runnerRegistrarSchema>;
+export type PlanLimits = z.output<typeof planLimitsSchema>;
 export type Role = z.output<typeof roleSchema>;
 export type RunnerType = z.output<typeof runnerTypeSchema>;
 export type AccessLevel = z.output<typeof accessLevelSchema>;

@@ -1,14 +1,25 @@
+import { z } from "zod";
 import type {
   EmulatorState,
   GroupRecord,
+  InstanceSettings,
   JobRecord,
+  PlanLimits,
   ProjectRecord,
   Role,
   RunnerRecord,
+  RunnerRegistrar,
   UserRecord,
 } from "../types";
 import type { VersionFeatures } from "../version";
-import { describeIssues, fixtureSchema, type ParsedFixture, type TokenRecord } from "./fixture-schema";
+import {
+  describeIssues,
+  fixtureSchema,
+  type ParsedFixture,
+  planLimitsUpdateSchema,
+  runnerRegistrarSchema,
+  type TokenRecord,
+} from "./fixture-schema";
 
 /** A fixture that references something that does not exist, or is not shaped as documented. */
 export class FixtureError extends Error {
@@ -40,6 +51,9 @@ export class Store {
   registrationTokensAllowed = true;
   instanceRegistrationToken: string | null = null;
   runnerTokenExpirationSeconds: number | null = null;
+  validRunnerRegistrars: RunnerRegistrar[] = ["project", "group"];
+  planLimits: PlanLimits = { ciRegisteredProjectRunners: 1000, ciRegisteredGroupRunners: 1000 };
+  runnerMigrationBackoff = false;
   readonly users = new Map<number, UserRecord>();
   readonly tokens = new Map<string, TokenOwner>();
   readonly groups = new Map<number, GroupRecord>();
@@ -76,6 +90,9 @@ export class Store {
     this.registrationTokensAllowed = next.registrationTokensAllowed;
     this.instanceRegistrationToken = next.instanceRegistrationToken;
     this.runnerTokenExpirationSeconds = next.runnerTokenExpirationSeconds;
+    this.validRunnerRegistrars = [...next.validRunnerRegistrars];
+    this.planLimits = { ...next.planLimits };
+    this.runnerMigrationBackoff = next.runnerMigrationBackoff;
     for (const user of next.users) {
       this.users.set(user.id, user);
       for (const token of user.tokens) this.tokens.set(token.token, { user, token });
@@ -114,11 +131,41 @@ export class Store {
       registrationTokensAllowed: this.registrationTokensAllowed,
       instanceRegistrationToken: this.instanceRegistrationToken,
       runnerTokenExpirationSeconds: this.runnerTokenExpirationSeconds,
+      validRunnerRegistrars: this.validRunnerRegistrars,
+      planLimits: this.planLimits,
+      runnerMigrationBackoff: this.runnerMigrationBackoff,
       users: [...this.users.values()],
       groups: [...this.groups.values()],
       projects: [...this.projects.values()],
       runners: [...this.runners.values()].sort((a, b) => a.id - b.id),
       jobs: this.jobs,
+    });
+  }
+
+  /** Applies the settings given (validated first; on error nothing changes) and returns them all. */
+  updateSettings(input: unknown): Required<InstanceSettings> {
+    const parsed = settingsSchema.safeParse(input);
+    if (!parsed.success) throw new FixtureError(`invalid settings: ${describeIssues(parsed.error)}`);
+    const next = parsed.data;
+    if (next.registrationTokensAllowed !== undefined)
+      this.registrationTokensAllowed = next.registrationTokensAllowed;
+    if (next.validRunnerRegistrars !== undefined)
+      this.validRunnerRegistrars = [...next.validRunnerRegistrars];
+    const limits = next.planLimits;
+    if (limits?.ciRegisteredProjectRunners !== undefined)
+      this.planLimits.ciRegisteredProjectRunners = limits.ciRegisteredProjectRunners;
+    if (limits?.ciRegisteredGroupRunners !== undefined)
+      this.planLimits.ciRegisteredGroupRunners = limits.ciRegisteredGroupRunners;
+    if (next.runnerMigrationBackoff !== undefined) this.runnerMigrationBackoff = next.runnerMigrationBackoff;
+    return this.settings();
+  }
+
+  settings(): Required<InstanceSettings> {
+    return structuredClone({
+      registrationTokensAllowed: this.registrationTokensAllowed,
+      validRunnerRegistrars: this.validRunnerRegistrars,
+      planLimits: this.planLimits,
+      runnerMigrationBackoff: this.runnerMigrationBackoff,
     });
   }
 
@@ -145,7 +192,7 @@ export class Store {
     return parent === undefined ? group.name : `${this.groupFullName(parent)} / ${group.name}`;
   }
 
-  /** A project or group `:id`: a numeric id or a URL-decoded full path (reference §1.3). */
+  /** A project or group `:id`: a numeric id or a URL-decoded full path (docs/gitlab-api.md §1.3). */
   findProject(idOrPath: string): ProjectRecord | undefined {
     if (/^\d+$/.test(idOrPath)) return this.projects.get(Number(idOrPath));
     return this.projectsByPath.get(idOrPath.toLowerCase());
@@ -233,6 +280,16 @@ export class Store {
     return [...this.runners.values()].sort((a, b) => a.id - b.id);
   }
 }
+
+const settingsSchema = z
+  .object({
+    registrationTokensAllowed: z.boolean(),
+    validRunnerRegistrars: z.array(runnerRegistrarSchema),
+    planLimits: planLimitsUpdateSchema,
+    runnerMigrationBackoff: z.boolean(),
+  })
+  .partial()
+  .strict();
 
 function uniqueIds(items: { id: number }[], what: string): void {
   const seen = new Set<number>();

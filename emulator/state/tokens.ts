@@ -18,7 +18,7 @@ const PARTITION: Record<RunnerType, string> = {
 };
 
 /**
- * A runner authentication token (reference §2 "Authentication tokens"): `glrt-` for runners
+ * A runner authentication token (docs/gitlab-api.md §2 "Authentication tokens"): `glrt-` for runners
  * created with POST /user/runners, plain random for registration-token runners; modern
  * versions add the t1_/t2_/t3_ partition prefix.
  */

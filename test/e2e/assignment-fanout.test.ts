@@ -82,7 +82,7 @@ describe("one runner fanned out to several projects (GitLab 18.6)", () => {
     const provider = String(first?.outputs?.__provider ?? "");
     expect(provider).not.toContain(em.url);
     expect(provider).not.toContain(FIXTURE_TOKENS.admin);
-    // DESIGN.md decision 1: at most 1 KB. Needs the package export "./provider/assignment"
+    // docs/design.md decision 1: at most 1 KB. Needs the package export "./provider/assignment"
     // (dist/provider/assignment/shim.js); without it the delegating object is written out.
     expect(provider.length, `__provider is ${provider.length} bytes`).toBeLessThanOrEqual(1024);
   });

@@ -82,7 +82,7 @@ describe("Runner lifecycle with the real CLI (GitLab 17.11)", () => {
     const provider = resource?.outputs?.__provider;
     expect(typeof provider).toBe("string");
     expect(provider as string).not.toContain(em.url);
-    // DESIGN.md decision 1: at most 1 KB. Needs the package export "./provider/runner" (see sdk/shims.ts).
+    // docs/design.md decision 1: at most 1 KB. Needs the package export "./provider/runner" (see sdk/shims.ts).
     expect(
       (provider as string).length,
       `__provider is ${(provider as string).length} bytes; package.json needs "exports": { "./provider/runner": "./dist/provider/runner/shim.js" } (sdk/shims.ts)`,

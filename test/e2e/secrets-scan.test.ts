@@ -10,7 +10,7 @@ import {
 import { type PulumiRunResult, PulumiWorkspace } from "../support/pulumi";
 import { SecretsCollector } from "../support/secrets";
 
-// The secrets scan (issue 8, DESIGN.md decision 2): one representative stack taken through its
+// The secrets scan (docs/design.md decision 2): one representative stack taken through its
 // whole life with the real CLI against the emulator — a runner registered with a registration
 // token, one created with runnerType, one adopted, an assignment, a read function, a rotation,
 // an out-of-band change with refresh, failing updates (a bad registration token, an expired

@@ -1,4 +1,5 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -23,23 +24,52 @@ interface Started {
   firstLine: string;
   url: string;
   exit: Promise<number | null>;
+  /** Everything written to stderr so far. */
+  stderr: () => string;
 }
 
-function startCli(args: string[]): Promise<Started> {
-  const child = spawn(NODE, [cli, ...args], { stdio: ["ignore", "pipe", "pipe"], env: ENV });
+function startCli(
+  args: string[],
+  command: string[] = [NODE, cli],
+  cwd?: string,
+  timeoutMs = 15_000,
+): Promise<Started> {
+  const [program, ...prefix] = command as [string, ...string[]];
+  const child = spawn(program, [...prefix, ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: ENV,
+    ...(cwd === undefined ? {} : { cwd }),
+  });
   const exit = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
   return new Promise((resolveStart, reject) => {
-    const timer = setTimeout(() => reject(new Error("no first line within 15s")), 15_000);
+    const timer = setTimeout(() => reject(new Error(`no first line within ${timeoutMs} ms`)), timeoutMs);
     const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
     lines.once("line", (line) => {
       clearTimeout(timer);
-      resolveStart({ child, firstLine: line, url: line.replace(/^listening on /, ""), exit });
+      resolveStart({
+        child,
+        firstLine: line,
+        url: line.replace(/^listening on /, ""),
+        exit,
+        stderr: () => stderr,
+      });
     });
     child.once("exit", (code) => {
       clearTimeout(timer);
-      reject(new Error(`exited with ${code} before listening`));
+      reject(new Error(`exited with ${code} before listening: ${stderr}`));
     });
   });
+}
+
+/** Waits until stderr contains `text` (the banner is written right after the first line). */
+async function stderrWith(started: Started, text: string): Promise<string> {
+  for (let i = 0; i < 100 && !started.stderr().includes(text); i++)
+    await new Promise((r) => setTimeout(r, 50));
+  return started.stderr();
 }
 
 async function version(url: string): Promise<{ status: number; body: { version?: string } }> {
@@ -133,5 +163,82 @@ describe("gitlab-runners-emulator CLI", () => {
     const code = await new Promise<number | null>((done) => child.on("exit", (c) => done(c)));
     expect(code).toBe(2);
     expect(stderr).toContain("Usage: gitlab-runners-emulator");
+  });
+
+  it("prints, after the first line, the API's URL and every fixture token with its user and scopes", async () => {
+    const started = await startCli(["--port", "0"]);
+    const banner = await stderrWith(started, "Try: curl");
+    expect(banner).toContain(`API:         ${started.url}/api/v4`);
+    expect(banner).toContain("fake by construction");
+    for (const user of defaultFixture().users) {
+      for (const token of user.tokens ?? []) {
+        const line = banner.split("\n").find((l) => l.includes(token.token));
+        expect(line, token.token).toBeDefined();
+        expect(line).toContain(`${user.username} (id ${user.id}`);
+        expect(line).toMatch(new RegExp(`${token.scopes.join(" ")}$`));
+      }
+    }
+    expect(banner).toMatch(/GR1348941emuProjectApiRegTk03\s+project acme\/api \(id 100\)/);
+    started.child.kill("SIGTERM");
+    expect(await started.exit).toBe(0);
+  });
+
+  it("with --control-token, the control API needs it; /api/v4 does not", async () => {
+    const started = await startCli(["--port", "0", "--quiet", "--control-token", "cli-control-secret"]);
+    const without = await request(`${started.url}/-/emulator/state`);
+    expect(without.statusCode).toBe(401);
+    await without.body.text();
+    const withToken = await request(`${started.url}/-/emulator/state`, {
+      headers: { authorization: "Bearer cli-control-secret" },
+    });
+    expect(withToken.statusCode).toBe(200);
+    await withToken.body.text();
+    expect((await version(started.url)).status).toBe(200);
+    started.child.kill("SIGTERM");
+    expect(await started.exit).toBe(0);
+  });
+
+  it("binds to loopback by default and warns, even with --quiet, when told to bind elsewhere", async () => {
+    const loopback = await startCli(["--port", "0", "--quiet"]);
+    expect(loopback.stderr()).not.toContain("warning");
+    loopback.child.kill("SIGTERM");
+    await loopback.exit;
+    const exposed = await startCli(["--port", "0", "--quiet", "--host", "0.0.0.0"]);
+    expect(exposed.firstLine).toMatch(/^listening on http:\/\/0\.0\.0\.0:\d+$/);
+    const warning = await stderrWith(exposed, "warning");
+    expect(warning).toContain(
+      "warning: the GitLab emulator listens on 0.0.0.0, reachable from other machines",
+    );
+    expect(warning).toContain("--control-token");
+    const port = new URL(exposed.url).port;
+    expect((await version(`http://127.0.0.1:${port}`)).status).toBe(200);
+    exposed.child.kill("SIGTERM");
+    expect(await exposed.exit).toBe(0);
+  });
+});
+
+describe("the emulator in this checkout", { timeout: 200_000 }, () => {
+  // `npm ci` runs `prepare`, which builds and links the bin; `npm test` builds before testing.
+  it("is linked as node_modules/.bin/gitlab-runners-emulator", async () => {
+    const bin = join(ROOT, "node_modules/.bin/gitlab-runners-emulator");
+    expect(existsSync(bin)).toBe(true);
+    const started = await startCli(["--port", "0", "--quiet"], [NODE, bin]);
+    expect(started.firstLine).toMatch(/^listening on http:\/\/127\.0\.0\.1:\d+$/);
+    expect((await version(started.url)).status).toBe(200);
+    started.child.kill("SIGTERM");
+    expect(await started.exit).toBe(0);
+  });
+
+  it("runs with npm run --silent emulator -- <options>, building first when the sources are newer", async () => {
+    const started = await startCli(
+      ["--silent", "emulator", "--", "--port", "0", "--gitlab-version", "18.6", "--quiet"],
+      ["npm", "run"],
+      ROOT,
+      180_000,
+    );
+    expect(started.firstLine).toMatch(/^listening on http:\/\/127\.0\.0\.1:\d+$/);
+    expect((await version(started.url)).body.version).toBe("18.6.0");
+    started.child.kill("SIGTERM");
+    await started.exit;
   });
 });

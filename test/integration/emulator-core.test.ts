@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { FIXTURE_TOKENS, type RunningEmulator, startEmulator } from "../../emulator/index";
 import { call } from "../support/emulator-call";
 
-// Cross-cutting behaviour of the emulated API: reference §1 (auth, error shapes, bodies,
+// Cross-cutting behaviour of the emulated API: docs/gitlab-api.md §1 (auth, error shapes, bodies,
 // coercion, pagination) and robustness against bad requests.
 
 const T = FIXTURE_TOKENS;

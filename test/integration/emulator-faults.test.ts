@@ -8,8 +8,8 @@ import {
   startEmulator,
 } from "../../emulator/index";
 
-// Fault injection and the control API under /-/emulator/ (DESIGN.md "The emulator";
-// rate limiting as GitLab's Rack::Attack answers it, reference §1.5).
+// Fault injection and the control API under /-/emulator/ (docs/design.md "The emulator";
+// rate limiting as GitLab's Rack::Attack answers it, docs/gitlab-api.md §1.5).
 
 const T = FIXTURE_TOKENS;
 let emu: RunningEmulator;
@@ -265,8 +265,126 @@ describe("control API (/-/emulator/)", () => {
     expect((await control("GET", "faults")).json).toEqual({ rules: [] });
   });
 
+  it("GET settings reads the instance settings and PATCH settings changes those given", async () => {
+    expect((await control("GET", "settings")).json).toEqual({
+      registrationTokensAllowed: false,
+      validRunnerRegistrars: ["project", "group"],
+      planLimits: { ciRegisteredProjectRunners: 1000, ciRegisteredGroupRunners: 1000 },
+      runnerMigrationBackoff: false,
+    });
+    const res = await control("PATCH", "settings", {
+      runnerMigrationBackoff: true,
+      planLimits: { ciRegisteredGroupRunners: 5 },
+    });
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({
+      runnerMigrationBackoff: true,
+      planLimits: { ciRegisteredProjectRunners: 1000, ciRegisteredGroupRunners: 5 },
+    });
+    expect(emu.state().runnerMigrationBackoff).toBe(true);
+    const bad = await control("PATCH", "settings", { runnerMigrationBackoff: "yes" });
+    expect(bad.status).toBe(400);
+    expect((await control("PATCH", "settings", { unknownSetting: 1 })).status).toBe(400);
+    expect(emu.state().runnerMigrationBackoff).toBe(true);
+  });
+
   it("answers unknown control actions with 404 and keeps /api/v4 clear of them", async () => {
     expect((await control("GET", "nope")).status).toBe(404);
     expect((await get("/-/emulator/state")).status).toBe(404);
+  });
+});
+
+describe("fault path patterns (linear-time matching)", () => {
+  it("answers a hostile path at once under a nested-quantifier rule, and keeps serving", async () => {
+    emu.setFaults({ rules: [{ kind: "status", status: 503, path: "^/api/v4/(a+)+$" }] });
+    // A backtracking RegExp would try 2^10000 splits of the a's before failing on the b.
+    const started = performance.now();
+    const hostile = await get(`/${"a".repeat(10_000)}b`);
+    const elapsedMs = performance.now() - started;
+    expect(hostile.status).toBe(404);
+    // A liveness bound, not a speed claim: the backtracking alternative never finishes.
+    expect(elapsedMs).toBeLessThan(2_000);
+    expect((await get(`/${"a".repeat(10_000)}`)).status).toBe(503);
+    emu.setFaults({ rules: [] });
+    expect((await get("/runners/1")).status).toBe(200);
+  });
+
+  it("refuses patterns that need backtracking, naming the construct", async () => {
+    const res = await control("PUT", "faults", { rules: [{ kind: "status", path: "^/api/v4/(a)\\1$" }] });
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.json)).toContain("backreferences are not supported");
+    const look = await control("PUT", "faults", { rules: [{ kind: "status", path: "(?=x)" }] });
+    expect(JSON.stringify(look.json)).toContain("lookaround");
+  });
+});
+
+describe("control API safety", () => {
+  async function raw(method: string, action: string, headers: Record<string, string>, body?: string) {
+    const res = await request(`${emu.url}/-/emulator/${action}`, {
+      method: method as "GET",
+      headers,
+      ...(body === undefined ? {} : { body }),
+    });
+    const text = await res.body.text();
+    return {
+      status: res.statusCode,
+      headers: res.headers,
+      json: text === "" ? undefined : (JSON.parse(text) as unknown),
+    };
+  }
+
+  it("refuses a fixture sent as text/plain (a cross-origin form or fetch can send that) with 415", async () => {
+    const fixture = defaultFixture();
+    fixture.runners = [];
+    const res = await raw("POST", "fixture", { "content-type": "text/plain" }, JSON.stringify(fixture));
+    expect(res.status).toBe(415);
+    expect(res.json).toEqual({ error: "the control API accepts only Content-Type: application/json" });
+    expect(emu.state().runners).toHaveLength(3);
+    for (const type of ["application/x-www-form-urlencoded", "multipart/form-data; boundary=x"])
+      expect((await raw("POST", "reset", { "content-type": type }, "")).status).toBe(415);
+    expect((await raw("POST", "reset", {})).status).toBe(415);
+    expect((await raw("PUT", "faults", { "content-type": "text/plain" }, '{"rules":[]}')).status).toBe(415);
+  });
+
+  it("refuses requests from a foreign Origin, whatever the method", async () => {
+    const json = { "content-type": "application/json" };
+    for (const origin of ["https://evil.example", "null", `http://attacker.test:${new URL(emu.url).port}`]) {
+      const reset = await raw("POST", "reset", { ...json, origin }, "");
+      expect(reset.status).toBe(403);
+      expect(reset.json).toEqual({
+        error: `control requests from another origin are refused (Origin: ${origin})`,
+      });
+      expect((await raw("GET", "state", { origin })).status).toBe(403);
+    }
+    // The emulator's own origins, and requests without one (curl, tests), are fine.
+    const port = new URL(emu.url).port;
+    for (const origin of [emu.url, `http://localhost:${port}`, `http://[::1]:${port}`])
+      expect((await raw("GET", "state", { origin })).status).toBe(200);
+    expect((await raw("POST", "reset", json, "")).status).toBe(200);
+  });
+
+  it("requires the control token when one is set, leaving /api/v4 and in-process control alone", async () => {
+    const guarded = await startEmulator({ controlToken: "s3cret-control-token" });
+    try {
+      const url = `${guarded.url}/-/emulator/state`;
+      const none = await request(url);
+      expect(none.statusCode).toBe(401);
+      expect(none.headers["www-authenticate"]).toContain("Bearer");
+      await none.body.text();
+      const wrong = await request(url, { headers: { authorization: "Bearer nope" } });
+      expect(wrong.statusCode).toBe(401);
+      await wrong.body.text();
+      const right = await request(url, { headers: { authorization: "Bearer s3cret-control-token" } });
+      expect(right.statusCode).toBe(200);
+      await right.body.text();
+      const api = await request(`${guarded.url}/api/v4/runners/1`, { headers: { "private-token": T.admin } });
+      expect(api.statusCode).toBe(200);
+      await api.body.text();
+      guarded.reset();
+      expect(guarded.state().runners).toHaveLength(3);
+    } finally {
+      await guarded.stop();
+    }
+    await expect(startEmulator({ controlToken: "short" })).rejects.toThrow(/at least 8/);
   });
 });

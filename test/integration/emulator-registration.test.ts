@@ -9,7 +9,7 @@ import {
 } from "../../emulator/index";
 import { call } from "../support/emulator-call";
 
-// Creating runners and attaching them to projects: reference §7 (runner-token endpoints),
+// Creating runners and attaching them to projects: docs/gitlab-api.md §7 (runner-token endpoints),
 // §8 (project assignment) and §9 (POST /user/runners).
 
 const T = FIXTURE_TOKENS;

@@ -11,7 +11,7 @@ import {
 } from "../../emulator/index";
 import { call } from "../support/emulator-call";
 
-// User-authenticated runner endpoints: reference §2 (validations, status), §4 (permission
+// User-authenticated runner endpoints: docs/gitlab-api.md §2 (validations, status), §4 (permission
 // matrix), §5 (listing) and §6 (single runner).
 
 const T = FIXTURE_TOKENS;
@@ -261,6 +261,33 @@ describe("PUT /runners/:id (§6.2)", () => {
     });
     expect(long.json).toEqual({ message: { description: ["is too long (maximum is 1024 characters)"] } });
     expect(emu.state().runners.find((r) => r.id === 2)?.tagList).toEqual(["docker", "linux"]);
+  });
+
+  it("counts description and maintenance_note lengths in characters, as Rails does, not UTF-16 units (§2)", async () => {
+    // 600 emoji: 600 characters, 1200 UTF-16 units.
+    const emoji = "🚀".repeat(600);
+    const ok = await call(emu, "PUT", "/runners/2", {
+      token: T.admin,
+      json: { description: emoji, maintenance_note: "é".repeat(1024) },
+    });
+    expect(ok.status).toBe(200);
+    expect(ok.json.description).toBe(emoji);
+    const created = await call(emu, "POST", "/user/runners", {
+      token: T.admin,
+      json: { runner_type: "instance_type", description: "😀".repeat(1024) },
+    });
+    expect(created.status).toBe(201);
+    const over = await call(emu, "PUT", "/runners/2", {
+      token: T.admin,
+      json: { description: "🚀".repeat(1025), maintenance_note: "é".repeat(1025) },
+    });
+    expect(over.status).toBe(400);
+    expect(over.json).toEqual({
+      message: {
+        description: ["is too long (maximum is 1024 characters)"],
+        maintenance_note: ["is too long (maximum is 1024 characters)"],
+      },
+    });
   });
 
   it("checks the tag limit only when tags change (§2)", async () => {

@@ -10,7 +10,7 @@ import {
 } from "../../emulator/index";
 import { call } from "../support/emulator-call";
 
-// The version matrix: every difference of reference §10–§12 across 13.12, 16.11, 17.11, 18.6.
+// The version matrix: every difference of docs/gitlab-api.md §10–§12 across 13.12, 16.11, 17.11, 18.6.
 
 const T = FIXTURE_TOKENS;
 const VERSIONS: GitlabVersion[] = ["13.12", "16.11", "17.11", "18.6"];

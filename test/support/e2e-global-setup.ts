@@ -25,7 +25,7 @@ declare module "vitest" {
 /**
  * Once per e2e run: make the real engine available (scripts/engine builds or reuses it) and
  * install this package from its packed tarball into a consumer folder, because closure
- * serialization treats code inside node_modules differently from local code (DESIGN.md
+ * serialization treats code inside node_modules differently from local code (docs/design.md
  * "Tests, in tiers"): e2e must see what users see.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -55,9 +55,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   const consumer = join(work, "consumer");
   await mkdir(consumer);
-  // The consumer pins the same versions this repo tests with; npm's cache makes this quick.
+  // The consumer pins the same versions this repo develops with (@pulumi/pulumi is a peer
+  // dependency, so the program brings its own); npm's cache makes this quick.
   const lock = JSON.parse(await readFile(join(repoRoot, "package.json"), "utf8")) as {
-    dependencies: Record<string, string>;
     devDependencies: Record<string, string>;
   };
   await writeFile(
@@ -67,7 +67,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       private: true,
       dependencies: {
         "pulumi-gitlab-runners": `file:${join(packDir, tarball)}`,
-        "@pulumi/pulumi": lock.dependencies["@pulumi/pulumi"],
+        "@pulumi/pulumi": lock.devDependencies["@pulumi/pulumi"],
         "@pulumi/policy": lock.devDependencies["@pulumi/policy"],
         typescript: lock.devDependencies.typescript,
         "ts-node": lock.devDependencies["ts-node"],
@@ -89,7 +89,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await mkdir(transcripts);
   project.provide("e2eTranscriptDir", transcripts);
   return async () => {
-    // The suite-wide secrets scan (issue 8): no plaintext token of any kind used or issued in
+    // The suite-wide secrets scan: no plaintext token of any kind used or issued in
     // the tests, in any CLI output or any file a workspace left (state backend, PULUMI_HOME).
     const { findings, report, texts } = await scanTranscripts(transcripts);
     await rm(work, { recursive: true, force: true });

@@ -43,7 +43,7 @@ afterAll(async () => {
 /**
  * A `pulumi` CLI sandbox: the real CLI (from scripts/engine), a temp `PULUMI_HOME`, a local
  * `file://` backend, a passphrase secrets provider, no update check and no plugin downloads
- * (pulumi-engine.md §2). The program gets this package installed from its packed tarball.
+ * (docs/pulumi-engine.md §2). The program gets this package installed from its packed tarball.
  */
 export class PulumiWorkspace {
   readonly root: string;
@@ -66,7 +66,7 @@ export class PulumiWorkspace {
 
   static async create(options: WorkspaceOptions): Promise<PulumiWorkspace> {
     const engineBin = inject("engineBin");
-    const consumerNodeModules = inject("consumerNodeModules");
+    const consumerNodeModules = options.nodeModules ?? inject("consumerNodeModules");
     const root = await mkdtemp(join(tmpdir(), "pgr-e2e-"));
     const programDir = join(root, "program");
     const home = join(root, "home");
@@ -84,7 +84,7 @@ export class PulumiWorkspace {
       await mkdir(join(programDir, name, ".."), { recursive: true });
       await writeFile(join(programDir, name), text);
     }
-    await symlink(options.nodeModules ?? consumerNodeModules, join(programDir, "node_modules"), "dir");
+    await symlink(consumerNodeModules, join(programDir, "node_modules"), "dir");
 
     const env: NodeJS.ProcessEnv = {};
     for (const [k, v] of Object.entries(process.env)) {

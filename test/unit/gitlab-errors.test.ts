@@ -6,7 +6,7 @@ import { hintFor, roleNeeded, scopeNeeded } from "../../provider/gitlab/errors/h
 import { codeForNetworkError, networkCodeOf } from "../../provider/gitlab/errors/network-codes";
 import { assignmentAnswerCode } from "../../provider/gitlab/operations/assignments";
 
-describe("parseErrorBody: every GitLab error shape (reference §1.2)", () => {
+describe("parseErrorBody: every GitLab error shape (docs/gitlab-api.md §1.2)", () => {
   it.each([
     [
       "message string",

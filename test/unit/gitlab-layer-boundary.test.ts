@@ -14,7 +14,7 @@ function sources(dir: string): string[] {
   );
 }
 
-describe('provider/gitlab is the transport layer (DESIGN.md "Layers")', () => {
+describe('provider/gitlab is the transport layer (docs/design.md "Layers")', () => {
   const files = sources(ROOT);
   const imports = files.flatMap((file) =>
     [...readFileSync(file, "utf8").matchAll(/(?:from|import|require\()\s*["']([^"']+)["']/g)].map((m) => ({

@@ -8,7 +8,7 @@ const network = (code: string, requestStarted: boolean): AttemptOutcome => ({
   requestStarted,
 });
 
-describe("decideRetry (DESIGN.md decision 9)", () => {
+describe("decideRetry (docs/design.md decision 9)", () => {
   const table: Array<[string, AttemptOutcome, boolean, boolean]> = [
     // [method, outcome, retry for GET/PUT/DELETE, retry for POST]
     ["429", response(429), true, true],

@@ -11,7 +11,7 @@ import {
   verifyResultSchema,
 } from "../../provider/gitlab/schemas/runner";
 
-// Response bodies shaped like each GitLab version's entities (reference §3, §11).
+// Response bodies shaped like each GitLab version's entities (docs/gitlab-api.md §3, §11).
 const details13 = {
   id: 6,
   description: "legacy",
