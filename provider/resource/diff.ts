@@ -20,6 +20,23 @@ export function sameSet(a: readonly string[] | null | undefined, b: readonly str
 }
 
 /**
+ * What a set gains and loses, in words (`adds "gpu", removes "x"`); `undefined` when either side
+ * is not a known list or nothing changes.
+ */
+export function setChange(before: unknown, after: unknown): string | undefined {
+  if (!Array.isArray(before) || !Array.isArray(after) || isUnknown(after)) return undefined;
+  const old = new Set(asSet(before as string[]));
+  const now = new Set(asSet(after as string[]));
+  const added = [...now].filter((v) => !old.has(v));
+  const removed = [...old].filter((v) => !now.has(v));
+  const words = [
+    ...(added.length ? [`adds ${added.map((v) => JSON.stringify(v)).join(", ")}`] : []),
+    ...(removed.length ? [`removes ${removed.map((v) => JSON.stringify(v)).join(", ")}`] : []),
+  ];
+  return words.length ? words.join(", ") : undefined;
+}
+
+/**
  * Whether the program's value for a setting differs from the one GitLab last reported. A
  * setting the program leaves out (`undefined` or `null`) is not managed and never differs.
  */

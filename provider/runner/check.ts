@@ -9,6 +9,7 @@ import { z } from "zod";
 import { ACCESS_LEVELS, RUNNER_TYPES } from "../gitlab/vocabulary";
 import { type Bag, type CheckResult, checkWith, enumOf, parseChecked } from "../resource/check";
 import { type InputNames, inputNames } from "../resource/description";
+import { asSet } from "../resource/diff";
 import {
   MAX_TAG_LENGTH,
   MAX_TAGS,
@@ -178,8 +179,9 @@ function standIns(news: Bag): Bag {
 export function checkRunnerInputs(news: Bag): CheckResult {
   return checkWith(runnerInputsSchema, INPUT_NAMES, news, {
     standIns,
+    // Tags are a set: stored trimmed and sorted, so their order never reads as a change.
     normalise: (parsed, pending) =>
-      parsed.tagList && !pending.includes("tagList") ? { tagList: parsed.tagList } : {},
+      parsed.tagList && !pending.includes("tagList") ? { tagList: asSet(parsed.tagList) } : {},
   });
 }
 

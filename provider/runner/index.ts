@@ -6,7 +6,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { Bag } from "../resource/check";
 import type { ResourceContext } from "../resource/context";
-import type { PlannedDiff } from "../resource/diff";
+import { type PlannedDiff, setChange } from "../resource/diff";
 import { checkRunnerInputs } from "./check";
 import { createRunner } from "./create";
 import { deleteRunner } from "./delete";
@@ -24,6 +24,9 @@ export function runnerOperations(ctx: () => ResourceContext) {
     /** Compares old outputs with new inputs; replaces only for how the runner came to exist. */
     async diff(id: string, olds: Bag, news: Bag): Promise<PlannedDiff> {
       const { fields: _fields, rotate: _rotate, ...planned } = diffRunner(id, olds, news);
+      // The CLI shows a list input by position; say what the set of tags gains and loses.
+      const tags = setChange(olds.tagList, news.tagList);
+      if (planned.detailedDiff.tagList && tags) ctx().log.info(`runner ${id}: tagList ${tags}`);
       return planned;
     },
     /** Registers, creates or adopts the runner. */

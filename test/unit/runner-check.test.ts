@@ -41,6 +41,14 @@ describe("Runner check: valid inputs pass unchanged (tags trimmed)", () => {
       "linux",
     ]);
   });
+
+  it("stores tags as a sorted set, so their order never reads as a change", () => {
+    expect(checkRunnerInputs({ ...base, tagList: ["linux", "docker", "arm64"] }).inputs.tagList).toEqual([
+      "arm64",
+      "docker",
+      "linux",
+    ]);
+  });
 });
 
 describe("Runner check: each failure names the property and what is allowed", () => {
