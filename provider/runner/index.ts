@@ -18,8 +18,8 @@ import { updateRunner } from "./update";
 export function runnerOperations(ctx: () => ResourceContext) {
   return {
     /** Validates the inputs before any HTTP. */
-    async check(_olds: Bag, news: Bag) {
-      return checkRunnerInputs(news);
+    async check(olds: Bag, news: Bag) {
+      return checkRunnerInputs(news, olds);
     },
     /** Compares old outputs with new inputs; replaces only for how the runner came to exist. */
     async diff(id: string, olds: Bag, news: Bag): Promise<PlannedDiff> {
