@@ -188,7 +188,12 @@ export class Runner extends pulumi.dynamic.Resource {
     return new Runner(name, {}, { ...opts, id });
   }
 
-  /** The runner's id in GitLab (`id`). */
+  /**
+   * The runner's id in GitLab (`id`): the resource's id as a number. Known during a preview of
+   * any in-place update (the engine keeps the id), so resources that use it — a
+   * ProjectRunnerAssignment's `runnerId` — never preview as replaced when the runner is only
+   * updated.
+   */
   declare readonly runnerId: pulumi.Output<number>;
   /**
    * The runner's authentication token (`token`, `glrt-…` for created runners), a secret. Give it
@@ -210,6 +215,11 @@ export class Runner extends pulumi.dynamic.Resource {
   declare readonly contactedAt: pulumi.Output<string | null>;
   /** The projects the runner is assigned to that this token may see (`projects`). */
   declare readonly projects: pulumi.Output<RunnerProject[]>;
+  /**
+   * The settings this program manages: the arguments it gives. Refresh reports drift in these
+   * only; GitLab's value of any other setting is left to GitLab.
+   */
+  declare readonly managedSettings: pulumi.Output<string[] | undefined>;
   /** The group of a group runner (`groups`). */
   declare readonly groups: pulumi.Output<RunnerGroup[]>;
   /** The registration token the runner was registered with, as the program gave it (a secret). */
@@ -262,6 +272,11 @@ export class Runner extends pulumi.dynamic.Resource {
       "gitlab",
       runnerDescription.name,
     );
+    // The dynamic-provider host does not forward a diff's `stables` and in a preview of an update
+    // the engine only knows the new inputs, so every provider output (runnerId included) reads as
+    // unknown there and a dependent would preview as replaced. The id is the one value the engine
+    // keeps known through an update (pkg/resource/deploy/step.go, UpdateStep.Apply).
+    Object.defineProperty(this, "runnerId", { value: this.id.apply(Number), enumerable: true });
   }
 }
 

@@ -5,44 +5,15 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { isPositiveId, parseChecked, positiveId } from "../resource/check";
+import { isPositiveId, notAnArgument, parseChecked, positiveId } from "../resource/check";
 import { type InputNames, inputNames } from "../resource/description";
 import { isUnknown } from "../resource/host-values";
+import { pathProblem } from "../resource/paths";
+import { shown } from "../resource/shown";
 import { type AssignmentDescription, assignmentDescription } from "./description";
 
 const PROJECT_ERROR =
   'project must be a numeric project id (e.g. 100) or the project\'s full path with its namespace (e.g. "acme/api").';
-
-/**
- * A full path as GitLab's routes accept it: namespace segments and the project path, joined by
- * `/` (`Gitlab::PathRegex`: letters, digits, `_`, `-`, `.`).
- */
-const FULL_PATH = /^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)+$/;
-
-/** Says how to turn a near-miss into a full path. */
-function pathHint(raw: string): string | undefined {
-  const value = raw.trim();
-  if (/^https?:\/\//i.test(value)) {
-    const path = value
-      .replace(/^https?:\/\/[^/]+\/?/i, "")
-      .replace(/\.git$/i, "")
-      .replace(/\/+$/, "");
-    return `${PROJECT_ERROR} Got a URL; give the path without the host${path ? `: "${path}"` : ""}.`;
-  }
-  if (/%2f/i.test(value)) {
-    return `${PROJECT_ERROR} Got a URL-encoded path; give it with plain slashes: "${decodeURIComponent(value)}".`;
-  }
-  if (/\.git$/i.test(value)) {
-    return `${PROJECT_ERROR} Got a clone path; leave out ".git": "${value.replace(/\.git$/i, "")}".`;
-  }
-  if (value.startsWith("/") || value.endsWith("/")) {
-    return `${PROJECT_ERROR} Leave out leading and trailing slashes: "${value.replace(/^\/+|\/+$/g, "")}".`;
-  }
-  if (!value.includes("/")) {
-    return `${PROJECT_ERROR} Got "${value}", which has no namespace; a project path includes its group or user, e.g. "acme/${value}".`;
-  }
-  return undefined;
-}
 
 /**
  * `project`: a numeric id, a numeric string (GitLab treats it as an id), or a full path. Written
@@ -52,19 +23,18 @@ function pathHint(raw: string): string | undefined {
 export const projectSchema = z.unknown().transform((value, ctx): number | string => {
   if (typeof value === "number") {
     if (isPositiveId(value)) return value;
-    ctx.addIssue({ code: "custom", message: `${PROJECT_ERROR} Got ${value}.` });
+    ctx.addIssue({ code: "custom", message: `${PROJECT_ERROR} Got ${shown(value)}.` });
     return z.NEVER;
   }
   if (typeof value !== "string") {
-    ctx.addIssue({ code: "custom", message: `${PROJECT_ERROR} Got ${JSON.stringify(value)}.` });
+    ctx.addIssue({ code: "custom", message: `${PROJECT_ERROR} Got ${shown(value)}.` });
     return z.NEVER;
   }
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed) && isPositiveId(Number(trimmed))) return Number(trimmed);
-  // GitLab's path rules refuse a project path ending in ".git" or ".atom" (Gitlab::PathRegex),
-  // so such a value is a clone URL's tail, not a project.
-  if (!FULL_PATH.test(trimmed) || /\.(git|atom)$/i.test(trimmed)) {
-    ctx.addIssue({ code: "custom", message: pathHint(trimmed) ?? `${PROJECT_ERROR} Got "${value}".` });
+  const problem = pathProblem(trimmed, "project");
+  if (problem !== undefined) {
+    ctx.addIssue({ code: "custom", message: `${PROJECT_ERROR} ${problem}` });
     return z.NEVER;
   }
   return trimmed;
@@ -74,7 +44,7 @@ const RUNNER_ID_ERROR =
   "runnerId must be a GitLab runner id (a positive integer), e.g. `runner.runnerId` of a gitlab.Runner.";
 
 /** `runnerId`: a number; a numeric string (such as a Runner's `id` output) is accepted too. */
-export const runnerIdSchema = positiveId((got) => `${RUNNER_ID_ERROR} Got ${JSON.stringify(got)}.`);
+export const runnerIdSchema = positiveId((got) => `${RUNNER_ID_ERROR} Got ${shown(got)}.`);
 
 /** One validator per input of the description: a field missing here does not compile. */
 const inputSchemas = {
@@ -107,6 +77,11 @@ export function checkAssignmentInputs(news: Record<string, unknown>): {
 } {
   const inputs: Record<string, unknown> = { ...news };
   const failures: pulumi.dynamic.CheckFailure[] = [];
+  for (const [key, value] of Object.entries(news)) {
+    if (value === undefined || value === null || key === "__provider" || INPUT_NAMES.includes(key as never))
+      continue;
+    failures.push({ property: key, reason: notAnArgument(key, INPUT_NAMES) });
+  }
   for (const key of INPUT_NAMES) {
     const value = news[key];
     if (isUnknown(value)) continue;

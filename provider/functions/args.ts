@@ -8,6 +8,8 @@ import { z } from "zod";
 import { JOB_STATUSES, RUNNER_STATUSES, RUNNER_TYPES, snakeCase } from "../gitlab/vocabulary";
 import { positiveId as positiveIdOf } from "../resource/check";
 import { ProviderError } from "../resource/errors";
+import { pathProblem } from "../resource/paths";
+import { shown } from "../resource/shown";
 
 function list(values: readonly string[]): string {
   return values.map((v) => `"${v}"`).join(", ");
@@ -17,7 +19,7 @@ function list(values: readonly string[]): string {
 function oneOf<const T extends readonly [string, ...string[]]>(field: string, values: T) {
   return z.unknown().transform((value, ctx): T[number] => {
     if (typeof value === "string" && (values as readonly string[]).includes(value)) return value as T[number];
-    let message = `${field} must be one of ${list(values)}; got ${JSON.stringify(value)}`;
+    let message = `${field} must be one of ${list(values)}; got ${shown(value)}`;
     if (typeof value === "string" && (values as readonly string[]).includes(snakeCase(value))) {
       message += ` (did you mean "${snakeCase(value)}"? GitLab spells it in snake_case)`;
     }
@@ -32,17 +34,18 @@ function oneOf<const T extends readonly [string, ...string[]]>(field: string, va
  */
 function idOrPath(field: string, kind: "project" | "group") {
   const example = kind === "project" ? '"acme/api"' : '"acme" or "acme/platform"';
-  const pattern = kind === "project" ? /^[\w.-]+(?:\/[\w.-]+)+$/ : /^[\w.-]+(?:\/[\w.-]+)*$/;
   return z.unknown().transform((value, ctx): number | string => {
     if (typeof value === "number" && Number.isSafeInteger(value) && value > 0) return value;
+    let problem: string | undefined;
     if (typeof value === "string") {
       const trimmed = value.trim();
       if (/^\d+$/.test(trimmed) && Number(trimmed) > 0) return Number(trimmed);
-      if (pattern.test(trimmed)) return trimmed;
+      problem = pathProblem(trimmed, kind);
+      if (problem === undefined) return trimmed;
     }
     ctx.addIssue({
       code: "custom",
-      message: `${field} must be a numeric ${kind} id or the ${kind}'s full path such as ${example}; got ${JSON.stringify(value)}.`,
+      message: `${field} must be a numeric ${kind} id or the ${kind}'s full path such as ${example}; ${problem ?? `got ${shown(value)}.`}`,
     });
     return z.NEVER;
   });
@@ -53,7 +56,7 @@ const tagList = z.unknown().transform((value, ctx): string[] => {
   if (!Array.isArray(value)) {
     ctx.addIssue({
       code: "custom",
-      message: `tagList must be a list of tags such as ["docker", "linux"]; got ${JSON.stringify(value)}.`,
+      message: `tagList must be a list of tags such as ["docker", "linux"]; got ${shown(value)}.`,
     });
     return z.NEVER;
   }
@@ -62,7 +65,7 @@ const tagList = z.unknown().transform((value, ctx): string[] => {
     if (typeof tag !== "string" || tag.trim() === "" || tag.includes(",")) {
       ctx.addIssue({
         code: "custom",
-        message: `tagList entries must be non-empty strings without commas (give each tag as its own entry); got ${JSON.stringify(tag)}.`,
+        message: `tagList entries must be non-empty strings without commas (give each tag as its own entry); got ${shown(tag)}.`,
       });
       return z.NEVER;
     }
@@ -73,7 +76,7 @@ const tagList = z.unknown().transform((value, ctx): string[] => {
 
 const paused = z.unknown().transform((value, ctx): boolean => {
   if (typeof value === "boolean") return value;
-  ctx.addIssue({ code: "custom", message: `paused must be true or false; got ${JSON.stringify(value)}.` });
+  ctx.addIssue({ code: "custom", message: `paused must be true or false; got ${shown(value)}.` });
   return z.NEVER;
 });
 
@@ -86,7 +89,7 @@ const versionPrefix = z.unknown().transform((value, ctx): string => {
   if (typeof value === "string" && /^\d+(?:\.\d*)*$/.test(value.trim())) return value.trim();
   ctx.addIssue({
     code: "custom",
-    message: `versionPrefix must be the start of a runner version such as "17", "17." or "16.11"; got ${JSON.stringify(value)}.`,
+    message: `versionPrefix must be the start of a runner version such as "17", "17." or "16.11"; got ${shown(value)}.`,
   });
   return z.NEVER;
 });
@@ -100,7 +103,7 @@ const filterShape = {
 
 /** A positive integer id; a numeric string is accepted (a resource `id` output is a string). */
 function positiveId(field: string, what: string) {
-  return positiveIdOf((got) => `${field} must be ${what} (a positive integer); got ${JSON.stringify(got)}.`);
+  return positiveIdOf((got) => `${field} must be ${what} (a positive integer); got ${shown(got)}.`);
 }
 
 /** `getRunner({ id })`. */
@@ -149,7 +152,7 @@ export const verifyRunnerTokenArgsSchema = z.object({
       if (typeof value === "string" && value.trim() !== "") return value.trim();
       ctx.addIssue({
         code: "custom",
-        message: `systemId must be a runner manager's system id such as "s_0e9bd6a5f1c2"; got ${JSON.stringify(value)}.`,
+        message: `systemId must be a runner manager's system id such as "s_0e9bd6a5f1c2"; got ${shown(value)}.`,
       });
       return z.NEVER;
     })
@@ -179,7 +182,7 @@ export class FunctionArgumentError extends ProviderError {
  */
 export function parseArgs<S extends z.ZodObject>(fn: string, schema: S, args: unknown): z.output<S> {
   if (typeof args !== "object" || args === null || Array.isArray(args)) {
-    throw new FunctionArgumentError(`${fn}: expected an object of arguments; got ${JSON.stringify(args)}.`);
+    throw new FunctionArgumentError(`${fn}: expected an object of arguments; got ${shown(args)}.`);
   }
   const known = Object.keys(schema.shape);
   const problems: string[] = [];

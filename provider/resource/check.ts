@@ -9,6 +9,7 @@ import { z } from "zod";
 import { snakeCase } from "../gitlab/vocabulary";
 import { ProviderError } from "./errors";
 import { isUnknown } from "./host-values";
+import { shown } from "./shown";
 
 /** A property bag as the host hands it over. */
 export type Bag = Record<string, unknown>;
@@ -29,9 +30,9 @@ export function enumOf<const T extends readonly [string, ...string[]]>(field: st
       const got = issue.input;
       const list = values.map((v) => `"${v}"`).join(" or ");
       if (typeof got === "string" && (values as readonly string[]).includes(snakeCase(got))) {
-        return `${field} must be ${list}; got "${got}": did you mean "${snakeCase(got)}"? GitLab spells it in snake_case.`;
+        return `${field} must be ${list}; got ${shown(got)}: did you mean "${snakeCase(got)}"? GitLab spells it in snake_case.`;
       }
-      return `${field} must be ${list}; got ${JSON.stringify(got)}.`;
+      return `${field} must be ${list}; got ${shown(got)}.`;
     },
   });
 }
@@ -73,26 +74,82 @@ export function checkWith<S extends z.ZodType<Bag>>(
   options: {
     standIns?: (news: Bag) => Bag;
     normalise?: (parsed: z.output<S>, pending: readonly string[]) => Bag;
+    /** Rules beyond the schema's, judged on the known inputs once the schema passed. */
+    rules?: (parsed: z.output<S>, pending: readonly string[]) => pulumi.dynamic.CheckFailure[];
   } = {},
 ): CheckResult {
   const known: Bag = {};
   const pending: string[] = [];
+  const unknownNames: pulumi.dynamic.CheckFailure[] = [];
   for (const [k, v] of Object.entries(news)) {
-    if (!names.includes(k) || v === undefined || v === null) continue;
+    if (v === undefined || v === null || k === PROVIDER_KEY) continue;
+    if (!names.includes(k)) {
+      unknownNames.push({ property: k, reason: notAnArgument(k, names) });
+      continue;
+    }
     if (isUnknown(v)) pending.push(k);
     else known[k] = v;
   }
   const standIns = options.standIns?.(news) ?? {};
   for (const k of pending) if (k in standIns) known[k] = standIns[k];
   const parsed = schema.safeParse(known);
+  const failures = [...unknownNames];
   if (!parsed.success) {
-    const failures = parsed.error.issues
-      .map((issue) => ({ property: String(issue.path[0] ?? ""), reason: issue.message }))
-      .filter((f) => !pending.includes(f.property));
-    if (failures.length > 0) return { inputs: news, failures };
+    failures.push(
+      ...parsed.error.issues
+        .map((issue) => ({ property: String(issue.path[0] ?? ""), reason: issue.message }))
+        .filter((f) => !pending.includes(f.property)),
+    );
+  } else if (options.rules) {
+    failures.push(...options.rules(parsed.data, pending).filter((f) => !pending.includes(f.property)));
   }
+  if (failures.length > 0) return { inputs: news, failures };
   const normalised = parsed.success && options.normalise ? options.normalise(parsed.data, pending) : {};
   return { inputs: { ...news, ...normalised }, failures: [] };
+}
+
+/** The serialized provider the dynamic host adds to every resource's inputs. */
+const PROVIDER_KEY = "__provider";
+
+/**
+ * The refusal of an argument the resource does not have: a typo such as `maximumTimout` from a
+ * JavaScript or YAML program would otherwise be silently ignored. Names the closest argument.
+ */
+export function notAnArgument(name: string, names: readonly string[]): string {
+  const nearest = closest(name, names);
+  return (
+    `${shown(name)} is not an argument of this resource${nearest ? `; did you mean "${nearest}"?` : "."} ` +
+    `Its arguments are ${names.join(", ")}.`
+  );
+}
+
+/** The name in `names` closest to `name` (case-insensitive edit distance ≤ a third of its length). */
+function closest(name: string, names: readonly string[]): string | undefined {
+  const target = name.toLowerCase();
+  let best: { name: string; distance: number } | undefined;
+  for (const candidate of names) {
+    const distance = editDistance(target, candidate.toLowerCase());
+    if (!best || distance < best.distance) best = { name: candidate, distance };
+  }
+  return best && best.distance <= Math.max(2, Math.floor(name.length / 3)) ? best.name : undefined;
+}
+
+/** Levenshtein distance, for "did you mean". */
+function editDistance(a: string, b: string): number {
+  if (a.length > 256 || b.length > 256) return Number.POSITIVE_INFINITY;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(
+        previous[j]! + 1,
+        current[j - 1]! + 1,
+        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
 }
 
 /**

@@ -3,6 +3,7 @@
  * type of the description: a set is a set (order and repeats never matter), an empty text and
  * GitLab's `null` mean the same, a value not known yet (preview) may differ.
  */
+import type * as pulumi from "@pulumi/pulumi";
 import type { FieldSpec } from "./description";
 import { isUnknown } from "./host-values";
 
@@ -16,6 +17,23 @@ export function sameSet(a: readonly string[] | null | undefined, b: readonly str
   const x = asSet(a);
   const y = asSet(b);
   return x.length === y.length && x.every((v, i) => v === y[i]);
+}
+
+/**
+ * What a set gains and loses, in words (`adds "gpu", removes "x"`); `undefined` when either side
+ * is not a known list or nothing changes.
+ */
+export function setChange(before: unknown, after: unknown): string | undefined {
+  if (!Array.isArray(before) || !Array.isArray(after) || isUnknown(after)) return undefined;
+  const old = new Set(asSet(before as string[]));
+  const now = new Set(asSet(after as string[]));
+  const added = [...now].filter((v) => !old.has(v));
+  const removed = [...old].filter((v) => !now.has(v));
+  const words = [
+    ...(added.length ? [`adds ${added.map((v) => JSON.stringify(v)).join(", ")}`] : []),
+    ...(removed.length ? [`removes ${removed.map((v) => JSON.stringify(v)).join(", ")}`] : []),
+  ];
+  return words.length ? words.join(", ") : undefined;
 }
 
 /**
@@ -34,4 +52,36 @@ export function settingDiffers(spec: FieldSpec, desired: unknown, current: unkno
     default:
       return desired !== current;
   }
+}
+
+/** How one property changes, in the terms of Pulumi's detailed diff (`PropertyDiff.Kind`). */
+export type PropertyChange =
+  | "add"
+  | "update"
+  | "delete"
+  | "add-replace"
+  | "update-replace"
+  | "delete-replace";
+
+/**
+ * A resource's diff as every front door needs it: Pulumi's `DiffResult` with every field filled,
+ * plus the change of each property. The dynamic-provider host forwards `changes`, `replaces` and
+ * `deleteBeforeReplace` (it drops `stables` and has no detailed diff); the plugin server forwards
+ * everything.
+ */
+export interface PlannedDiff extends pulumi.dynamic.DiffResult {
+  readonly changes: boolean;
+  readonly replaces: string[];
+  /** Outputs this change leaves as they are (so dependents keep their known values in a preview). */
+  readonly stables: string[];
+  readonly deleteBeforeReplace: boolean;
+  /** Each changed input and how it changes. */
+  readonly detailedDiff: Record<string, PropertyChange>;
+}
+
+/** How a property whose old value is `before` changes to `now`, replacing or not. */
+export function changeOf(before: unknown, now: unknown, replace: boolean): PropertyChange {
+  const kind =
+    before === undefined || before === null ? "add" : now === undefined || now === null ? "delete" : "update";
+  return replace ? `${kind}-replace` : kind;
 }

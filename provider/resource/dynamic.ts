@@ -35,6 +35,9 @@ export function forDynamicHost<P extends pulumi.dynamic.ResourceProvider<Bag, Ba
     ...operations,
     create: (inputs) => settled(ctx, () => operations.create(inputs), inputs),
   };
+  const { check, diff } = operations;
+  if (check) wrapped.check = (olds, news) => settled(ctx, () => check(olds, news), news);
+  if (diff) wrapped.diff = (id, olds, news) => settled(ctx, () => diff(id, olds, news), news);
   const { update, read } = operations;
   if (update) wrapped.update = (id, olds, news) => settled(ctx, () => update(id, olds, news), news);
   if (read) wrapped.read = (id, props) => settled(ctx, () => read(id, props), props ?? {});

@@ -7,8 +7,11 @@
  */
 import { z } from "zod";
 import { ACCESS_LEVELS, RUNNER_TYPES } from "../gitlab/vocabulary";
-import { type Bag, type CheckResult, checkWith, enumOf, parseChecked } from "../resource/check";
+import { type Bag, type CheckResult, checkWith, enumOf, isPositiveId, parseChecked } from "../resource/check";
 import { type InputNames, inputNames } from "../resource/description";
+import { asSet } from "../resource/diff";
+import { type PathKind, pathProblem } from "../resource/paths";
+import { shown } from "../resource/shown";
 import {
   MAX_TAG_LENGTH,
   MAX_TAGS,
@@ -18,13 +21,22 @@ import {
   runnerDescription,
 } from "./description";
 
-/** A numeric id (a positive integer) or a full path such as `acme/api`. */
-const idOrPath = (property: string) => {
-  const error = `${property} must be a positive integer id or a full path such as "acme/api".`;
-  return z.union([z.number().int({ error }).positive({ error }), z.string().trim().min(1, { error })], {
-    error,
+/** A numeric id (a positive integer) or a full path such as `acme/api`, by GitLab's path rules. */
+const idOrPath = (property: string, kind: PathKind) =>
+  z.unknown().transform((value, ctx): number | string => {
+    const example = kind === "project" ? '"acme/api"' : '"acme" or "acme/platform"';
+    const error = `${property} must be a positive integer id or a full path such as ${example}.`;
+    if (typeof value === "number" && isPositiveId(value)) return value;
+    if (typeof value === "string" && value.trim() !== "") {
+      const trimmed = value.trim();
+      const problem = /^\d+$/.test(trimmed) ? undefined : pathProblem(trimmed, kind);
+      if (problem === undefined) return trimmed;
+      ctx.addIssue({ code: "custom", message: `${error} ${problem}` });
+      return z.NEVER;
+    }
+    ctx.addIssue({ code: "custom", message: `${error} Got ${shown(value)}.` });
+    return z.NEVER;
   });
-};
 
 const tag = z
   .string({ error: "tagList entries must be strings." })
@@ -43,8 +55,8 @@ const inputSchemas = {
     .min(1, { error: "registrationToken must not be empty." })
     .optional(),
   runnerType: enumOf("runnerType", RUNNER_TYPES).optional(),
-  groupId: idOrPath("groupId").optional(),
-  projectId: idOrPath("projectId").optional(),
+  groupId: idOrPath("groupId", "group").optional(),
+  projectId: idOrPath("projectId", "project").optional(),
   adoptRunnerId: z
     .number({ error: "adoptRunnerId must be a runner id (a positive integer)." })
     .int({ error: "adoptRunnerId must be a runner id (a positive integer)." })
@@ -175,11 +187,35 @@ function standIns(news: Bag): Bag {
  * validation (they are checked again when known) but kept in the returned inputs; the "exactly
  * one way" rule counts them as given.
  */
-export function checkRunnerInputs(news: Bag): CheckResult {
+export function checkRunnerInputs(news: Bag, olds: Bag = {}): CheckResult {
   return checkWith(runnerInputsSchema, INPUT_NAMES, news, {
     standIns,
+    rules: (parsed) => {
+      // A new runner that may not pick untagged jobs needs tags (GitLab's model rule, reference
+      // §2): GitLab refuses to create it without. An existing one may have tags the program
+      // does not manage, so only a creation is judged.
+      const creating = Object.keys(olds).length === 0;
+      if (
+        creating &&
+        parsed.runUntagged === false &&
+        parsed.tagList === undefined &&
+        parsed.adoptRunnerId === undefined
+      ) {
+        return [
+          {
+            property: "tagList",
+            reason:
+              "tagList is needed: runUntagged is false, and GitLab refuses to create a runner that may not pick " +
+              'untagged jobs without tags ("tags list can not be empty"). Give it the tags its jobs ask for ' +
+              '(e.g. tagList: ["docker"]), or leave runUntagged out.',
+          },
+        ];
+      }
+      return [];
+    },
+    // Tags are a set: stored trimmed and sorted, so their order never reads as a change.
     normalise: (parsed, pending) =>
-      parsed.tagList && !pending.includes("tagList") ? { tagList: parsed.tagList } : {},
+      parsed.tagList && !pending.includes("tagList") ? { tagList: asSet(parsed.tagList) } : {},
   });
 }
 

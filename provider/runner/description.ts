@@ -235,6 +235,15 @@ export const runnerDescription = {
       gitlab: "projects",
       docs: "The projects the runner is assigned to that this token may see.",
     },
+    managedSettings: {
+      role: "computed",
+      type: { kind: "string-set" },
+      // Absent from state written before it existed: then every setting counts as managed.
+      optional: true,
+      docs:
+        "The settings this program manages: the ones it gives. Refresh reports drift in these only; GitLab's " +
+        "value of any other setting is left to GitLab and never reads as a change the next `up` would make.",
+    },
     groups: {
       role: "computed",
       type: {

@@ -6,6 +6,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { Bag } from "../resource/check";
 import type { ResourceContext } from "../resource/context";
+import { type PlannedDiff, setChange } from "../resource/diff";
 import { checkRunnerInputs } from "./check";
 import { createRunner } from "./create";
 import { deleteRunner } from "./delete";
@@ -17,13 +18,16 @@ import { updateRunner } from "./update";
 export function runnerOperations(ctx: () => ResourceContext) {
   return {
     /** Validates the inputs before any HTTP. */
-    async check(_olds: Bag, news: Bag) {
-      return checkRunnerInputs(news);
+    async check(olds: Bag, news: Bag) {
+      return checkRunnerInputs(news, olds);
     },
     /** Compares old outputs with new inputs; replaces only for how the runner came to exist. */
-    async diff(id: string, olds: Bag, news: Bag) {
-      const { changes, replaces, deleteBeforeReplace } = diffRunner(id, olds, news);
-      return { changes, replaces, deleteBeforeReplace };
+    async diff(id: string, olds: Bag, news: Bag): Promise<PlannedDiff> {
+      const { fields: _fields, rotate: _rotate, ...planned } = diffRunner(id, olds, news);
+      // The CLI shows a list input by position; say what the set of tags gains and loses.
+      const tags = setChange(olds.tagList, news.tagList);
+      if (planned.detailedDiff.tagList && tags) ctx().log.info(`runner ${id}: tagList ${tags}`);
+      return planned;
     },
     /** Registers, creates or adopts the runner. */
     async create(inputs: Bag) {

@@ -50,6 +50,10 @@ export function buildOutputs(details: RunnerDetails, ctx: OutputContext): Runner
   const prev = ctx.previous ?? {};
   const inputs = ctx.inputs ?? {};
   const identity = pickIdentity(ctx.inputs ? inputs : prev);
+  // Which settings the program gives; a read (no inputs) keeps what the last create or update saw.
+  const managedSettings = ctx.inputs
+    ? SETTINGS.filter((name) => inputs[name] !== undefined)
+    : (prev.managedSettings ?? [...SETTINGS]);
   const tokenRotation = ctx.inputs ? inputs.tokenRotation : prev.tokenRotation;
   const authenticationToken = ctx.token?.token ?? prev.authenticationToken;
   const settings: Record<string, unknown> = {};
@@ -73,6 +77,7 @@ export function buildOutputs(details: RunnerDetails, ctx: OutputContext): Runner
     online: details.online,
     contactedAt: details.contactedAt,
     projects,
+    managedSettings,
     groups: (details.groups ?? prev.groups ?? []).map((g) => ({ id: g.id, name: g.name ?? null })),
     ...(settings as Pick<RunnerOutputs, RunnerSetting>),
     ...identity,
@@ -109,16 +114,18 @@ export function creationWay(o: Partial<RunnerOutputs>): CreationWay {
 }
 
 /**
- * The inputs that the live runner implies: every setting as GitLab reports it, plus how it came
- * to exist and `tokenRotation` from the state. Returned by `read` so refresh records drift in the
- * inputs too, and a later preview shows it against the program.
+ * The inputs that the live runner implies: every setting the program manages as GitLab reports
+ * it, plus how it came to exist and `tokenRotation` from the state. Returned by `read` so refresh
+ * records drift in the inputs too, and a later preview shows it against the program. A setting
+ * the program leaves out stays out: GitLab's value of it is not a difference `up` would undo.
  */
 export function impliedInputs(o: RunnerOutputs): Record<string, unknown> {
   const inputs: Record<string, unknown> = {};
   if (creationWay(o) === "runnerType") inputs.runnerType = o.runnerType;
   for (const name of IDENTITY) if (name !== "runnerType" && o[name] !== undefined) inputs[name] = o[name];
+  const managed = new Set<string>(o.managedSettings ?? SETTINGS);
   // A setting GitLab reports no value for (null) implies no input.
-  for (const name of SETTINGS) if (o[name] !== null) inputs[name] = o[name];
+  for (const name of SETTINGS) if (managed.has(name) && o[name] !== null) inputs[name] = o[name];
   if (o.tokenRotation !== undefined) inputs.tokenRotation = o.tokenRotation;
   return inputs;
 }

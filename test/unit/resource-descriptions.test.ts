@@ -121,8 +121,12 @@ describe("Runner description", () => {
     for (const key of Object.keys(outs)) expect(names).toContain(key);
   });
 
-  it("read implies every setting GitLab reports as an input", () => {
-    const outs = buildOutputs(details, { inputs: runnerBase as never });
+  it("read implies every setting the program manages, as GitLab reports it", () => {
+    const all: Record<string, unknown> = { ...runnerBase };
+    for (const name of fieldsWithRole(runnerDescription, "setting")) {
+      all[name] = valuesOf(runnerDescription.fields[name].type)[0];
+    }
+    const outs = buildOutputs(details, { inputs: all as never });
     const inputs = impliedInputs(outs);
     for (const name of fieldsWithRole(runnerDescription, "setting")) {
       if (outs[name] !== null) expect(inputs).toHaveProperty(name);

@@ -41,6 +41,14 @@ describe("Runner check: valid inputs pass unchanged (tags trimmed)", () => {
       "linux",
     ]);
   });
+
+  it("stores tags as a sorted set, so their order never reads as a change", () => {
+    expect(checkRunnerInputs({ ...base, tagList: ["linux", "docker", "arm64"] }).inputs.tagList).toEqual([
+      "arm64",
+      "docker",
+      "linux",
+    ]);
+  });
 });
 
 describe("Runner check: each failure names the property and what is allowed", () => {
@@ -148,5 +156,48 @@ describe("Runner check: values unknown during preview", () => {
   it("still checks the known fields", () => {
     const { failures } = checkRunnerInputs({ adoptRunnerId: UNKNOWN, maximumTimeout: 10 });
     expect(failures.map((f) => f.property)).toEqual(["maximumTimeout"]);
+  });
+});
+
+describe("Runner check: mistakes a preview must catch", () => {
+  it("refuses an argument the Runner does not have, naming the closest one", () => {
+    const { failures } = checkRunnerInputs({ ...base, maximumTimout: 600 });
+    expect(failures).toEqual([
+      {
+        property: "maximumTimout",
+        reason: expect.stringMatching(/not an argument.*did you mean "maximumTimeout"\?/),
+      },
+    ]);
+    expect(checkRunnerInputs({ ...base, colour: "red" }).failures[0]?.reason).toMatch(
+      /"colour" is not an argument of this resource\. Its arguments are registrationToken, /,
+    );
+  });
+
+  it("a new runner that may not run untagged jobs needs tags; an existing one is not judged", () => {
+    const { failures } = checkRunnerInputs({ ...base, runUntagged: false });
+    expect(failures).toEqual([{ property: "tagList", reason: expect.stringMatching(/tagList is needed/) }]);
+    expect(
+      checkRunnerInputs({ ...base, runUntagged: false }, { ...base, tagList: ["docker"] }).failures,
+    ).toEqual([]);
+    expect(checkRunnerInputs({ adoptRunnerId: 7, runUntagged: false }).failures).toEqual([]);
+  });
+
+  it.each([
+    ["a URL", "https://gitlab.example.com/acme/api", /without the host: "acme\/api"/],
+    ["a NUL", "acme/a\u0000pi", /has characters GitLab does not allow/],
+    ["no namespace", "api", /no namespace/],
+    ["a segment starting with -", "acme/-api", /starts with "-"/],
+    ["20 000 characters", `acme/${"a".repeat(20_000)}`, /at most 255/],
+  ])("projectId: refuses %s by GitLab's path rules, showing an excerpt", (_what, projectId, message) => {
+    const { failures } = checkRunnerInputs({ ...base, projectId });
+    expect(failures.map((f) => f.property)).toEqual(["projectId"]);
+    expect(failures[0]!.reason).toMatch(message);
+    expect(failures[0]!.reason.length).toBeLessThan(400);
+  });
+
+  it("a 10 MB value is shown as a short excerpt", () => {
+    const { failures } = checkRunnerInputs({ ...base, accessLevel: "x".repeat(10_000_000) });
+    expect(failures[0]!.reason).toMatch(/\(10000002 characters\)/);
+    expect(failures[0]!.reason.length).toBeLessThan(300);
   });
 });

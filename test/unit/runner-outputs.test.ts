@@ -83,15 +83,34 @@ describe("Runner outputs", () => {
     expect(inputs).not.toHaveProperty("maximumTimeout");
   });
 
-  it("implied inputs of a created runner name its runnerType", () => {
+  it("implied inputs of a created runner name its runnerType and the settings the program gives", () => {
     const inputs = impliedInputs(
-      buildOutputs(details, { inputs: { runnerType: "project_type", projectId: 100 } }),
+      buildOutputs(details, { inputs: { runnerType: "project_type", projectId: 100, tagList: ["docker"] } }),
     );
     expect(inputs).toMatchObject({
       runnerType: "project_type",
       projectId: 100,
       tagList: ["docker", "linux"],
     });
+  });
+
+  it("a setting the program leaves out is not implied: GitLab's value of it is no difference", () => {
+    const outs = buildOutputs(details, {
+      inputs: { runnerType: "project_type", projectId: 100, locked: false },
+    });
+    expect(outs.managedSettings).toEqual(["locked"]);
+    // A refresh keeps the program's choice of settings.
+    const refreshed = buildOutputs({ ...details, paused: true }, { previous: outs });
+    expect(refreshed.managedSettings).toEqual(["locked"]);
+    const inputs = impliedInputs(refreshed);
+    expect(inputs).toEqual({ runnerType: "project_type", projectId: 100, locked: false });
+  });
+
+  it("state written before managedSettings existed implies every setting, as it did", () => {
+    const { managedSettings: _none, ...old } = buildOutputs(details, {
+      inputs: { runnerType: "project_type" },
+    });
+    expect(impliedInputs(old)).toMatchObject({ tagList: ["docker", "linux"], paused: false, locked: false });
   });
 });
 
