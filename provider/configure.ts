@@ -2,7 +2,7 @@
  * The dynamic front door's configuration: one per provider process.
  *
  * The client (and the token inside it) lives in this module's state, never in the serialized
- * provider closure, so `__provider` holds no secret (DESIGN.md decisions 1–2, pulumi-engine.md §3,
+ * provider closure, so `__provider` holds no secret (docs/design.md decisions 1–2, docs/pulumi-engine.md §3,
  * pulumi/pulumi#8265). `configure` runs once per serialized provider per provider process and
  * sees the whole stack configuration with namespaced keys; values the stack does not set fall
  * back to `GITLAB_BASE_URL` / `GITLAB_TOKEN`.

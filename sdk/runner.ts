@@ -258,7 +258,7 @@ export class Runner extends pulumi.dynamic.Resource {
     const props: Record<string, unknown> = {};
     for (const key of outputNames(runnerDescription)) props[key] = undefined;
     Object.assign(props, args);
-    // Secret inputs are secrets whatever the program passed (DESIGN.md decision 2).
+    // Secret inputs are secrets whatever the program passed (docs/design.md decision 2).
     const secrets = secretNames(runnerDescription);
     for (const key of secrets) if (props[key] !== undefined) props[key] = pulumi.secret(props[key]);
     super(

@@ -1,5 +1,5 @@
 /**
- * The serialized providers (DESIGN.md decision 1, pulumi-engine.md §3): each is the whole
+ * The serialized providers (docs/design.md decision 1, docs/pulumi-engine.md §3): each is the whole
  * `module.exports` of a package export (`pulumi-gitlab-runners/provider/runner`,
  * `…/provider/assignment`), so Pulumi's closure serializer writes just a `require` of it into
  * `__provider` (`provider/resource/shim.ts` says why). `require` resolves from the program's

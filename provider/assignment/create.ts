@@ -1,10 +1,10 @@
 /**
- * `create`: `POST /projects/:id/runners` (reference §8.1).
+ * `create`: `POST /projects/:id/runners` (docs/gitlab-api.md §8.1).
  *
  * Before posting, the runner details are read once (`GET /runners/:id`): a group or instance
  * runner is refused with an explanation before GitLab is asked (13.x would silently turn an
  * instance runner into a project runner when an administrator enables it on a project,
- * reference §2, a change nobody asked for), and a runner that already lists the project is
+ * docs/gitlab-api.md §2, a change nobody asked for), and a runner that already lists the project is
  * adopted without a POST. When this token may not read the runner, the POST's own answer decides.
  */
 import type { GitLabClient, Project, RunnerDetails } from "../gitlab";

@@ -1,6 +1,6 @@
 /**
- * `delete`: `DELETE /projects/:id/runners/:runner_id` (reference §8.2). A 404 (runner not
- * enabled there any more, runner or project gone) is success (DESIGN.md decision 10).
+ * `delete`: `DELETE /projects/:id/runners/:runner_id` (docs/gitlab-api.md §8.2). A 404 (runner not
+ * enabled there any more, runner or project gone) is success (docs/design.md decision 10).
  *
  * GitLab keeps a project runner on at least one project: up to 17.x it refuses to remove the
  * runner's last project, and 18.x refuses to remove its owner project (the project it was

@@ -2,15 +2,15 @@
  * `read` (refresh): is the runner still enabled on the project?
  *
  * Membership is taken from the cheapest source that is complete for this caller:
- * 1. the runner details' `projects` (`GET /runners/:id`, reference §3.2). GitLab lists there
+ * 1. the runner details' `projects` (`GET /runners/:id`, docs/gitlab-api.md §3.2). GitLab lists there
  *    every project of the runner that the caller may read (admins: all), so the target project,
  *    which the caller must be able to read to manage the assignment, is in it exactly when the
  *    runner is enabled there;
- * 2. when the details leave `projects` out (newest servers can, reference §3.2), or the caller
+ * 2. when the details leave `projects` out (newest servers can, docs/gitlab-api.md §3.2), or the caller
  *    may not read the runner: `GET /runners/:id/projects` where the server has it (18.x,
- *    reference §5.5), all pages;
+ *    docs/gitlab-api.md §5.5), all pages;
  * 3. else the project's runner list (`GET /projects/:id/runners?type=project_type`, all pages):
- *    a project runner is in it only when it is enabled on the project (reference §5.3).
+ *    a project runner is in it only when it is enabled on the project (docs/gitlab-api.md §5.3).
  *
  * Runner gone, project gone or the assignment removed → no id, and the engine drops it.
  */

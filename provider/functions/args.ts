@@ -2,7 +2,7 @@
  * Argument schemas of the read functions (`sdk/functions.ts`): every filter is validated before
  * any HTTP, and a mistake names the function, the argument and what is allowed (with a "did you
  * mean" for GitLab's snake_case values). Allowed values are GitLab's own: `lib/api/ci/runners.rb`
- * params (reference §5.1, §6.4) and `Ci::Runner::AVAILABLE_STATUSES`.
+ * params (docs/gitlab-api.md §5.1, §6.4) and `Ci::Runner::AVAILABLE_STATUSES`.
  */
 import { z } from "zod";
 import { JOB_STATUSES, RUNNER_STATUSES, RUNNER_TYPES, snakeCase } from "../gitlab/vocabulary";
@@ -83,7 +83,7 @@ const paused = z.unknown().transform((value, ctx): boolean => {
 /**
  * `version_prefix`: GitLab requires it to start with a digit, `+` or `.` (`/^[\d+.]+/`); we ask
  * for what a version prefix really looks like (`17`, `17.`, `16.11`, `15.0.3`), which also rejects
- * `V17` and `17abc` (GitLab's regexp is not end-anchored, reference §5.1).
+ * `V17` and `17abc` (GitLab's regexp is not end-anchored, docs/gitlab-api.md §5.1).
  */
 const versionPrefix = z.unknown().transform((value, ctx): string => {
   if (typeof value === "string" && /^\d+(?:\.\d*)*$/.test(value.trim())) return value.trim();

@@ -2,7 +2,7 @@
  * The read functions behind `sdk/functions.ts`. They run in the Pulumi *program* process (not
  * the dynamic-provider process): the sdk reads the `gitlab:*` stack config there and passes it
  * in; the environment (`GITLAB_BASE_URL`, `GITLAB_TOKEN`, proxies) fills the gaps, as for the
- * resources (DESIGN.md decision 2). Arguments are validated first (`./schemas`); results are the
+ * resources (docs/design.md decision 2). Arguments are validated first (`./schemas`); results are the
  * transport's camelCase types, every page fetched, and never carry a token.
  */
 import {
@@ -55,7 +55,7 @@ export interface FunctionContext {
   client?: FunctionsApi;
 }
 
-/** One client per distinct configuration per process, like the provider's (DESIGN.md decision 11). */
+/** One client per distinct configuration per process, like the provider's (docs/design.md decision 11). */
 const clients = new Map<string, GitLabClient>();
 
 function clientFor(ctx: FunctionContext): FunctionsApi {
@@ -185,7 +185,7 @@ export const functions = {
   /**
    * `POST /runners/verify`. Side effect (GitLab's, not ours): the runner is marked as contacted
    * (`contacted_at`, so it shows online) and, with `systemId`, a runner manager is created
-   * (reference §7.3). A refused token is `{ valid: false }`, not an error.
+   * (docs/gitlab-api.md §7.3). A refused token is `{ valid: false }`, not an error.
    */
   async verifyRunnerToken(args: unknown, ctx: FunctionContext = {}): Promise<VerifyRunnerTokenResult> {
     const { token, systemId } = parseArgs("verifyRunnerToken", verifyRunnerTokenArgsSchema, args);
@@ -193,7 +193,7 @@ export const functions = {
     try {
       result = await clientFor(ctx).verifyRunner(token, systemId);
     } catch (err) {
-      // Runner-token endpoints answer 403 for an unknown, expired or reset token (reference §1.1).
+      // Runner-token endpoints answer 403 for an unknown, expired or reset token (docs/gitlab-api.md §1.1).
       if (hasCode(err, "forbidden")) return { valid: false, id: null, tokenExpiresAt: null };
       throw err;
     }

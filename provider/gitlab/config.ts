@@ -51,7 +51,7 @@ export interface GitLabClientConfig {
   clientKey?: string;
   /**
    * Retries after the first attempt, for requests the retry policy allows to repeat
-   * (DESIGN.md decision 9). Stack config `gitlab:retries`.
+   * (docs/design.md decision 9). Stack config `gitlab:retries`.
    * @default 5
    */
   retries?: number;

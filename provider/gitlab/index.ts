@@ -1,4 +1,4 @@
-// The GitLab transport layer. Never imports @pulumi/* (DESIGN.md "Layers").
+// The GitLab transport layer. Never imports @pulumi/* (docs/design.md "Layers").
 export { GitLabClient } from "./client";
 export {
   type AuthHeaderStyle,

@@ -14,7 +14,7 @@ const MIN_SECRET_LENGTH = 6;
 /** Tracked secrets are bounded so a long-running provider process cannot grow without limit. */
 const MAX_TRACKED_SECRETS = 2_000;
 
-// GitLab token prefixes (doc/security/tokens/index.md "Token prefixes"): personal, deploy,
+// GitLab token prefixes (https://docs.gitlab.com/security/tokens/, "Token prefixes"): personal, deploy,
 // runner authentication, pipeline trigger, feed, incoming mail, agent, OAuth, CI build,
 // service-account and runner registration (GR1348941) tokens.
 const TOKEN_PREFIX_PATTERN =

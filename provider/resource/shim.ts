@@ -2,7 +2,7 @@
  * The provider object the sdk hands to Pulumi for each dynamic resource.
  *
  * Pulumi serializes that object into every resource's state as `__provider` (twice) and runs
- * *that* code on refresh and destroy (DESIGN.md decision 1, pulumi-engine.md §3). So it holds
+ * *that* code on refresh and destroy (docs/design.md decision 1, docs/pulumi-engine.md §3). So it holds
  * nothing but a way to load the installed package at call time: no zod schemas (they cannot be
  * serialized, pulumi/pulumi#5294), no local modules (copied by value), no credentials (they would
  * make `__provider` a secret, pulumi/pulumi#8265). Each resource's `shim.ts` makes this object its

@@ -2,8 +2,8 @@
  * The Runner's `check`: every rule GitLab would enforce, checked before any HTTP so `pulumi
  * preview` fails fast with a message naming the argument and what is allowed. One validator per
  * input of the description (`./description.ts`); limits follow GitLab's model
- * (`app/models/ci/runner.rb`, reference §2) and API params (`lib/api/ci/runners.rb`,
- * `lib/api/user_runners.rb`, reference §6.2, §7.1, §9).
+ * (`app/models/ci/runner.rb`, docs/gitlab-api.md §2) and API params (`lib/api/ci/runners.rb`,
+ * `lib/api/user_runners.rb`, docs/gitlab-api.md §6.2, §7.1, §9).
  */
 import { z } from "zod";
 import { ACCESS_LEVELS, RUNNER_TYPES } from "../gitlab/vocabulary";
@@ -145,7 +145,7 @@ export const runnerInputsSchema = z.object(inputSchemas).superRefine((v, ctx) =>
       }
       seen.add(t);
     }
-    // GitLab's model rule (reference §2): "can not be empty when runner is not allowed to pick untagged jobs".
+    // GitLab's model rule (docs/gitlab-api.md §2): "can not be empty when runner is not allowed to pick untagged jobs".
     if (v.runUntagged === false && v.tagList.length === 0) {
       ctx.addIssue({
         code: "custom",

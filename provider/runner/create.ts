@@ -2,7 +2,7 @@
  * `create`: register (`POST /runners`), create (`POST /user/runners`) or adopt an existing
  * runner. Every field the endpoint takes goes in that one POST; the details are read once
  * after. Pulumi must never lose a runner GitLab created: any failure after the POST rejects
- * with a {@link PartialStateError} so the engine records it (pulumi-engine.md §3).
+ * with a {@link PartialStateError} so the engine records it (docs/pulumi-engine.md §3).
  */
 import type { GitLabClient, RunnerCredentials, RunnerDetails } from "../gitlab";
 import {
@@ -40,7 +40,7 @@ export type CreateClient = Pick<
 >;
 type Api = CreateClient;
 
-/** The error for a 410 from `POST /runners`: say which inputs work instead (DESIGN.md decision 4). */
+/** The error for a 410 from `POST /runners`: say which inputs work instead (docs/design.md decision 4). */
 function registrationDisallowed(err: unknown): ProviderError {
   return new ProviderError(
     "registrationToken cannot be used: this GitLab does not allow registering runners with registration tokens " +
@@ -90,7 +90,7 @@ async function resolveIds(api: Api, inputs: RunnerInputs): Promise<{ groupId?: n
 
 /**
  * `POST /user/runners` answers 400 "Missing/invalid project" (or group), not 404, for an id that
- * does not exist or that the caller cannot see (`lib/api/user_runners.rb`, reference §9): name
+ * does not exist or that the caller cannot see (`lib/api/user_runners.rb`, docs/gitlab-api.md §9): name
  * the argument and its value, as the path lookup in {@link resolveIds} does.
  */
 function missingScopeError(err: unknown, inputs: RunnerInputs): ProviderError | undefined {
@@ -182,7 +182,7 @@ function partialOutputs(id: number, inputs: RunnerInputs, token: RunnerCredentia
 }
 
 /**
- * Takes over an existing runner: read it, then update it to the program (DESIGN.md decision 8).
+ * Takes over an existing runner: read it, then update it to the program (docs/design.md decision 8).
  * Its token is unknown to us (GitLab never shows it again), so `authenticationToken` stays empty
  * unless `tokenRotation` is given: then the token is reset now, which is the only way to learn it.
  */
@@ -203,7 +203,7 @@ async function adopt(api: Api, inputs: RunnerInputs, runnerId: number): Promise<
   let details = live;
   if (changed.length > 0) {
     const updated = await api.updateRunner(runnerId, fieldsFrom(inputs, changed));
-    // Newest servers leave `projects` out of PUT answers (reference §3.2): keep the GET's list.
+    // Newest servers leave `projects` out of PUT answers (docs/gitlab-api.md §3.2): keep the GET's list.
     const projects = updated.projects ?? live.projects;
     details = { ...updated, ...(projects ? { projects } : {}) };
   }

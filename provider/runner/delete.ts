@@ -1,7 +1,7 @@
 /**
- * `delete`: `DELETE /runners/:id`; a runner already gone is success (DESIGN.md decision 10).
+ * `delete`: `DELETE /runners/:id`; a runner already gone is success (docs/design.md decision 10).
  * When this token may not delete by id but the runner's own token is known, `DELETE /runners`
- * with it (reference §7.2) — that needs no user permission.
+ * with it (docs/gitlab-api.md §7.2) — that needs no user permission.
  */
 import type { GitLabClient } from "../gitlab";
 import { errorText, gitlabMessageText, hasCode, isNotFound, ProviderError } from "../resource/errors";

@@ -1,7 +1,7 @@
 /**
  * `diff`: per field, against the old *outputs* (the dynamic-provider host passes outputs as
  * `olds`, so a refresh that recorded an out-of-band change makes the next `up` restore it).
- * Only how the runner came to exist replaces it (DESIGN.md decision 10); a setting the program
+ * Only how the runner came to exist replaces it (docs/design.md decision 10); a setting the program
  * leaves out is not managed and never differs.
  */
 import type { Bag } from "../resource/check";

@@ -1,7 +1,7 @@
 /**
  * The Runner's outputs (what Pulumi stores as the resource's state) built from GitLab's runner
  * details, and the inputs those outputs imply (returned by `read` so `pulumi refresh` shows drift
- * against the program: pulumi-engine.md §3, Pulumi ≥ 3.216). Which fields exist and what role
+ * against the program: docs/pulumi-engine.md §3, Pulumi ≥ 3.216). Which fields exist and what role
  * each plays comes from the description.
  */
 import type { RunnerDetails, RunnerSettings } from "../gitlab";
@@ -59,11 +59,11 @@ export function buildOutputs(details: RunnerDetails, ctx: OutputContext): Runner
   const settings: Record<string, unknown> = {};
   for (const name of SETTINGS) settings[name] = settingOf(details, name);
   // GitLab answers `maintenance_note: null` to callers who cannot update the runner, and 13.x has no
-  // note at all (reference §3.2): null means "not visible", so keep what we last set instead of
+  // note at all (docs/gitlab-api.md §3.2): null means "not visible", so keep what we last set instead of
   // recording a difference that would never go away.
   settings.maintenanceNote =
     details.maintenanceNote ?? inputs.maintenanceNote ?? prev.maintenanceNote ?? null;
-  // Newest servers omit `projects` from PUT responses (reference §3.2): keep the last known list.
+  // Newest servers omit `projects` from PUT responses (docs/gitlab-api.md §3.2): keep the last known list.
   const projects = details.projects
     ? details.projects.map((p) => ({ id: p.id, pathWithNamespace: p.pathWithNamespace }))
     : (prev.projects ?? []);

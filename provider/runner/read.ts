@@ -1,6 +1,6 @@
 /**
  * `read` (refresh): `GET /runners/:id` only. Never `POST /runners/verify`, which marks the runner
- * as contacted and can create a runner manager (DESIGN.md decision 6, reference §7.3).
+ * as contacted and can create a runner manager (docs/design.md decision 6, docs/gitlab-api.md §7.3).
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { GitLabClient, RunnerDetails } from "../gitlab";
@@ -38,7 +38,7 @@ export async function readRunner(
     });
     return { id, props: { ...outs }, inputs: impliedInputs(outs) };
   } catch (err) {
-    // Deleted out of band: no id tells the engine to drop it from state (pulumi-engine.md §3).
+    // Deleted out of band: no id tells the engine to drop it from state (docs/pulumi-engine.md §3).
     if (isNotFound(err)) return {};
     throw err;
   }

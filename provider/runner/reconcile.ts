@@ -1,5 +1,5 @@
 /**
- * Reconciling a creation POST whose outcome is unknown (DESIGN.md decision 9).
+ * Reconciling a creation POST whose outcome is unknown (docs/design.md decision 9).
  *
  * `POST /runners` and `POST /user/runners` are not idempotent, and the runner's token is in
  * their answer only. When the request was sent but no answer came back (the connection dropped

@@ -1,6 +1,6 @@
 /**
  * Resetting a runner's authentication token (`POST /runners/:id/reset_authentication_token`,
- * reference §6.6) when its answer may be lost.
+ * docs/gitlab-api.md §6.6) when its answer may be lost.
  */
 import type { GitLabClient, ResetTokenResult } from "../gitlab";
 import { isOutcomeUnknown } from "../resource/errors";

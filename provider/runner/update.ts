@@ -1,7 +1,7 @@
 /**
  * `update`: `PUT /runners/:id` with only the fields that changed, then the token reset when
  * `tokenRotation` changed. Always returns the full outputs: an empty result would wipe the state
- * down to `__provider` (pulumi-engine.md §3, pulumi/pulumi#9982).
+ * down to `__provider` (docs/pulumi-engine.md §3, pulumi/pulumi#9982).
  */
 import type { GitLabClient, RunnerDetails } from "../gitlab";
 import { errorText, PartialStateError } from "../resource/errors";

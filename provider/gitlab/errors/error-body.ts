@@ -15,7 +15,7 @@ export interface ParsedErrorBody {
 const MAX_TEXT = 300;
 
 /**
- * Reads every error body shape GitLab sends (reference §1.2, `lib/api/helpers.rb`,
+ * Reads every error body shape GitLab sends (docs/gitlab-api.md §1.2, `lib/api/helpers.rb`,
  * `lib/api/api.rb`, `lib/api/api_guard.rb`, `lib/gitlab/rack_attack.rb`):
  * `{"message": "…"}`, `{"message": {"attr": ["…"]}}`, `{"message": {"error": "…"}}`
  * (endpoint rate limits), `{"error": "…"}` (Grape validation, unknown route),

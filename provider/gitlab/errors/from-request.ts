@@ -37,7 +37,7 @@ export interface AttemptsSoFar {
   ambiguous: boolean;
 }
 
-/** Our code for an HTTP failure (reference §1.2 for the body shapes). */
+/** Our code for an HTTP failure (docs/gitlab-api.md §1.2 for the body shapes). */
 export function codeForStatus(status: number, parsed: ParsedErrorBody): GitLabErrorCode {
   if (status === 400 || status === 422) return "validation";
   if (status === 401) return "unauthorized";

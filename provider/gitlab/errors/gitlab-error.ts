@@ -2,7 +2,7 @@ import { type Redactor, redactPatterns } from "../redact";
 
 /**
  * Stable error codes. Callers branch on `code`, never on message text (undici's convention,
- * `docs/docs/api/Errors.md`: "prefer matching on `error.code`").
+ * https://github.com/nodejs/undici/blob/main/docs/docs/api/Errors.md: "prefer matching on `error.code`").
  */
 export const GITLAB_ERROR_CODES = [
   /** 401: the token is missing, invalid, expired or revoked. */
@@ -110,7 +110,7 @@ export class GitLabError extends Error {
    * True when the request may have reached GitLab and been applied although no definite answer
    * came back (connection dropped or timed out after sending, or a 5xx). A caller of a
    * non-idempotent operation (creating a runner) must reconcile before trying again
-   * (DESIGN.md decision 9).
+   * (docs/design.md decision 9).
    */
   readonly outcomeUnknown: boolean;
   /** Milliseconds GitLab asked us to wait before trying again, when it said. */

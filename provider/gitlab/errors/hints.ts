@@ -28,7 +28,7 @@ function isRunnerTokenEndpoint(method: string, path: string): boolean {
 
 /**
  * The scope a personal, group or project access token needs for an endpoint
- * (lib/api/api_guard.rb `allow_access_with_scope`; reference §1.1): `read_api` reads,
+ * (lib/api/api_guard.rb `allow_access_with_scope`; docs/gitlab-api.md §1.1): `read_api` reads,
  * `create_runner` only `POST /user/runners`, `manage_runner` only `/runners/:id…`, and `api`
  * everything.
  */
@@ -41,7 +41,7 @@ export function scopeNeeded(method: string, path: string): string {
   return "api";
 }
 
-/** The role GitLab requires for an endpoint (app/policies/ci/runner_policy.rb; reference §4). */
+/** The role GitLab requires for an endpoint (app/policies/ci/runner_policy.rb; docs/gitlab-api.md §4). */
 export function roleNeeded(method: string, path: string): string {
   if (path === "/runners/all")
     return "an administrator token (GET /runners/all lists every runner on the instance)";

@@ -1,7 +1,7 @@
 import type { GitLabErrorCode } from "./gitlab-error";
 
 // Errors are matched by `code`, not `instanceof`, because Node's bundled undici and ours may
-// differ (undici docs/docs/api/Errors.md).
+// differ (https://github.com/nodejs/undici/blob/main/docs/docs/api/Errors.md).
 
 /** Failures that happen while connecting: the request was certainly not written. */
 export const CONNECT_PHASE_CODES: ReadonlySet<string> = new Set([

@@ -18,7 +18,7 @@ export function assignmentAnswerCode(status: number, parsed: ParsedErrorBody): G
 
 /**
  * `POST /projects/:id/runners`: assigns ("enables") a runner on a project. A runner that is
- * already assigned gives a 400, reported as `already_assigned` (reference §8.1: no 409).
+ * already assigned gives a 400, reported as `already_assigned` (docs/gitlab-api.md §8.1: no 409).
  */
 export function enableProjectRunner(
   ctx: OperationContext,

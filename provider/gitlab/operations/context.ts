@@ -88,7 +88,7 @@ export function runnerIdSegment(id: number, method: string, template: string): s
 
 /**
  * A project or group given by numeric id or full path, as a path segment. GitLab accepts the
- * id or the URL-encoded full path (`group%2Fproject`) but no literal `/` (reference §1.3).
+ * id or the URL-encoded full path (`group%2Fproject`) but no literal `/` (docs/gitlab-api.md §1.3).
  */
 export function namespaceSegment(
   idOrPath: number | string,

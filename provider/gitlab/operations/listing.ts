@@ -93,7 +93,7 @@ async function listFiltered(
     if (!/^[\d+.]/.test(filters.versionPrefix)) {
       throw invalidArgument("GET", template, "versionPrefix must start with a digit, e.g. 17. or 16.11");
     }
-    // 13.x has no `version_prefix` and would ignore it, returning every runner (reference §5.1).
+    // 13.x has no `version_prefix` and would ignore it, returning every runner (docs/gitlab-api.md §5.1).
     if (version !== undefined && version.major < 14) {
       throw invalidArgument("GET", template, `versionPrefix is not supported by GitLab ${version.version}`);
     }

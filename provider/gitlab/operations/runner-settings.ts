@@ -57,7 +57,7 @@ export type ParamDialect = ServerVersion | "modern" | undefined;
 /**
  * The request parameters for `settings`, in GitLab's names for this server: the pause flag as
  * `paused` from 14.8 and `active` (inverted) before, never both (GitLab answers 400 "active,
- * paused are mutually exclusive"; DESIGN.md decision 7); the note as `maintenance_note` from ≈15.0
+ * paused are mutually exclusive"; docs/design.md decision 7); the note as `maintenance_note` from ≈15.0
  * and `maintainer_note` before (gitlab-org/gitlab#350730). Settings left `undefined` are not sent.
  */
 export function settingsParams(

@@ -65,7 +65,7 @@ export interface CreateUserRunnerInput extends RunnerSettings {
 
 /**
  * `POST /user/runners`: creates a runner owned by the token's user. Needs the `create_runner`
- * (or `api`) scope. Never retried once sent (DESIGN.md decision 9): the `glrt-` token in the
+ * (or `api`) scope. Never retried once sent (docs/design.md decision 9): the `glrt-` token in the
  * answer "cannot be retrieved later".
  */
 export async function createUserRunner(
@@ -130,7 +130,7 @@ export function deleteRunnerByToken(ctx: OperationContext, token: string): Promi
 
 /**
  * `POST /runners/verify`. Not a read: it marks the runner contacted and may create a runner
- * manager (DESIGN.md decision 6), so never call it implicitly. Accepts 13.x's plain `200`.
+ * manager (docs/design.md decision 6), so never call it implicitly. Accepts 13.x's plain `200`.
  */
 export function verifyRunner(ctx: OperationContext, token: string, systemId?: string): Promise<VerifyResult> {
   const template = "/runners/verify";

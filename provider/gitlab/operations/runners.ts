@@ -35,7 +35,7 @@ export function getRunner(ctx: OperationContext, id: number): Promise<RunnerDeta
 
 /**
  * `PUT /runners/:id`. Sends only the given fields; `paused` goes out as `active` on servers
- * older than 14.8, never both (DESIGN.md decision 7).
+ * older than 14.8, never both (docs/design.md decision 7).
  */
 export async function updateRunner(
   ctx: OperationContext,

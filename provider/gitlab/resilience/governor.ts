@@ -21,7 +21,7 @@ export type Release = () => void;
 
 /**
  * Caps concurrent requests and paces them when GitLab says the quota is running out
- * (DESIGN.md decision 11). `pulumi up` runs 4 × CPUs operations at once by default
+ * (docs/design.md decision 11). `pulumi up` runs 4 × CPUs operations at once by default
  * (pkg/cmd/pulumi/operations/up.go), enough to exhaust gitlab.com's burst limit in seconds;
  * this cap holds whatever `--parallel` is.
  *

@@ -24,7 +24,7 @@ export interface RetryDecision {
 const IDEMPOTENT = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"]);
 
 /**
- * Decides whether a failed attempt may be repeated (DESIGN.md decision 9).
+ * Decides whether a failed attempt may be repeated (docs/design.md decision 9).
  *
  * GET, PUT and DELETE are idempotent and retry on 429, 5xx and network failures. POST creates
  * (a runner, a token) and GitLab has no idempotency key, so a POST is repeated only when GitLab

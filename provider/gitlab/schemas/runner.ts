@@ -2,7 +2,7 @@ import { z } from "zod";
 import { ACCESS_LEVELS, RUNNER_TYPES } from "../vocabulary";
 
 // Wire schemas for GitLab's runner entities (lib/api/entities/ci/runner.rb,
-// runner_details.rb; reference §3). Tolerant of 13.12 to 18.x: fields that appeared later are
+// runner_details.rb; docs/gitlab-api.md §3). Tolerant of 13.12 to 18.x: fields that appeared later are
 // optional here and normalised; unknown fields are ignored (zod strips them). GitLab's
 // snake_case ends in this file.
 

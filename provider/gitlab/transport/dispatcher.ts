@@ -24,7 +24,7 @@ export interface DispatcherSettings {
 const shared = new Map<string, Dispatcher>();
 
 /**
- * The dispatcher for these settings, created once per process (DESIGN.md decision 11). All
+ * The dispatcher for these settings, created once per process (docs/design.md decision 11). All
  * resources of a deployment run in one provider process, so sharing one pool gives keep-alive
  * and TLS session reuse; distinct TLS or proxy settings get their own.
  */
@@ -68,7 +68,7 @@ export function createDispatcher(settings: DispatcherSettings): Dispatcher {
   if (settings.clientKey !== undefined) tlsOptions.key = readPem(settings.clientKey, "gitlab:clientKey");
 
   const poolOptions = {
-    // Bounded: undici's default is unlimited connections per origin (Pool.md).
+    // Bounded: undici's default is unlimited connections per origin (https://github.com/nodejs/undici/blob/main/docs/docs/api/Pool.md).
     connections: settings.connections,
     pipelining: 1,
     keepAliveTimeout: 4_000,
@@ -85,8 +85,9 @@ export function createDispatcher(settings: DispatcherSettings): Dispatcher {
   const proxyOptions: ConstructorParameters<typeof EnvHttpProxyAgent>[0] = {
     ...poolOptions,
     connect,
-    // Through a proxy the TLS to GitLab is set per tunnelled request (ProxyAgent.md
-    // `requestTls`), and a TLS proxy gets the same trust (`proxyTls`).
+    // Through a proxy the TLS to GitLab is set per tunnelled request (`requestTls`,
+    // https://github.com/nodejs/undici/blob/main/docs/docs/api/ProxyAgent.md), and a TLS proxy
+    // gets the same trust (`proxyTls`).
     requestTls: { ...tlsOptions, timeout: settings.connectTimeoutMs },
     proxyTls: { ...tlsOptions, timeout: settings.connectTimeoutMs },
     // Explicit values (even empty ones) stop undici from reading process.env again: the

@@ -1,5 +1,5 @@
 /**
- * The attempts of one request: send, and on a failure the retry policy allows (DESIGN.md
+ * The attempts of one request: send, and on a failure the retry policy allows (docs/design.md
  * decision 9, `resilience/retry.ts`) wait and send again, within the retry count, the wait caps
  * and the operation's deadline. Waits and retries are reported (`info`; a rate limit as a
  * warning), so `pulumi up` says what it waits for and how long.
