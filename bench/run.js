@@ -33,6 +33,34 @@ const BUDGET = {
 /** The emulator keeps the newest 10,000 log entries (docs/emulator.md). */
 const LOG_CAP = 10_000;
 
+/**
+ * `PULUMI_*` variables the bench sets itself, so every stack is isolated and offline (a temp
+ * home and file backend, a passphrase, no update check, no plugin downloads), and the caller's
+ * credentials never reach it. Every other `PULUMI_*` variable the caller sets reaches the CLI
+ * and is listed in `config.pulumiEnv` — e.g. `PULUMI_SKIP_CHECKPOINTS=true npm run bench`.
+ */
+const ISOLATION = new Set([
+  "PULUMI_HOME",
+  "PULUMI_BACKEND_URL",
+  "PULUMI_ACCESS_TOKEN",
+  "PULUMI_CONFIG_PASSPHRASE",
+  "PULUMI_CONFIG_PASSPHRASE_FILE",
+  "PULUMI_SKIP_UPDATE_CHECK",
+  "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION",
+  "PULUMI_DIY_BACKEND_NO_LEGACY_WARNING",
+  "PULUMI_SKIP_CONFIRMATIONS",
+]);
+
+/** The caller's `PULUMI_*` variables that reach the CLI, by name (values of secrets hidden). */
+function pulumiEnv() {
+  const passed = {};
+  for (const [k, v] of Object.entries(process.env).sort(([a], [b]) => a.localeCompare(b))) {
+    if (!k.startsWith("PULUMI_") || ISOLATION.has(k)) continue;
+    passed[k] = /TOKEN|PASSWORD|PASSPHRASE|SECRET|KEY/.test(k) ? "[hidden]" : v;
+  }
+  return passed;
+}
+
 const { values: opts } = parseArgs({
   options: {
     runners: { type: "string", default: "20" },
@@ -276,7 +304,9 @@ async function main() {
     const program = makeProgram(dir);
     const env = {};
     for (const [k, v] of Object.entries(process.env)) {
-      if (k.startsWith("PULUMI_") || k.startsWith("GITLAB_") || /^https?_proxy$/i.test(k)) continue;
+      // The stack talks to the emulator only; the caller's Pulumi settings pass (pulumiEnv()).
+      if (k.startsWith("GITLAB_") || /^https?_proxy$/i.test(k)) continue;
+      if (k.startsWith("PULUMI_") && ISOLATION.has(k)) continue;
       env[k] = v;
     }
     Object.assign(env, {
@@ -412,7 +442,9 @@ async function main() {
       lanes,
       gitlabVersion,
       calibrationRunners,
-      skipCheckpoints: opts["skip-checkpoints"],
+      skipCheckpoints:
+        opts["skip-checkpoints"] || /^(1|true)$/i.test(process.env.PULUMI_SKIP_CHECKPOINTS ?? ""),
+      pulumiEnv: pulumiEnv(),
       cpus: cpus().length,
       // Other work on the machine inflates wall times; the 1-minute load average before and after.
       loadAverage: [round(loadAtStart, 2), round(loadavg()[0], 2)],
