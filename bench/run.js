@@ -145,30 +145,60 @@ function fixtureWithProjects(defaultFixture, count) {
 /** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ, 100 on Linux). */
 const CLOCK_TICKS = 100;
 
-/** What a process under `pulumi` is, from its command line. */
-function roleOf(cmdline) {
-  if (cmdline.includes("cmd/dynamic-provider")) return "provider";
-  if (cmdline.includes("cmd/run")) return "program";
-  if (/(^|\/)pulumi-language-nodejs\0/.test(cmdline)) return "languageHost";
-  if (/(^|\/)pulumi\0/.test(cmdline)) return "engine";
-  return "other";
+/** A path argument naming @pulumi/pulumi's dynamic-provider host (not merely mentioning it). */
+const PROVIDER_SCRIPT = /(^|\/)cmd\/dynamic-provider(\/index\.js)?$/;
+/** A path argument naming @pulumi/pulumi's program runner (`cmd/run`, not `cmd/run-policy-pack`). */
+const PROGRAM_SCRIPT = /(^|\/)cmd\/run(\/index\.js)?$/;
+const base = (arg) => arg.slice(arg.lastIndexOf("/") + 1);
+
+/**
+ * What a process under `pulumi` is, from its arguments, or `undefined` when they do not say.
+ * The dynamic provider is started through a `sh` script, `pulumi-resource-pulumi-nodejs`
+ * (scripts/engine writes one that `exec`s node on the host, keeping the pid; @pulumi/pulumi's
+ * own runs node as a child), which first runs `node -e "…require.resolve('…/cmd/dynamic-provider')"`:
+ * the script itself is the provider, and so is everything it starts (the role is inherited).
+ */
+function roleOf(argv) {
+  if (argv.slice(1).some((a) => base(a) === "pulumi-resource-pulumi-nodejs")) return "provider";
+  if (base(argv[0] ?? "") === "pulumi-resource-pulumi-nodejs") return "provider";
+  if (argv.slice(1).some((a) => PROVIDER_SCRIPT.test(a))) return "provider";
+  if (argv.slice(1).some((a) => PROGRAM_SCRIPT.test(a))) return "program";
+  if (base(argv[0] ?? "") === "pulumi-language-nodejs") return "languageHost";
+  if (base(argv[0] ?? "") === "pulumi") return "engine";
+  return undefined;
+}
+
+/** Whether a process is the dynamic-provider host itself (its RSS is the provider's). */
+const isProviderHost = (argv) => argv.slice(1).some((a) => PROVIDER_SCRIPT.test(a));
+
+/** utime + stime + cutime + cstime of this process, in ticks: the CPU of its reaped children. */
+function reapedChildrenTicks() {
+  const stat = fs.readFileSync("/proc/self/stat", "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // cutime and cstime are fields 16 and 17 (13 and 14 after the command name).
+  return Number(fields[13]) + Number(fields[14]);
 }
 
 /**
  * Samples the process tree of one `pulumi` command every 200 ms: the peak RSS (VmHWM) of the
  * dynamic-provider host, and CPU seconds (utime + stime) by role — engine, language host,
  * program, provider — so a slow phase shows where the time went, whatever else the machine runs.
+ * A process's role is looked at again whenever its arguments change (an `exec` keeps the pid),
+ * and a process with no role of its own takes its parent's.
  */
 class ProcessSampler {
   constructor(rootPid) {
     this.rootPid = rootPid;
-    this.procs = new Map(); // pid → { role, hwmKiB, cpuTicks }
+    this.procs = new Map(); // pid → { role, host, cmdline, hwmKiB, cpuTicks }
     this.ticks = 0;
+    // Everything the command's tree uses ends up in this process's children times once the
+    // tree has exited and been waited for: the exact total, whatever the sampling missed.
+    this.reapedAtStart = reapedChildrenTicks();
     this.tick();
     this.timer = setInterval(() => this.tick(), 200);
   }
 
-  /** Pids of `rootPid` and every process below it. */
+  /** Parent of every process below `rootPid` (and of `rootPid`), in tree order. */
   tree() {
     const parent = new Map();
     for (const name of fs.readdirSync("/proc")) {
@@ -182,31 +212,41 @@ class ProcessSampler {
         // The process ended while we looked.
       }
     }
-    const below = [this.rootPid];
+    const depthOf = new Map([[this.rootPid, 0]]);
     for (const pid of parent.keys()) {
       let p = pid;
-      for (let depth = 0; depth < 32 && p > 1; depth++) {
+      for (let depth = 1; depth < 32 && p > 1; depth++) {
         p = parent.get(p) ?? 0;
         if (p === this.rootPid) {
-          below.push(pid);
+          depthOf.set(pid, depth);
           break;
         }
       }
     }
-    return below;
+    // Parents before children, so a child can inherit a role set in the same pass.
+    return [...depthOf.entries()]
+      .sort((a, b) => a[1] - b[1])
+      .map(([pid]) => ({ pid, ppid: parent.get(pid) }));
   }
 
   tick() {
     this.ticks += 1;
     try {
-      // New processes are looked for every second; the known ones are read every tick.
+      // The tree and every process's arguments are looked at every second; CPU every tick.
       if (this.ticks % 5 === 1) {
-        for (const pid of this.tree()) {
-          if (this.procs.has(pid)) continue;
+        for (const { pid, ppid } of this.tree()) {
+          let cmdline;
           try {
-            const role = roleOf(fs.readFileSync(`/proc/${pid}/cmdline`, "utf8"));
-            this.procs.set(pid, { role, hwmKiB: 0, cpuTicks: 0 });
-          } catch {}
+            cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
+          } catch {
+            continue;
+          }
+          const known = this.procs.get(pid);
+          if (known && known.cmdline === cmdline) continue;
+          const argv = cmdline.split("\0").filter(Boolean);
+          const role = roleOf(argv) ?? this.procs.get(ppid)?.role ?? "other";
+          if (known) Object.assign(known, { role, host: isProviderHost(argv), cmdline });
+          else this.procs.set(pid, { role, host: isProviderHost(argv), cmdline, hwmKiB: 0, cpuTicks: 0 });
         }
       }
       for (const [pid, proc] of this.procs) {
@@ -215,7 +255,8 @@ class ProcessSampler {
           const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
           // utime and stime are fields 14 and 15 (11 and 12 after the command name).
           proc.cpuTicks = Math.max(proc.cpuTicks, Number(fields[11]) + Number(fields[12]));
-          if (proc.role === "provider") {
+          if (proc.host) {
+            // VmHWM starts again at an exec, so the wrapper's own few MiB never count.
             const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
             proc.hwmKiB = Math.max(proc.hwmKiB, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
           }
@@ -224,15 +265,22 @@ class ProcessSampler {
     } catch {}
   }
 
-  /** Stops sampling: `{ providerPeakRssMiB, cpuSeconds: { engine, provider, … } }`. */
+  /**
+   * Stops sampling; call it after the command has exited and been waited for:
+   * `{ providerPeakRssMiB, cpuSeconds: { engine, provider, …, unattributed, total } }`.
+   */
   stop() {
     clearInterval(this.timer);
-    const providers = [...this.procs.values()].filter((p) => p.role === "provider");
+    const hosts = [...this.procs.values()].filter((p) => p.host && p.hwmKiB > 0);
     const cpu = {};
     for (const p of this.procs.values()) cpu[p.role] = (cpu[p.role] ?? 0) + p.cpuTicks / CLOCK_TICKS;
+    const total = (reapedChildrenTicks() - this.reapedAtStart) / CLOCK_TICKS;
+    // What sampling missed: processes that lived less than a second, the last 200 ms of each.
+    cpu.unattributed = Math.max(0, total - Object.values(cpu).reduce((a, b) => a + b, 0));
+    cpu.total = total;
     return {
       providerPeakRssMiB:
-        providers.length === 0 ? null : round(Math.max(...providers.map((p) => p.hwmKiB)) / 1024, 1),
+        hosts.length === 0 ? null : round(Math.max(...hosts.map((p) => p.hwmKiB)) / 1024, 1),
       cpuSeconds: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, round(v, 2)])),
     };
   }
