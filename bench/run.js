@@ -30,9 +30,16 @@ const BUDGET = {
   runner: { create: 2, refresh: 1, update: 1, delete: 1 },
   assignment: { create: 1, refresh: 1, delete: 1 },
 };
+/**
+ * How the program declares the fleet (stack config `fleet:form`, bench/program/index.js):
+ * `assignments` = N `Runner`s and, for each, M `ProjectRunnerAssignment`s (N + N × M resources).
+ * It is the only form so far. Another way to declare the same fleet would be one more branch in
+ * the program under its own name: the phases and the checks of GitLab's state do not depend on
+ * the form, while `requestsPerResource` and `state.<type>` are this form's resource types.
+ */
+const FORM = "assignments";
 /** The emulator keeps the newest 10,000 log entries (docs/emulator.md). */
 const LOG_CAP = 10_000;
-
 /**
  * `PULUMI_*` variables the bench sets itself, so every stack is isolated and offline (a temp
  * home and file backend, a passphrase, no update check, no plugin downloads), and the caller's
@@ -72,6 +79,7 @@ const { values: opts } = parseArgs({
     "max-concurrency": { type: "string" },
     "calibration-runners": { type: "string", default: "2" },
     "skip-checkpoints": { type: "boolean", default: false },
+    sizes: { type: "string" },
     keep: { type: "boolean", default: false },
   },
 });
@@ -82,6 +90,19 @@ function wholeNumber(name, min) {
     throw new Error(`--${name} must be a whole number >= ${min}, got ${JSON.stringify(raw)}`);
   }
   return Number(raw);
+}
+
+/** `--sizes 50,100,200,400`: increasing runner counts. */
+function sizeList(raw) {
+  const list = raw.split(",").map((x) => x.trim());
+  if (list.length < 2 || list.some((x) => !/^\d+$/.test(x) || Number(x) < 1)) {
+    throw new Error(
+      `--sizes must list at least two runner counts >= 1, e.g. 50,100,200, got ${JSON.stringify(raw)}`,
+    );
+  }
+  const sizes = list.map(Number);
+  if (sizes.some((n, i) => i > 0 && n <= sizes[i - 1])) throw new Error(`--sizes must increase, got ${raw}`);
+  return sizes;
 }
 
 const log = (line) => process.stderr.write(`[bench] ${line}\n`);
@@ -313,6 +334,7 @@ async function main() {
     opts["max-concurrency"] === undefined ? undefined : wholeNumber("max-concurrency", 1);
   const gitlabVersion = opts["gitlab-version"];
   const lanes = Math.min(parallel, maxConcurrency ?? PROVIDER_DEFAULT_CONCURRENCY);
+  const sizes = opts.sizes === undefined ? undefined : sizeList(opts.sizes);
 
   const loadAtStart = loadavg()[0];
   ensureBuilt();
@@ -412,6 +434,7 @@ async function main() {
       "fleet:assignmentsPerRunner": String(size.perRunner),
       "fleet:projects": JSON.stringify(projects),
       "fleet:prefix": name,
+      "fleet:form": FORM,
       ...(maxConcurrency !== undefined ? { "gitlab:maxConcurrency": String(maxConcurrency) } : {}),
     };
     for (const [k, v] of Object.entries(config)) await pulumi(["config", "set", k, v]);
@@ -457,6 +480,26 @@ async function main() {
     return { phases, exported, liveAfterUp, liveAfterDestroy };
   }
 
+  const config = (pulumiVersion, loadAtEnd) => ({
+    ...(sizes ? { sizes } : { runners }),
+    assignmentsPerRunner: perRunner,
+    form: FORM,
+    latencyMs,
+    parallel,
+    providerMaxConcurrency: maxConcurrency ?? PROVIDER_DEFAULT_CONCURRENCY,
+    lanes,
+    gitlabVersion,
+    calibrationRunners,
+    skipCheckpoints:
+      opts["skip-checkpoints"] || /^(1|true)$/i.test(process.env.PULUMI_SKIP_CHECKPOINTS ?? ""),
+    pulumiEnv: pulumiEnv(),
+    cpus: cpus().length,
+    // Other work on the machine inflates wall times; the 1-minute load average before and after.
+    loadAverage: [round(loadAtStart, 2), round(loadAtEnd, 2)],
+    node: process.version,
+    pulumi: pulumiVersion,
+  });
+
   let result;
   try {
     // Calibration: a few runners with no assignments and no latency. Its requests per runner,
@@ -470,41 +513,116 @@ async function main() {
     }
 
     setLatency(latencyMs);
-    const stack = await makeStack("bench", { runners, perRunner });
-    const main = await runPhases(stack);
-    result = summarize({
-      main,
-      calibration,
-      calibrationRunners,
-      runners,
-      perRunner,
-      latencyMs,
-      lanes,
-    });
-    result.config = {
-      runners,
-      assignmentsPerRunner: perRunner,
-      latencyMs,
-      parallel,
-      providerMaxConcurrency: maxConcurrency ?? PROVIDER_DEFAULT_CONCURRENCY,
-      lanes,
-      gitlabVersion,
-      calibrationRunners,
-      skipCheckpoints:
-        opts["skip-checkpoints"] || /^(1|true)$/i.test(process.env.PULUMI_SKIP_CHECKPOINTS ?? ""),
-      pulumiEnv: pulumiEnv(),
-      cpus: cpus().length,
-      // Other work on the machine inflates wall times; the 1-minute load average before and after.
-      loadAverage: [round(loadAtStart, 2), round(loadavg()[0], 2)],
-      node: process.version,
-      pulumi: (await stack.pulumi(["version"], { capture: true })).stdout.trim(),
+    const measure = async (name, n) => {
+      const stack = await makeStack(name, { runners: n, perRunner });
+      const loadBefore = loadavg()[0];
+      const main = await runPhases(stack);
+      const summary = summarize({
+        main,
+        calibration,
+        calibrationRunners,
+        runners: n,
+        perRunner,
+        latencyMs,
+        lanes,
+      });
+      const version = (await stack.pulumi(["version"], { capture: true })).stdout.trim();
+      return { summary, version, stack, loadAverage: [round(loadBefore, 2), round(loadavg()[0], 2)] };
     };
+    if (!sizes) {
+      const { summary, version } = await measure("bench", runners);
+      result = { ...summary, config: config(version, loadavg()[0]) };
+    } else {
+      const measured = [];
+      let version;
+      for (const n of sizes) {
+        const run = await measure(`n${n}`, n);
+        version = run.version;
+        const { calibration: _, ...summary } = run.summary;
+        measured.push({
+          runners: n,
+          resources: n * (1 + perRunner),
+          loadAverage: run.loadAverage,
+          ...summary,
+        });
+        log(`size ${n}: ${growthLine(run.summary)}`);
+        // Each size has its own stack folder (a copy of @pulumi/pulumi among others).
+        if (!opts.keep) fs.rmSync(run.stack.dir, { recursive: true, force: true });
+      }
+      result = {
+        mode: "sizes",
+        growth: growth(measured),
+        sizes: measured,
+        ...(calibration ? { calibration: summarizeCalibration(calibration, calibrationRunners) } : {}),
+        config: config(version, loadavg()[0]),
+      };
+      process.stderr.write(`${growthTable(measured, result.growth)}\n`);
+    }
   } finally {
     await emulator.stop();
     if (opts.keep) log(`kept ${work}`);
     else fs.rmSync(work, { recursive: true, force: true });
   }
   process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+const PHASES = ["up", "preview", "refresh", "update", "destroy"];
+
+/** One size's figures on one line, for progress. */
+function growthLine(summary) {
+  return PHASES.map((p) => {
+    const ph = summary.phases[p];
+    return `${p} ${ph.wallSeconds} s (engine ${ph.cpuSeconds?.engine ?? "?"} s CPU)`;
+  }).join(", ");
+}
+
+/**
+ * How each phase's wall time and engine CPU grow with the fleet: the values by size, the factor
+ * from one size to the next, and the exponent k of the best fit of value ∝ runners^k (least
+ * squares on the logarithms): 1 is linear, 2 quadratic. Wall times include the fixed cost of a
+ * CLI run (`calibration.wallSeconds`), which pulls k down at small sizes.
+ */
+function growth(measured) {
+  const xs = measured.map((m) => m.runners);
+  const series = (values) => {
+    const factors = values.slice(1).map((v, i) => (values[i] > 0 ? round(v / values[i], 2) : null));
+    const points = xs
+      .map((x, i) => [Math.log(x), values[i] > 0 ? Math.log(values[i]) : null])
+      .filter((p) => p[1] !== null);
+    let exponent = null;
+    if (points.length >= 2) {
+      const mx = points.reduce((s, p) => s + p[0], 0) / points.length;
+      const my = points.reduce((s, p) => s + p[1], 0) / points.length;
+      const sxy = points.reduce((s, p) => s + (p[0] - mx) * (p[1] - my), 0);
+      const sxx = points.reduce((s, p) => s + (p[0] - mx) ** 2, 0);
+      exponent = round(sxy / sxx, 2);
+    }
+    return { values, factors, exponent };
+  };
+  const out = {};
+  for (const p of PHASES) {
+    out[p] = {
+      wallSeconds: series(measured.map((m) => m.phases[p].wallSeconds)),
+      engineCpuSeconds: series(measured.map((m) => m.phases[p].cpuSeconds?.engine ?? 0)),
+    };
+  }
+  return out;
+}
+
+/** The growth as a Markdown table (stderr), as bench/README.md quotes it. */
+function growthTable(measured, g) {
+  const head = `| Runners (resources) | ${measured.map((m) => `${m.runners} (${m.resources})`).join(" | ")} | k |`;
+  const rule = `|---|${measured.map(() => "---|").join("")}---|`;
+  const rows = [];
+  for (const p of PHASES) {
+    rows.push(
+      `| ${p} wall (s) | ${g[p].wallSeconds.values.join(" | ")} | ${g[p].wallSeconds.exponent ?? "–"} |`,
+    );
+    rows.push(
+      `| ${p} engine CPU (s) | ${g[p].engineCpuSeconds.values.join(" | ")} | ${g[p].engineCpuSeconds.exponent ?? "–"} |`,
+    );
+  }
+  return [head, rule, ...rows].join("\n");
 }
 
 /** Turns the raw phase figures into the JSON the README documents. */
@@ -583,13 +701,7 @@ function summarize({ main, calibration, calibrationRunners, runners, perRunner, 
   out.requestsPerResource = perResource;
   // The calibration stack (a few runners, no latency) shows the fixed cost of a CLI run: the
   // engine, the program, the plugins and the state writes, which no ideal time includes.
-  if (calibration) {
-    out.calibration = {
-      runners: calibrationRunners,
-      latencyMs: 0,
-      wallSeconds: Object.fromEntries(Object.entries(calibration.phases).map(([k, v]) => [k, v.wallSeconds])),
-    };
-  }
+  if (calibration) out.calibration = summarizeCalibration(calibration, calibrationRunners);
 
   // State: `__provider` and whole-resource sizes from `pulumi stack export` after up.
   const resources = main.exported.deployment.resources ?? [];
@@ -644,6 +756,15 @@ function summarize({ main, calibration, calibrationRunners, runners, perRunner, 
     upWithin1_5xIdeal: out.phases.up.ratioToIdeal === null ? null : out.phases.up.ratioToIdeal <= 1.5,
   };
   return out;
+}
+
+/** The calibration stack's wall times: the fixed cost of a CLI run (README "Ideal time"). */
+function summarizeCalibration(calibration, calibrationRunners) {
+  return {
+    runners: calibrationRunners,
+    latencyMs: 0,
+    wallSeconds: Object.fromEntries(Object.entries(calibration.phases).map(([k, v]) => [k, v.wallSeconds])),
+  };
 }
 
 function roundAll(counts) {
