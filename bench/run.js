@@ -263,7 +263,8 @@ class ProcessSampler {
             continue;
           }
           const known = this.procs.get(pid);
-          if (known && known.cmdline === cmdline) continue;
+          // An exited process not yet waited for (a zombie) reads as empty: it keeps its role.
+          if (cmdline === "" || (known && known.cmdline === cmdline)) continue;
           const argv = cmdline.split("\0").filter(Boolean);
           const role = roleOf(argv) ?? this.procs.get(ppid)?.role ?? "other";
           if (known) Object.assign(known, { role, host: isProviderHost(argv), cmdline });
