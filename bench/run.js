@@ -11,7 +11,9 @@
 // More flags: --gitlab-version 17.11, --max-concurrency C (gitlab:maxConcurrency; default the
 // provider's 8), --calibration-runners 2 (0 skips the per-resource calibration),
 // --skip-checkpoints (PULUMI_SKIP_CHECKPOINTS=true: the engine writes the state once at the end
-// instead of after every step), --keep (leave the temp folder, with each stack's CLI output).
+// instead of after every step), --sizes N1,N2,… (the phases at each fleet size, and how each
+// phase and the engine's CPU grow), --keep (leave the temp folder, with each stack's CLI output).
+// PULUMI_* variables set by the caller reach the CLI, except those that isolate the stack.
 "use strict";
 
 const { execFileSync, spawn } = require("node:child_process");
