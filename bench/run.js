@@ -11,7 +11,9 @@
 // More flags: --gitlab-version 17.11, --max-concurrency C (gitlab:maxConcurrency; default the
 // provider's 8), --calibration-runners 2 (0 skips the per-resource calibration),
 // --skip-checkpoints (PULUMI_SKIP_CHECKPOINTS=true: the engine writes the state once at the end
-// instead of after every step), --keep (leave the temp folder, with each stack's CLI output).
+// instead of after every step), --sizes N1,N2,… (the phases at each fleet size, and how each
+// phase and the engine's CPU grow), --keep (leave the temp folder, with each stack's CLI output).
+// PULUMI_* variables set by the caller reach the CLI, except those that isolate the stack.
 "use strict";
 
 const { execFileSync, spawn } = require("node:child_process");
@@ -30,8 +32,43 @@ const BUDGET = {
   runner: { create: 2, refresh: 1, update: 1, delete: 1 },
   assignment: { create: 1, refresh: 1, delete: 1 },
 };
+/**
+ * How the program declares the fleet (stack config `fleet:form`, bench/program/index.js):
+ * `assignments` = N `Runner`s and, for each, M `ProjectRunnerAssignment`s (N + N × M resources).
+ * It is the only form so far. Another way to declare the same fleet would be one more branch in
+ * the program under its own name: the phases and the checks of GitLab's state do not depend on
+ * the form, while `requestsPerResource` and `state.<type>` are this form's resource types.
+ */
+const FORM = "assignments";
 /** The emulator keeps the newest 10,000 log entries (docs/emulator.md). */
 const LOG_CAP = 10_000;
+/**
+ * `PULUMI_*` variables the bench sets itself, so every stack is isolated and offline (a temp
+ * home and file backend, a passphrase, no update check, no plugin downloads), and the caller's
+ * credentials never reach it. Every other `PULUMI_*` variable the caller sets reaches the CLI
+ * and is listed in `config.pulumiEnv` — e.g. `PULUMI_SKIP_CHECKPOINTS=true npm run bench`.
+ */
+const ISOLATION = new Set([
+  "PULUMI_HOME",
+  "PULUMI_BACKEND_URL",
+  "PULUMI_ACCESS_TOKEN",
+  "PULUMI_CONFIG_PASSPHRASE",
+  "PULUMI_CONFIG_PASSPHRASE_FILE",
+  "PULUMI_SKIP_UPDATE_CHECK",
+  "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION",
+  "PULUMI_DIY_BACKEND_NO_LEGACY_WARNING",
+  "PULUMI_SKIP_CONFIRMATIONS",
+]);
+
+/** The caller's `PULUMI_*` variables that reach the CLI, by name (values of secrets hidden). */
+function pulumiEnv() {
+  const passed = {};
+  for (const [k, v] of Object.entries(process.env).sort(([a], [b]) => a.localeCompare(b))) {
+    if (!k.startsWith("PULUMI_") || ISOLATION.has(k)) continue;
+    passed[k] = /TOKEN|PASSWORD|PASSPHRASE|SECRET|KEY/.test(k) ? "[hidden]" : v;
+  }
+  return passed;
+}
 
 const { values: opts } = parseArgs({
   options: {
@@ -44,6 +81,7 @@ const { values: opts } = parseArgs({
     "max-concurrency": { type: "string" },
     "calibration-runners": { type: "string", default: "2" },
     "skip-checkpoints": { type: "boolean", default: false },
+    sizes: { type: "string" },
     keep: { type: "boolean", default: false },
   },
 });
@@ -54,6 +92,19 @@ function wholeNumber(name, min) {
     throw new Error(`--${name} must be a whole number >= ${min}, got ${JSON.stringify(raw)}`);
   }
   return Number(raw);
+}
+
+/** `--sizes 50,100,200,400`: increasing runner counts. */
+function sizeList(raw) {
+  const list = raw.split(",").map((x) => x.trim());
+  if (list.length < 2 || list.some((x) => !/^\d+$/.test(x) || Number(x) < 1)) {
+    throw new Error(
+      `--sizes must list at least two runner counts >= 1, e.g. 50,100,200, got ${JSON.stringify(raw)}`,
+    );
+  }
+  const sizes = list.map(Number);
+  if (sizes.some((n, i) => i > 0 && n <= sizes[i - 1])) throw new Error(`--sizes must increase, got ${raw}`);
+  return sizes;
 }
 
 const log = (line) => process.stderr.write(`[bench] ${line}\n`);
@@ -117,30 +168,60 @@ function fixtureWithProjects(defaultFixture, count) {
 /** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ, 100 on Linux). */
 const CLOCK_TICKS = 100;
 
-/** What a process under `pulumi` is, from its command line. */
-function roleOf(cmdline) {
-  if (cmdline.includes("cmd/dynamic-provider")) return "provider";
-  if (cmdline.includes("cmd/run")) return "program";
-  if (/(^|\/)pulumi-language-nodejs\0/.test(cmdline)) return "languageHost";
-  if (/(^|\/)pulumi\0/.test(cmdline)) return "engine";
-  return "other";
+/** A path argument naming @pulumi/pulumi's dynamic-provider host (not merely mentioning it). */
+const PROVIDER_SCRIPT = /(^|\/)cmd\/dynamic-provider(\/index\.js)?$/;
+/** A path argument naming @pulumi/pulumi's program runner (`cmd/run`, not `cmd/run-policy-pack`). */
+const PROGRAM_SCRIPT = /(^|\/)cmd\/run(\/index\.js)?$/;
+const base = (arg) => arg.slice(arg.lastIndexOf("/") + 1);
+
+/**
+ * What a process under `pulumi` is, from its arguments, or `undefined` when they do not say.
+ * The dynamic provider is started through a `sh` script, `pulumi-resource-pulumi-nodejs`
+ * (scripts/engine writes one that `exec`s node on the host, keeping the pid; @pulumi/pulumi's
+ * own runs node as a child), which first runs `node -e "…require.resolve('…/cmd/dynamic-provider')"`:
+ * the script itself is the provider, and so is everything it starts (the role is inherited).
+ */
+function roleOf(argv) {
+  if (argv.slice(1).some((a) => base(a) === "pulumi-resource-pulumi-nodejs")) return "provider";
+  if (base(argv[0] ?? "") === "pulumi-resource-pulumi-nodejs") return "provider";
+  if (argv.slice(1).some((a) => PROVIDER_SCRIPT.test(a))) return "provider";
+  if (argv.slice(1).some((a) => PROGRAM_SCRIPT.test(a))) return "program";
+  if (base(argv[0] ?? "") === "pulumi-language-nodejs") return "languageHost";
+  if (base(argv[0] ?? "") === "pulumi") return "engine";
+  return undefined;
+}
+
+/** Whether a process is the dynamic-provider host itself (its RSS is the provider's). */
+const isProviderHost = (argv) => argv.slice(1).some((a) => PROVIDER_SCRIPT.test(a));
+
+/** utime + stime + cutime + cstime of this process, in ticks: the CPU of its reaped children. */
+function reapedChildrenTicks() {
+  const stat = fs.readFileSync("/proc/self/stat", "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // cutime and cstime are fields 16 and 17 (13 and 14 after the command name).
+  return Number(fields[13]) + Number(fields[14]);
 }
 
 /**
  * Samples the process tree of one `pulumi` command every 200 ms: the peak RSS (VmHWM) of the
  * dynamic-provider host, and CPU seconds (utime + stime) by role — engine, language host,
  * program, provider — so a slow phase shows where the time went, whatever else the machine runs.
+ * A process's role is looked at again whenever its arguments change (an `exec` keeps the pid),
+ * and a process with no role of its own takes its parent's.
  */
 class ProcessSampler {
   constructor(rootPid) {
     this.rootPid = rootPid;
-    this.procs = new Map(); // pid → { role, hwmKiB, cpuTicks }
+    this.procs = new Map(); // pid → { role, host, cmdline, hwmKiB, cpuTicks }
     this.ticks = 0;
+    // Everything the command's tree uses ends up in this process's children times once the
+    // tree has exited and been waited for: the exact total, whatever the sampling missed.
+    this.reapedAtStart = reapedChildrenTicks();
     this.tick();
     this.timer = setInterval(() => this.tick(), 200);
   }
 
-  /** Pids of `rootPid` and every process below it. */
+  /** Parent of every process below `rootPid` (and of `rootPid`), in tree order. */
   tree() {
     const parent = new Map();
     for (const name of fs.readdirSync("/proc")) {
@@ -154,31 +235,42 @@ class ProcessSampler {
         // The process ended while we looked.
       }
     }
-    const below = [this.rootPid];
+    const depthOf = new Map([[this.rootPid, 0]]);
     for (const pid of parent.keys()) {
       let p = pid;
-      for (let depth = 0; depth < 32 && p > 1; depth++) {
+      for (let depth = 1; depth < 32 && p > 1; depth++) {
         p = parent.get(p) ?? 0;
         if (p === this.rootPid) {
-          below.push(pid);
+          depthOf.set(pid, depth);
           break;
         }
       }
     }
-    return below;
+    // Parents before children, so a child can inherit a role set in the same pass.
+    return [...depthOf.entries()]
+      .sort((a, b) => a[1] - b[1])
+      .map(([pid]) => ({ pid, ppid: parent.get(pid) }));
   }
 
   tick() {
     this.ticks += 1;
     try {
-      // New processes are looked for every second; the known ones are read every tick.
+      // The tree and every process's arguments are looked at every second; CPU every tick.
       if (this.ticks % 5 === 1) {
-        for (const pid of this.tree()) {
-          if (this.procs.has(pid)) continue;
+        for (const { pid, ppid } of this.tree()) {
+          let cmdline;
           try {
-            const role = roleOf(fs.readFileSync(`/proc/${pid}/cmdline`, "utf8"));
-            this.procs.set(pid, { role, hwmKiB: 0, cpuTicks: 0 });
-          } catch {}
+            cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
+          } catch {
+            continue;
+          }
+          const known = this.procs.get(pid);
+          // An exited process not yet waited for (a zombie) reads as empty: it keeps its role.
+          if (cmdline === "" || (known && known.cmdline === cmdline)) continue;
+          const argv = cmdline.split("\0").filter(Boolean);
+          const role = roleOf(argv) ?? this.procs.get(ppid)?.role ?? "other";
+          if (known) Object.assign(known, { role, host: isProviderHost(argv), cmdline });
+          else this.procs.set(pid, { role, host: isProviderHost(argv), cmdline, hwmKiB: 0, cpuTicks: 0 });
         }
       }
       for (const [pid, proc] of this.procs) {
@@ -187,7 +279,8 @@ class ProcessSampler {
           const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
           // utime and stime are fields 14 and 15 (11 and 12 after the command name).
           proc.cpuTicks = Math.max(proc.cpuTicks, Number(fields[11]) + Number(fields[12]));
-          if (proc.role === "provider") {
+          if (proc.host) {
+            // VmHWM starts again at an exec, so the wrapper's own few MiB never count.
             const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
             proc.hwmKiB = Math.max(proc.hwmKiB, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
           }
@@ -196,15 +289,22 @@ class ProcessSampler {
     } catch {}
   }
 
-  /** Stops sampling: `{ providerPeakRssMiB, cpuSeconds: { engine, provider, … } }`. */
+  /**
+   * Stops sampling; call it after the command has exited and been waited for:
+   * `{ providerPeakRssMiB, cpuSeconds: { engine, provider, …, unattributed, total } }`.
+   */
   stop() {
     clearInterval(this.timer);
-    const providers = [...this.procs.values()].filter((p) => p.role === "provider");
+    const hosts = [...this.procs.values()].filter((p) => p.host && p.hwmKiB > 0);
     const cpu = {};
     for (const p of this.procs.values()) cpu[p.role] = (cpu[p.role] ?? 0) + p.cpuTicks / CLOCK_TICKS;
+    const total = (reapedChildrenTicks() - this.reapedAtStart) / CLOCK_TICKS;
+    // What sampling missed: processes that lived less than a second, the last 200 ms of each.
+    cpu.unattributed = Math.max(0, total - Object.values(cpu).reduce((a, b) => a + b, 0));
+    cpu.total = total;
     return {
       providerPeakRssMiB:
-        providers.length === 0 ? null : round(Math.max(...providers.map((p) => p.hwmKiB)) / 1024, 1),
+        hosts.length === 0 ? null : round(Math.max(...hosts.map((p) => p.hwmKiB)) / 1024, 1),
       cpuSeconds: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, round(v, 2)])),
     };
   }
@@ -237,6 +337,7 @@ async function main() {
     opts["max-concurrency"] === undefined ? undefined : wholeNumber("max-concurrency", 1);
   const gitlabVersion = opts["gitlab-version"];
   const lanes = Math.min(parallel, maxConcurrency ?? PROVIDER_DEFAULT_CONCURRENCY);
+  const sizes = opts.sizes === undefined ? undefined : sizeList(opts.sizes);
 
   const loadAtStart = loadavg()[0];
   ensureBuilt();
@@ -276,7 +377,9 @@ async function main() {
     const program = makeProgram(dir);
     const env = {};
     for (const [k, v] of Object.entries(process.env)) {
-      if (k.startsWith("PULUMI_") || k.startsWith("GITLAB_") || /^https?_proxy$/i.test(k)) continue;
+      // The stack talks to the emulator only; the caller's Pulumi settings pass (pulumiEnv()).
+      if (k.startsWith("GITLAB_") || /^https?_proxy$/i.test(k)) continue;
+      if (k.startsWith("PULUMI_") && ISOLATION.has(k)) continue;
       env[k] = v;
     }
     Object.assign(env, {
@@ -334,6 +437,7 @@ async function main() {
       "fleet:assignmentsPerRunner": String(size.perRunner),
       "fleet:projects": JSON.stringify(projects),
       "fleet:prefix": name,
+      "fleet:form": FORM,
       ...(maxConcurrency !== undefined ? { "gitlab:maxConcurrency": String(maxConcurrency) } : {}),
     };
     for (const [k, v] of Object.entries(config)) await pulumi(["config", "set", k, v]);
@@ -379,6 +483,26 @@ async function main() {
     return { phases, exported, liveAfterUp, liveAfterDestroy };
   }
 
+  const config = (pulumiVersion, loadAtEnd) => ({
+    ...(sizes ? { sizes } : { runners }),
+    assignmentsPerRunner: perRunner,
+    form: FORM,
+    latencyMs,
+    parallel,
+    providerMaxConcurrency: maxConcurrency ?? PROVIDER_DEFAULT_CONCURRENCY,
+    lanes,
+    gitlabVersion,
+    calibrationRunners,
+    skipCheckpoints:
+      opts["skip-checkpoints"] || /^(1|true)$/i.test(process.env.PULUMI_SKIP_CHECKPOINTS ?? ""),
+    pulumiEnv: pulumiEnv(),
+    cpus: cpus().length,
+    // Other work on the machine inflates wall times; the 1-minute load average before and after.
+    loadAverage: [round(loadAtStart, 2), round(loadAtEnd, 2)],
+    node: process.version,
+    pulumi: pulumiVersion,
+  });
+
   let result;
   try {
     // Calibration: a few runners with no assignments and no latency. Its requests per runner,
@@ -392,39 +516,116 @@ async function main() {
     }
 
     setLatency(latencyMs);
-    const stack = await makeStack("bench", { runners, perRunner });
-    const main = await runPhases(stack);
-    result = summarize({
-      main,
-      calibration,
-      calibrationRunners,
-      runners,
-      perRunner,
-      latencyMs,
-      lanes,
-    });
-    result.config = {
-      runners,
-      assignmentsPerRunner: perRunner,
-      latencyMs,
-      parallel,
-      providerMaxConcurrency: maxConcurrency ?? PROVIDER_DEFAULT_CONCURRENCY,
-      lanes,
-      gitlabVersion,
-      calibrationRunners,
-      skipCheckpoints: opts["skip-checkpoints"],
-      cpus: cpus().length,
-      // Other work on the machine inflates wall times; the 1-minute load average before and after.
-      loadAverage: [round(loadAtStart, 2), round(loadavg()[0], 2)],
-      node: process.version,
-      pulumi: (await stack.pulumi(["version"], { capture: true })).stdout.trim(),
+    const measure = async (name, n) => {
+      const stack = await makeStack(name, { runners: n, perRunner });
+      const loadBefore = loadavg()[0];
+      const main = await runPhases(stack);
+      const summary = summarize({
+        main,
+        calibration,
+        calibrationRunners,
+        runners: n,
+        perRunner,
+        latencyMs,
+        lanes,
+      });
+      const version = (await stack.pulumi(["version"], { capture: true })).stdout.trim();
+      return { summary, version, stack, loadAverage: [round(loadBefore, 2), round(loadavg()[0], 2)] };
     };
+    if (!sizes) {
+      const { summary, version } = await measure("bench", runners);
+      result = { ...summary, config: config(version, loadavg()[0]) };
+    } else {
+      const measured = [];
+      let version;
+      for (const n of sizes) {
+        const run = await measure(`n${n}`, n);
+        version = run.version;
+        const { calibration: _, ...summary } = run.summary;
+        measured.push({
+          runners: n,
+          resources: n * (1 + perRunner),
+          loadAverage: run.loadAverage,
+          ...summary,
+        });
+        log(`size ${n}: ${growthLine(run.summary)}`);
+        // Each size has its own stack folder (a copy of @pulumi/pulumi among others).
+        if (!opts.keep) fs.rmSync(run.stack.dir, { recursive: true, force: true });
+      }
+      result = {
+        mode: "sizes",
+        growth: growth(measured),
+        sizes: measured,
+        ...(calibration ? { calibration: summarizeCalibration(calibration, calibrationRunners) } : {}),
+        config: config(version, loadavg()[0]),
+      };
+      process.stderr.write(`${growthTable(measured, result.growth)}\n`);
+    }
   } finally {
     await emulator.stop();
     if (opts.keep) log(`kept ${work}`);
     else fs.rmSync(work, { recursive: true, force: true });
   }
   process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+const PHASES = ["up", "preview", "refresh", "update", "destroy"];
+
+/** One size's figures on one line, for progress. */
+function growthLine(summary) {
+  return PHASES.map((p) => {
+    const ph = summary.phases[p];
+    return `${p} ${ph.wallSeconds} s (engine ${ph.cpuSeconds?.engine ?? "?"} s CPU)`;
+  }).join(", ");
+}
+
+/**
+ * How each phase's wall time and engine CPU grow with the fleet: the values by size, the factor
+ * from one size to the next, and the exponent k of the best fit of value ∝ runners^k (least
+ * squares on the logarithms): 1 is linear, 2 quadratic. Wall times include the fixed cost of a
+ * CLI run (`calibration.wallSeconds`), which pulls k down at small sizes.
+ */
+function growth(measured) {
+  const xs = measured.map((m) => m.runners);
+  const series = (values) => {
+    const factors = values.slice(1).map((v, i) => (values[i] > 0 ? round(v / values[i], 2) : null));
+    const points = xs
+      .map((x, i) => [Math.log(x), values[i] > 0 ? Math.log(values[i]) : null])
+      .filter((p) => p[1] !== null);
+    let exponent = null;
+    if (points.length >= 2) {
+      const mx = points.reduce((s, p) => s + p[0], 0) / points.length;
+      const my = points.reduce((s, p) => s + p[1], 0) / points.length;
+      const sxy = points.reduce((s, p) => s + (p[0] - mx) * (p[1] - my), 0);
+      const sxx = points.reduce((s, p) => s + (p[0] - mx) ** 2, 0);
+      exponent = round(sxy / sxx, 2);
+    }
+    return { values, factors, exponent };
+  };
+  const out = {};
+  for (const p of PHASES) {
+    out[p] = {
+      wallSeconds: series(measured.map((m) => m.phases[p].wallSeconds)),
+      engineCpuSeconds: series(measured.map((m) => m.phases[p].cpuSeconds?.engine ?? 0)),
+    };
+  }
+  return out;
+}
+
+/** The growth as a Markdown table (stderr), as bench/README.md quotes it. */
+function growthTable(measured, g) {
+  const head = `| Runners (resources) | ${measured.map((m) => `${m.runners} (${m.resources})`).join(" | ")} | k |`;
+  const rule = `|---|${measured.map(() => "---|").join("")}---|`;
+  const rows = [];
+  for (const p of PHASES) {
+    rows.push(
+      `| ${p} wall (s) | ${g[p].wallSeconds.values.join(" | ")} | ${g[p].wallSeconds.exponent ?? "–"} |`,
+    );
+    rows.push(
+      `| ${p} engine CPU (s) | ${g[p].engineCpuSeconds.values.join(" | ")} | ${g[p].engineCpuSeconds.exponent ?? "–"} |`,
+    );
+  }
+  return [head, rule, ...rows].join("\n");
 }
 
 /** Turns the raw phase figures into the JSON the README documents. */
@@ -503,13 +704,7 @@ function summarize({ main, calibration, calibrationRunners, runners, perRunner, 
   out.requestsPerResource = perResource;
   // The calibration stack (a few runners, no latency) shows the fixed cost of a CLI run: the
   // engine, the program, the plugins and the state writes, which no ideal time includes.
-  if (calibration) {
-    out.calibration = {
-      runners: calibrationRunners,
-      latencyMs: 0,
-      wallSeconds: Object.fromEntries(Object.entries(calibration.phases).map(([k, v]) => [k, v.wallSeconds])),
-    };
-  }
+  if (calibration) out.calibration = summarizeCalibration(calibration, calibrationRunners);
 
   // State: `__provider` and whole-resource sizes from `pulumi stack export` after up.
   const resources = main.exported.deployment.resources ?? [];
@@ -564,6 +759,15 @@ function summarize({ main, calibration, calibrationRunners, runners, perRunner, 
     upWithin1_5xIdeal: out.phases.up.ratioToIdeal === null ? null : out.phases.up.ratioToIdeal <= 1.5,
   };
   return out;
+}
+
+/** The calibration stack's wall times: the fixed cost of a CLI run (README "Ideal time"). */
+function summarizeCalibration(calibration, calibrationRunners) {
+  return {
+    runners: calibrationRunners,
+    latencyMs: 0,
+    wallSeconds: Object.fromEntries(Object.entries(calibration.phases).map(([k, v]) => [k, v.wallSeconds])),
+  };
 }
 
 function roundAll(counts) {

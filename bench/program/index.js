@@ -1,4 +1,4 @@
-// A fleet sized by stack config, for `npm run bench` and the chaos e2e suite: `fleet:runners`
+// A fleet sized by stack config, for `npm run bench`: `fleet:runners`
 // project runners, each created in one project (round robin over `fleet:projects`) and enabled
 // on the next `fleet:assignmentsPerRunner` projects with gitlab.ProjectRunnerAssignment.
 // Projects are numeric ids, so no path lookups are needed. Plain JavaScript: no ts-node.
@@ -13,6 +13,9 @@ const projects = cfg.requireObject("projects");
 const prefix = cfg.get("prefix") ?? "fleet";
 // Changing it changes one field of every runner (an in-place update).
 const maximumTimeout = cfg.getNumber("maximumTimeout") ?? 3600;
+// How the fleet is declared; bench/run.js names it in its output.
+const form = cfg.get("form") ?? "assignments";
+if (form !== "assignments") throw new Error(`fleet:form "${form}" is not known (known: assignments)`);
 
 if (perRunner > projects.length - 1) {
   throw new Error(`fleet:assignmentsPerRunner ${perRunner} needs at least ${perRunner + 1} fleet:projects`);

@@ -120,11 +120,17 @@ export class PulumiWorkspace {
 
   /**
    * Runs `pulumi <args>` in the program folder. Rejects on a non-zero exit unless
-   * `allowFailure` is set, with the command's whole output in the message.
+   * `allowFailure` is set, with the command's whole output in the message. `kill` aborted
+   * ends the CLI and every process it started with SIGKILL, as a crash would.
    */
   run(
     args: string[],
-    options: { allowFailure?: boolean; env?: Record<string, string>; timeoutMs?: number } = {},
+    options: {
+      allowFailure?: boolean;
+      env?: Record<string, string>;
+      timeoutMs?: number;
+      kill?: AbortSignal;
+    } = {},
   ): Promise<PulumiRunResult> {
     const full = [...args, "--non-interactive", "--color", "never"];
     return new Promise((resolvePromise, reject) => {
@@ -147,9 +153,12 @@ export class PulumiWorkspace {
         output += d;
       });
       const timer = setTimeout(() => killTree(child), options.timeoutMs ?? 300_000);
+      const onKill = () => killTree(child);
+      options.kill?.addEventListener("abort", onKill, { once: true });
       child.on("error", reject);
       child.on("close", async (code) => {
         clearTimeout(timer);
+        options.kill?.removeEventListener("abort", onKill);
         this.children.delete(child);
         const result = { code: code ?? -1, stdout, stderr, output };
         if (this.transcriptDir) {
