@@ -8,7 +8,13 @@
  * adopted without a POST. When this token may not read the runner, the POST's own answer decides.
  */
 import type { GitLabClient, Project, RunnerDetails } from "../gitlab";
-import { gitlabMessageText, hasCode, isOutcomeUnknown, ProviderError } from "../resource/errors";
+import {
+  gitlabMessageText,
+  hasCode,
+  isOutcomeUnknown,
+  ProviderError,
+  planLimitError,
+} from "../resource/errors";
 import { parseAssignmentInputs } from "./check";
 import { type AssignmentOutputs, assignmentResult, describeProject } from "./outputs";
 import { REASON } from "./refusals";
@@ -163,6 +169,8 @@ export function explainAssignFailure(
       err,
     );
   }
+  const limit = planLimitError(err, `GitLab refused to assign runner ${runnerId} to ${where}`);
+  if (limit) return limit;
   if (hasCode(err, "validation")) {
     if (REASON.instanceTransition.test(text)) return instanceRunner(runnerId, where, err);
     return explained(`GitLab refused to assign runner ${runnerId} to ${where}.`, err);

@@ -12,6 +12,7 @@ import {
   isOutcomeUnknown,
   PartialStateError,
   ProviderError,
+  planLimitError,
 } from "../resource/errors";
 import { parseRunnerInputs, type RunnerInputs } from "./check";
 import { differingFields, fieldsFrom } from "./fields";
@@ -141,6 +142,8 @@ async function postOnce(
       if (hasCode(err, "unsupported") && inputs.runnerType !== undefined) throw userRunnersUnsupported(err);
       const missingScope = missingScopeError(err, inputs);
       if (missingScope) throw missingScope;
+      const limit = planLimitError(err, "GitLab refused to create the runner");
+      if (limit) throw limit;
       if (!isOutcomeUnknown(err)) throw err;
       let found: RunnerDetails[];
       try {

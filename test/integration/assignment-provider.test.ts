@@ -172,6 +172,27 @@ describe.each(["13.12", "17.11", "18.6"] as GitlabVersion[])(
         );
       });
 
+      it.runIf(version !== "13.12")(
+        "a project at GitLab's plan limit: the error names the limit",
+        async () => {
+          await create({ project: "acme/web", runnerId: FANOUT });
+          const onWeb = em.state().runners.filter((r) => r.projectIds.includes(projects.web)).length;
+          em.updateSettings({ planLimits: { ciRegisteredProjectRunners: onWeb } });
+          try {
+            const error = await failure(create({ project: "acme/web", runnerId: FOREIGN }));
+            expect(error.message).toMatch(
+              new RegExp(
+                `GitLab refused to assign runner ${FOREIGN} to project acme/web \\(id ${projects.web}\\): the project already has ${onWeb} registered runners as GitLab's plan limit ci_registered_project_runners \\(${onWeb}\\) allows`,
+              ),
+            );
+            expect((error as { code?: string }).code).toBe("limit_exceeded");
+            expect(projectIdsOf(em, FOREIGN)).toEqual([projects.deploy]);
+          } finally {
+            em.updateSettings({ planLimits: { ciRegisteredProjectRunners: 1000 } });
+          }
+        },
+      );
+
       it("adopts the runner's own project without asking GitLab to enable it", async () => {
         const { outs } = await create({ project: "ACME/API", runnerId: FANOUT });
         expect(outs).toMatchObject({ projectId: projects.api, projectPath: "acme/api", preExisting: true });

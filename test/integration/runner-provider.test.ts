@@ -144,6 +144,23 @@ describe.each(["16.11", "17.11", "18.6"] as GitlabVersion[])("Runner provider on
     }
   });
 
+  it("a project over GitLab's plan limit: the error names the limit and what counts", async () => {
+    em.updateSettings({ planLimits: { ciRegisteredProjectRunners: 1 } });
+    try {
+      await create({ runnerType: "project_type", projectId: 101, description: "first" });
+      const error = await failure(
+        create({ runnerType: "project_type", projectId: 101, description: "second" }),
+      );
+      expect(error.message).toMatch(
+        /GitLab refused to create the runner: the project already has 1 registered runners as GitLab's plan limit ci_registered_project_runners \(1\) allows\. Runners that are stale/,
+      );
+      expect((error as { code?: string }).code).toBe("limit_exceeded");
+      expect(em.state().runners.filter((r) => r.description === "second")).toHaveLength(0);
+    } finally {
+      em.updateSettings({ planLimits: { ciRegisteredProjectRunners: 1000 } });
+    }
+  });
+
   it("read returns live outputs and the inputs they imply; a 404 means gone", async () => {
     const { id, outs } = await create({
       runnerType: "project_type",

@@ -201,3 +201,12 @@ describe("Runner check: mistakes a preview must catch", () => {
     expect(failures[0]!.reason.length).toBeLessThan(300);
   });
 });
+
+describe("Runner check: lengths as GitLab counts them", () => {
+  it("counts characters, not UTF-16 units: 600 emoji are 600 characters", () => {
+    expect(checkRunnerInputs({ ...base, description: "🚀".repeat(600) }).failures).toEqual([]);
+    expect(
+      checkRunnerInputs({ ...base, description: "🚀".repeat(1025) }).failures.map((f) => f.property),
+    ).toEqual(["description"]);
+  });
+});
