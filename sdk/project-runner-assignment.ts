@@ -2,7 +2,43 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AssignmentOutputs } from "../provider/assignment";
 import { type AssignmentDescription, assignmentDescription } from "../provider/assignment/description";
 import { type InputNames, outputNames, type SameNames } from "../provider/resource/description";
+import { originOf } from "./runner-origins";
 import { assignmentProvider } from "./shims";
+
+/**
+ * When `runnerId` is the `runnerId` of a Runner in this program, what GitLab would refuse is
+ * said at preview, before that runner exists: a group or instance runner is never assigned to a
+ * project (an error), and a locked runner only by an administrator (a warning: the token may be
+ * one).
+ */
+function refuseUnassignable(assignment: pulumi.Resource, runnerId: unknown): void {
+  const origin = originOf(runnerId);
+  if (origin === undefined) return;
+  pulumi.output(origin.runnerType).apply((type) => {
+    if (type === "group_type" || type === "instance_type") {
+      const scope = type === "group_type" ? "a group runner" : "an instance (shared) runner";
+      const use =
+        type === "group_type"
+          ? 'projects of its group can already use it when "Enable group runners" is on in their Settings > CI/CD > Runners'
+          : 'every project can already use it when "Enable instance runners" is on in its Settings > CI/CD > Runners';
+      void pulumi.log.error(
+        `runnerId: Runner "${origin.name}" is ${scope} (runnerType "${type}"), and GitLab never assigns ${scope} to a ` +
+          `project: ${use}. Remove this ProjectRunnerAssignment, or assign a project runner (runnerType "project_type") instead.`,
+        assignment,
+      );
+    }
+  });
+  pulumi.output(origin.locked).apply((locked) => {
+    if (locked === true) {
+      void pulumi.log.warn(
+        `runnerId: Runner "${origin.name}" is locked (locked: true), and GitLab lets only an administrator assign a ` +
+          "locked runner to another project; with any other token this assignment fails at up. Leave the runner " +
+          "unlocked to share it, or use an administrator's token.",
+        assignment,
+      );
+    }
+  });
+}
 
 /** The arguments of a {@link ProjectRunnerAssignment}. Changing either one replaces the assignment. */
 export interface ProjectRunnerAssignmentArgs {
@@ -87,6 +123,7 @@ export class ProjectRunnerAssignment extends pulumi.dynamic.Resource {
     props.project = args.project;
     props.runnerId = args.runnerId;
     super(assignmentProvider, name, props, opts, "gitlab", assignmentDescription.name);
+    refuseUnassignable(this, args.runnerId);
   }
 }
 

@@ -14,6 +14,7 @@ import {
   ProviderError,
   planLimitError,
 } from "../resource/errors";
+import { lookUpGroup, lookUpProject } from "../resource/lookups";
 import { parseRunnerInputs, type RunnerInputs } from "./check";
 import { differingFields, fieldsFrom } from "./fields";
 import { buildOutputs, type RunnerOutputs, recordedInputs } from "./outputs";
@@ -64,15 +65,16 @@ function userRunnersUnsupported(err: unknown): ProviderError {
 async function resolveIds(api: Api, inputs: RunnerInputs): Promise<{ groupId?: number; projectId?: number }> {
   const out: { groupId?: number; projectId?: number } = {};
   try {
+    // Remembered: the preview-time check has usually asked already.
     if (inputs.groupId !== undefined) {
       out.groupId =
-        typeof inputs.groupId === "number" ? inputs.groupId : (await api.resolveGroup(inputs.groupId)).id;
+        typeof inputs.groupId === "number" ? inputs.groupId : (await lookUpGroup(api, inputs.groupId)).id;
     }
     if (inputs.projectId !== undefined) {
       out.projectId =
         typeof inputs.projectId === "number"
           ? inputs.projectId
-          : (await api.resolveProject(inputs.projectId)).id;
+          : (await lookUpProject(api, inputs.projectId)).id;
     }
   } catch (err) {
     const which =

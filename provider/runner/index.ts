@@ -7,6 +7,8 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { Bag } from "../resource/check";
 import type { ResourceContext } from "../resource/context";
 import { type PlannedDiff, setChange } from "../resource/diff";
+import { isUnknown } from "../resource/host-values";
+import { type NamedNamespace, onlineFailures } from "../resource/online-checks";
 import { checkRunnerInputs } from "./check";
 import { createRunner } from "./create";
 import { deleteRunner } from "./delete";
@@ -14,12 +16,29 @@ import { diffRunner } from "./diff";
 import { readRunner } from "./read";
 import { updateRunner } from "./update";
 
+/** The group or project a runner created with `runnerType` names, for the online check. */
+function namespacesOf(inputs: Bag): NamedNamespace[] {
+  const named: NamedNamespace[] = [];
+  for (const [property, kind] of [
+    ["groupId", "group"],
+    ["projectId", "project"],
+  ] as const) {
+    const value = inputs[property];
+    if ((typeof value === "number" || typeof value === "string") && !isUnknown(value))
+      named.push({ kind, idOrPath: value, property });
+  }
+  return named;
+}
+
 /** The Runner's operations, with the client and log of `ctx`. */
 export function runnerOperations(ctx: () => ResourceContext) {
   return {
     /** Validates the inputs before any HTTP. */
     async check(olds: Bag, news: Bag) {
-      return checkRunnerInputs(news, olds);
+      const checked = checkRunnerInputs(news, olds);
+      if (checked.failures.length > 0) return checked;
+      const failures = await onlineFailures(ctx(), namespacesOf(checked.inputs));
+      return failures.length > 0 ? { inputs: news, failures } : checked;
     },
     /** Compares old outputs with new inputs; replaces only for how the runner came to exist. */
     async diff(id: string, olds: Bag, news: Bag): Promise<PlannedDiff> {
