@@ -8,8 +8,8 @@ import { assignmentProvider } from "./shims";
 /**
  * When `runnerId` is the `runnerId` of a Runner in this program, what GitLab would refuse is
  * said at preview, before that runner exists: a group or instance runner is never assigned to a
- * project (an error), and a locked runner only by an administrator (a warning: the token may be
- * one).
+ * project (the program stops), and a locked runner only by an administrator (a warning: the
+ * token may be one).
  */
 function refuseUnassignable(assignment: pulumi.Resource, runnerId: unknown): void {
   const origin = originOf(runnerId);
@@ -21,10 +21,13 @@ function refuseUnassignable(assignment: pulumi.Resource, runnerId: unknown): voi
         type === "group_type"
           ? 'projects of its group can already use it when "Enable group runners" is on in their Settings > CI/CD > Runners'
           : 'every project can already use it when "Enable instance runners" is on in its Settings > CI/CD > Runners';
-      void pulumi.log.error(
+      // A ResourceError ends the program (the preview with it) with this message on the
+      // resource, and no stack trace.
+      throw new pulumi.ResourceError(
         `runnerId: Runner "${origin.name}" is ${scope} (runnerType "${type}"), and GitLab never assigns ${scope} to a ` +
           `project: ${use}. Remove this ProjectRunnerAssignment, or assign a project runner (runnerType "project_type") instead.`,
         assignment,
+        true,
       );
     }
   });
@@ -120,8 +123,9 @@ export class ProjectRunnerAssignment extends pulumi.dynamic.Resource {
   constructor(name: string, args: ProjectRunnerAssignmentArgs, opts?: pulumi.CustomResourceOptions) {
     const props: Record<string, unknown> = {};
     for (const key of outputNames(assignmentDescription)) props[key] = undefined;
-    props.project = args.project;
-    props.runnerId = args.runnerId;
+    // Every argument as given, so a misspelt one (from JavaScript or YAML) is refused by check
+    // instead of silently dropped.
+    Object.assign(props, args);
     super(assignmentProvider, name, props, opts, "gitlab", assignmentDescription.name);
     refuseUnassignable(this, args.runnerId);
   }

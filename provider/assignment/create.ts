@@ -15,8 +15,9 @@ import {
   ProviderError,
   planLimitError,
 } from "../resource/errors";
-import { lookUpProject, lookUpRunner } from "../resource/lookups";
+import { lookUpProject, lookUpRunner, lookUpUser } from "../resource/lookups";
 import { parseAssignmentInputs } from "./check";
+import { samePath } from "./id";
 import { type AssignmentOutputs, assignmentResult, describeProject } from "./outputs";
 import { REASON } from "./refusals";
 
@@ -65,6 +66,15 @@ function projectNotFound(project: number | string, cause: unknown): ProviderErro
   );
 }
 
+function lockedRunner(runnerId: number, where: string, cause?: unknown): ProviderError {
+  return explained(
+    `runner ${runnerId} is locked to its current projects, so GitLab refuses to assign it to ${where}. ` +
+      'Unlock it: set `locked: false` on its gitlab.Runner (or clear "Lock to current projects" in the ' +
+      "runner's settings in GitLab), then run `pulumi up` again. An administrator's token may also assign a locked runner.",
+    cause,
+  );
+}
+
 export function runnerNotFound(runnerId: number, cause: unknown): ProviderError {
   return explained(
     `runner ${runnerId} does not exist, or this token's user cannot see it. Check runnerId: use the runnerId ` +
@@ -102,7 +112,7 @@ export function instanceRunner(runnerId: number, where: string, cause?: unknown)
  * not exist cannot be assigned. A token that may not read the runner leaves it to the POST.
  */
 export async function runnerChecked(
-  api: Pick<GitLabClient, "getRunner">,
+  api: Pick<GitLabClient, "getRunner" | "getCurrentUser">,
   runnerId: unknown,
   project: unknown,
 ): Promise<{ property: string; reason: string }[]> {
@@ -116,6 +126,17 @@ export async function runnerChecked(
       return [{ property: "runnerId", reason: groupRunner(runnerId, where).message }];
     if (type === "instance_type")
       return [{ property: "runnerId", reason: instanceRunner(runnerId, where).message }];
+    // GitLab lets only an administrator assign a locked runner (assign_runner_service.rb); it
+    // shows `is_admin` to administrators only, so a user it does not show it to is not one.
+    const linked = details.projects?.some(
+      (p) => p.id === project || (typeof project === "string" && samePath(p.pathWithNamespace, project)),
+    );
+    if (details.locked && !linked) {
+      const user = await lookUpUser(api).catch(() => undefined);
+      if (user && user.isAdmin !== true) {
+        return [{ property: "runnerId", reason: lockedRunner(runnerId, where).message }];
+      }
+    }
     return [];
   } catch (err) {
     if (hasCode(err, "not_found"))
@@ -135,14 +156,7 @@ export function explainAssignFailure(
   const where = describeProject(project, target);
   const text = gitlabMessageText(err);
   if (hasCode(err, "forbidden")) {
-    if (REASON.locked.test(text)) {
-      return explained(
-        `runner ${runnerId} is locked to its current projects, so GitLab refuses to assign it to ${where}. ` +
-          'Unlock it: set `locked: false` on its gitlab.Runner (or clear "Lock to current projects" in the ' +
-          "runner's settings in GitLab), then run `pulumi up` again. An administrator's token may also assign a locked runner.",
-        err,
-      );
-    }
+    if (REASON.locked.test(text)) return lockedRunner(runnerId, where, err);
     if (REASON.groupRunner.test(text)) return groupRunner(runnerId, where, err);
     if (REASON.noAccess.test(text)) {
       if (details && runnerTypeOf(details) === "instance_type") return instanceRunner(runnerId, where, err);

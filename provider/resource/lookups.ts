@@ -4,7 +4,7 @@
  * preview-time check and the creation after it ask the same questions: GitLab is asked once. A
  * failed look-up is forgotten, so the next caller asks again.
  */
-import type { GitLabClient, Group, Project, RunnerDetails } from "../gitlab";
+import type { CurrentUser, GitLabClient, Group, Project, RunnerDetails } from "../gitlab";
 
 const answers = new WeakMap<object, Map<string, Promise<unknown>>>();
 
@@ -54,4 +54,9 @@ export function lookUpGroup(
  */
 export function lookUpRunner(client: Pick<GitLabClient, "getRunner">, id: number): Promise<RunnerDetails> {
   return remembered(client, `runner:${id}`, () => client.getRunner(id));
+}
+
+/** `GET /user`, once per client: whom the token belongs to (an administrator or not). */
+export function lookUpUser(client: Pick<GitLabClient, "getCurrentUser">): Promise<CurrentUser> {
+  return remembered(client, "user", () => client.getCurrentUser());
 }

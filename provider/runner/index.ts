@@ -4,10 +4,16 @@
  * context.
  */
 import type * as pulumi from "@pulumi/pulumi";
+
+type CheckFailure = pulumi.dynamic.CheckFailure;
+
+import type { GitLabClient } from "../gitlab";
 import type { Bag } from "../resource/check";
 import type { ResourceContext } from "../resource/context";
 import { type PlannedDiff, setChange } from "../resource/diff";
+import { isNotFound } from "../resource/errors";
 import { isUnknown } from "../resource/host-values";
+import { lookUpRunner } from "../resource/lookups";
 import { type NamedNamespace, onlineFailures } from "../resource/online-checks";
 import { checkRunnerInputs } from "./check";
 import { createRunner } from "./create";
@@ -30,6 +36,25 @@ function namespacesOf(inputs: Bag): NamedNamespace[] {
   return named;
 }
 
+/** The runner `adoptRunnerId` names must exist and be visible to this token. */
+async function adoptedChecked(client: GitLabClient, adoptRunnerId: unknown): Promise<CheckFailure[]> {
+  if (typeof adoptRunnerId !== "number") return [];
+  try {
+    await lookUpRunner(client, adoptRunnerId);
+    return [];
+  } catch (err) {
+    if (!isNotFound(err)) return [];
+    return [
+      {
+        property: "adoptRunnerId",
+        reason:
+          `runner ${adoptRunnerId} does not exist, or this token's user cannot see it. Check the id (GitLab ` +
+          "shows it under Settings > CI/CD > Runners), and that the token's user may manage the runner.",
+      },
+    ];
+  }
+}
+
 /** The Runner's operations, with the client and log of `ctx`. */
 export function runnerOperations(ctx: () => ResourceContext) {
   return {
@@ -37,7 +62,9 @@ export function runnerOperations(ctx: () => ResourceContext) {
     async check(olds: Bag, news: Bag) {
       const checked = checkRunnerInputs(news, olds);
       if (checked.failures.length > 0) return checked;
-      const failures = await onlineFailures(ctx(), namespacesOf(checked.inputs));
+      const failures = await onlineFailures(ctx(), namespacesOf(checked.inputs), (client) =>
+        adoptedChecked(client, checked.inputs.adoptRunnerId),
+      );
       return failures.length > 0 ? { inputs: news, failures } : checked;
     },
     /** Compares old outputs with new inputs; replaces only for how the runner came to exist. */
