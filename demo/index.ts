@@ -19,7 +19,7 @@ const build = new gitlab.Runner("build", {
   maximumTimeout: 3600,
 });
 
-// A project runner for deployments: locked to its projects, protected refs only.
+// A project runner for deployments: locked to its project, protected refs only.
 const deploy = new gitlab.Runner("deploy", {
   runnerType: "project_type",
   projectId: deployProject,
@@ -31,11 +31,23 @@ const deploy = new gitlab.Runner("deploy", {
   maximumTimeout: 1800,
 });
 
-// The deploy runner also serves a second project.
-new gitlab.ProjectRunnerAssignment("deploy-web", { project: sharedWith, runnerId: deploy.runnerId });
+// A project runner for integration tests that also serves a second project. It stays unlocked:
+// GitLab lets only an administrator assign a locked runner to another project.
+const integration = new gitlab.Runner("integration", {
+  runnerType: "project_type",
+  projectId: deployProject,
+  description: "integration: shared",
+  tagList: ["integration"],
+  runUntagged: false,
+});
+new gitlab.ProjectRunnerAssignment("integration-web", {
+  project: sharedWith,
+  runnerId: integration.runnerId,
+});
 
 export const buildRunnerId = build.runnerId;
 export const deployRunnerId = deploy.runnerId;
+export const integrationRunnerId = integration.runnerId;
 export const deployRunnerStatus = deploy.status;
 // Secret: `pulumi stack output deployRunnerToken --show-secrets` prints it for runner registration.
 export const deployRunnerToken = deploy.authenticationToken;

@@ -36,7 +36,7 @@ export async function configure(req: { config: Pick<pulumi.dynamic.Config, "get"
 export function processContext(): ResourceContext {
   if (replacement === undefined) return context;
   const client = replacement;
-  return { client: () => client, log: context.log };
+  return { client: () => client, log: context.log, onlineChecks: context.onlineChecks };
 }
 
 /** The client for this process; built from the stack config (or the environment) on first use. */

@@ -42,11 +42,11 @@ async function main() {
   const outputs = () => cli.outputs();
 
   try {
-    step("stack and configuration (the GitLab token is stored encrypted)");
+    step("stack and configuration (the token of acme's group Owner, stored encrypted)");
     await pulumi(["stack", "init", "demo"]);
     await pulumi(["config", "set", "gitlab:baseUrl", emulator.url]);
     // Given on stdin so the token never appears on a command line.
-    await pulumi(["config", "set", "--secret", "gitlab:token"], { input: FIXTURE_TOKENS.admin });
+    await pulumi(["config", "set", "--secret", "gitlab:token"], { input: FIXTURE_TOKENS.owner });
 
     step("1. pulumi preview: what will be created");
     await pulumi(["preview", "--diff"]);
@@ -58,18 +58,20 @@ async function main() {
       `build runner #${out.buildRunnerId}, deploy runner #${out.deployRunnerId}; token: ${out.deployRunnerToken}`,
     );
 
-    step(`3. someone changes the build runner by hand in GitLab: pauses it, adds a tag "gpu", unlocks it`);
+    step(
+      '3. someone changes the build runner by hand in GitLab: adds a tag "gpu" (the program manages tagList) and pauses it (it does not manage paused)',
+    );
     const res = await fetch(`${emulator.url}/api/v4/runners/${out.buildRunnerId}`, {
       method: "PUT",
       headers: { "PRIVATE-TOKEN": FIXTURE_TOKENS.admin, "content-type": "application/json" },
-      body: JSON.stringify({ paused: true, tag_list: ["docker", "linux", "gpu"], locked: false }),
+      body: JSON.stringify({ paused: true, tag_list: ["docker", "linux", "gpu"] }),
     });
     console.log(`PUT /api/v4/runners/${out.buildRunnerId} -> ${res.status}`);
 
-    step("4. pulumi refresh: the drift, field by field, read from GitLab into the stack");
+    step("4. pulumi refresh: the drift in what the program manages, read from GitLab into the stack");
     await pulumi(["refresh", "--yes", "--diff"]);
 
-    step("5. pulumi up: GitLab made to match the program again");
+    step("5. pulumi up: the tags made to match the program again; paused stays GitLab's");
     await pulumi(["up", "--yes", "--diff"]);
     await pulumi(["preview", "--expect-no-changes"]);
 
@@ -81,7 +83,8 @@ async function main() {
       .runners.filter(
         (r) =>
           String(r.description ?? "").startsWith("build:") ||
-          String(r.description ?? "").startsWith("deploy:"),
+          String(r.description ?? "").startsWith("deploy:") ||
+          String(r.description ?? "").startsWith("integration:"),
       );
     console.log(`runners left in GitLab from this demo: ${left.length}`);
     step("done");

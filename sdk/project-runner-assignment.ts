@@ -2,7 +2,46 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AssignmentOutputs } from "../provider/assignment";
 import { type AssignmentDescription, assignmentDescription } from "../provider/assignment/description";
 import { type InputNames, outputNames, type SameNames } from "../provider/resource/description";
+import { originOf } from "./runner-origins";
 import { assignmentProvider } from "./shims";
+
+/**
+ * When `runnerId` is the `runnerId` of a Runner in this program, what GitLab would refuse is
+ * said at preview, before that runner exists: a group or instance runner is never assigned to a
+ * project (the program stops), and a locked runner only by an administrator (a warning: the
+ * token may be one).
+ */
+function refuseUnassignable(assignment: pulumi.Resource, runnerId: unknown): void {
+  const origin = originOf(runnerId);
+  if (origin === undefined) return;
+  pulumi.output(origin.runnerType).apply((type) => {
+    if (type === "group_type" || type === "instance_type") {
+      const scope = type === "group_type" ? "a group runner" : "an instance (shared) runner";
+      const use =
+        type === "group_type"
+          ? 'projects of its group can already use it when "Enable group runners" is on in their Settings > CI/CD > Runners'
+          : 'every project can already use it when "Enable instance runners" is on in its Settings > CI/CD > Runners';
+      // A ResourceError ends the program (the preview with it) with this message on the
+      // resource, and no stack trace.
+      throw new pulumi.ResourceError(
+        `runnerId: Runner "${origin.name}" is ${scope} (runnerType "${type}"), and GitLab never assigns ${scope} to a ` +
+          `project: ${use}. Remove this ProjectRunnerAssignment, or assign a project runner (runnerType "project_type") instead.`,
+        assignment,
+        true,
+      );
+    }
+  });
+  pulumi.output(origin.locked).apply((locked) => {
+    if (locked === true) {
+      void pulumi.log.warn(
+        `runnerId: Runner "${origin.name}" is locked (locked: true), and GitLab lets only an administrator assign a ` +
+          "locked runner to another project; with any other token this assignment fails at up. Leave the runner " +
+          "unlocked to share it, or use an administrator's token.",
+        assignment,
+      );
+    }
+  });
+}
 
 /** The arguments of a {@link ProjectRunnerAssignment}. Changing either one replaces the assignment. */
 export interface ProjectRunnerAssignmentArgs {
@@ -84,9 +123,11 @@ export class ProjectRunnerAssignment extends pulumi.dynamic.Resource {
   constructor(name: string, args: ProjectRunnerAssignmentArgs, opts?: pulumi.CustomResourceOptions) {
     const props: Record<string, unknown> = {};
     for (const key of outputNames(assignmentDescription)) props[key] = undefined;
-    props.project = args.project;
-    props.runnerId = args.runnerId;
+    // Every argument as given, so a misspelt one (from JavaScript or YAML) is refused by check
+    // instead of silently dropped.
+    Object.assign(props, args);
     super(assignmentProvider, name, props, opts, "gitlab", assignmentDescription.name);
+    refuseUnassignable(this, args.runnerId);
   }
 }
 

@@ -3,6 +3,7 @@ import type { AccessLevel, RunnerType } from "../provider/gitlab/vocabulary";
 import { type InputNames, outputNames, type SameNames, secretNames } from "../provider/resource/description";
 import type { RunnerOutputs } from "../provider/runner";
 import { type RunnerDescription, runnerDescription } from "../provider/runner/description";
+import { rememberOrigin } from "./runner-origins";
 import { runnerProvider } from "./shims";
 
 export type { RunnerType } from "../provider/gitlab/vocabulary";
@@ -277,6 +278,7 @@ export class Runner extends pulumi.dynamic.Resource {
     // unknown there and a dependent would preview as replaced. The id is the one value the engine
     // keeps known through an update (pkg/resource/deploy/step.go, UpdateStep.Apply).
     Object.defineProperty(this, "runnerId", { value: this.id.apply(Number), enumerable: true });
+    rememberOrigin(this.runnerId, { name, runnerType: args.runnerType, locked: args.locked });
   }
 }
 

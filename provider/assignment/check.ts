@@ -5,7 +5,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { isPositiveId, notAnArgument, parseChecked, positiveId } from "../resource/check";
+import { isPositiveId, notAnArgument, parseChecked, positiveId, unechoed } from "../resource/check";
 import { type InputNames, inputNames } from "../resource/description";
 import { isUnknown } from "../resource/host-values";
 import { pathProblem } from "../resource/paths";
@@ -93,7 +93,7 @@ export function checkAssignmentInputs(news: Record<string, unknown>): {
     if (parsed.success) inputs[key] = parsed.data;
     else failures.push({ property: key, reason: parsed.error.issues[0]?.message ?? REQUIRED[key] });
   }
-  return { inputs, failures };
+  return { inputs, failures: unechoed(failures, news) };
 }
 
 /** Parses inputs that already passed `check` (create gets exactly those). */

@@ -8,8 +8,16 @@
  * adopted without a POST. When this token may not read the runner, the POST's own answer decides.
  */
 import type { GitLabClient, Project, RunnerDetails } from "../gitlab";
-import { gitlabMessageText, hasCode, isOutcomeUnknown, ProviderError } from "../resource/errors";
+import {
+  gitlabMessageText,
+  hasCode,
+  isOutcomeUnknown,
+  ProviderError,
+  planLimitError,
+} from "../resource/errors";
+import { lookUpProject, lookUpRunner, lookUpUser } from "../resource/lookups";
 import { parseAssignmentInputs } from "./check";
+import { samePath } from "./id";
 import { type AssignmentOutputs, assignmentResult, describeProject } from "./outputs";
 import { REASON } from "./refusals";
 
@@ -33,34 +41,14 @@ export function runnerTypeOf(details: Pick<RunnerDetails, "runnerType" | "isShar
   return undefined;
 }
 
-/**
- * Project look-ups already answered in this provider process, per client. A fleet assigns many
- * runners to the same few projects; each assignment needs the project's id and path, but
- * GitLab needs asking only once per project (issue 8's request budget). A failed look-up is
- * forgotten, so the next assignment asks again.
- */
-const lookups = new WeakMap<object, Map<string, Promise<ProjectRef>>>();
-
-/** `GET /projects/:id`, with a message that says how to name the project when it is not found. */
+/** `GET /projects/:id` (remembered), with a message that says how to name the project when it is not found. */
 export async function resolveTarget(
   api: Pick<GitLabClient, "resolveProject">,
   project: number | string,
 ): Promise<ProjectRef> {
-  let known = lookups.get(api);
-  if (!known) {
-    known = new Map();
-    lookups.set(api, known);
-  }
-  const key = typeof project === "number" ? `id:${project}` : `path:${project.toLowerCase()}`;
-  let pending = known.get(key);
-  if (!pending) {
-    pending = api.resolveProject(project);
-    known.set(key, pending);
-  }
   try {
-    return await pending;
+    return await lookUpProject(api, project);
   } catch (err) {
-    known.delete(key);
     if (hasCode(err, "not_found")) throw projectNotFound(project, err);
     throw err;
   }
@@ -78,7 +66,16 @@ function projectNotFound(project: number | string, cause: unknown): ProviderErro
   );
 }
 
-function runnerNotFound(runnerId: number, cause: unknown): ProviderError {
+function lockedRunner(runnerId: number, where: string, cause?: unknown): ProviderError {
+  return explained(
+    `runner ${runnerId} is locked to its current projects, so GitLab refuses to assign it to ${where}. ` +
+      'Unlock it: set `locked: false` on its gitlab.Runner (or clear "Lock to current projects" in the ' +
+      "runner's settings in GitLab), then run `pulumi up` again. An administrator's token may also assign a locked runner.",
+    cause,
+  );
+}
+
+export function runnerNotFound(runnerId: number, cause: unknown): ProviderError {
   return explained(
     `runner ${runnerId} does not exist, or this token's user cannot see it. Check runnerId: use the runnerId ` +
       "output of the gitlab.Runner that manages it, or the id GitLab shows under Settings > CI/CD > Runners. " +
@@ -87,7 +84,7 @@ function runnerNotFound(runnerId: number, cause: unknown): ProviderError {
   );
 }
 
-function groupRunner(runnerId: number, where: string, cause?: unknown): ProviderError {
+export function groupRunner(runnerId: number, where: string, cause?: unknown): ProviderError {
   return explained(
     `runner ${runnerId} is a group runner, and GitLab never assigns group runners to projects ` +
       `(it answers 403 "Runner is a group runner", even to administrators), so it cannot be enabled on ${where}. ` +
@@ -98,7 +95,7 @@ function groupRunner(runnerId: number, where: string, cause?: unknown): Provider
   );
 }
 
-function instanceRunner(runnerId: number, where: string, cause?: unknown): ProviderError {
+export function instanceRunner(runnerId: number, where: string, cause?: unknown): ProviderError {
   return explained(
     `runner ${runnerId} is an instance (shared) runner, which every project can already use when ` +
       `"Enable instance runners" is on in its Settings > CI/CD > Runners, so it is not assigned to ${where}: ` +
@@ -107,6 +104,45 @@ function instanceRunner(runnerId: number, where: string, cause?: unknown): Provi
       'ProjectRunnerAssignment, or create a project runner (a gitlab.Runner with runnerType "project_type") for this project.',
     cause,
   );
+}
+
+/**
+ * The preview-time check of the runner an assignment names, when it exists already (its id is
+ * known): GitLab never assigns a group or instance runner to a project, and a runner that does
+ * not exist cannot be assigned. A token that may not read the runner leaves it to the POST.
+ */
+export async function runnerChecked(
+  api: Pick<GitLabClient, "getRunner" | "getCurrentUser">,
+  runnerId: unknown,
+  project: unknown,
+): Promise<{ property: string; reason: string }[]> {
+  if (typeof runnerId !== "number") return [];
+  const where =
+    typeof project === "number" || typeof project === "string" ? describeProject(project) : "a project";
+  try {
+    const details = await lookUpRunner(api, runnerId);
+    const type = runnerTypeOf(details);
+    if (type === "group_type")
+      return [{ property: "runnerId", reason: groupRunner(runnerId, where).message }];
+    if (type === "instance_type")
+      return [{ property: "runnerId", reason: instanceRunner(runnerId, where).message }];
+    // GitLab lets only an administrator assign a locked runner (assign_runner_service.rb); it
+    // shows `is_admin` to administrators only, so a user it does not show it to is not one.
+    const linked = details.projects?.some(
+      (p) => p.id === project || (typeof project === "string" && samePath(p.pathWithNamespace, project)),
+    );
+    if (details.locked && !linked) {
+      const user = await lookUpUser(api).catch(() => undefined);
+      if (user && user.isAdmin !== true) {
+        return [{ property: "runnerId", reason: lockedRunner(runnerId, where).message }];
+      }
+    }
+    return [];
+  } catch (err) {
+    if (hasCode(err, "not_found"))
+      return [{ property: "runnerId", reason: runnerNotFound(runnerId, err).message }];
+    return [];
+  }
 }
 
 /** Turns a refused `POST /projects/:id/runners` into an error that says what to do. */
@@ -120,14 +156,7 @@ export function explainAssignFailure(
   const where = describeProject(project, target);
   const text = gitlabMessageText(err);
   if (hasCode(err, "forbidden")) {
-    if (REASON.locked.test(text)) {
-      return explained(
-        `runner ${runnerId} is locked to its current projects, so GitLab refuses to assign it to ${where}. ` +
-          'Unlock it: set `locked: false` on its gitlab.Runner (or clear "Lock to current projects" in the ' +
-          "runner's settings in GitLab), then run `pulumi up` again. An administrator's token may also assign a locked runner.",
-        err,
-      );
-    }
+    if (REASON.locked.test(text)) return lockedRunner(runnerId, where, err);
     if (REASON.groupRunner.test(text)) return groupRunner(runnerId, where, err);
     if (REASON.noAccess.test(text)) {
       if (details && runnerTypeOf(details) === "instance_type") return instanceRunner(runnerId, where, err);
@@ -163,6 +192,8 @@ export function explainAssignFailure(
       err,
     );
   }
+  const limit = planLimitError(err, `GitLab refused to assign runner ${runnerId} to ${where}`);
+  if (limit) return limit;
   if (hasCode(err, "validation")) {
     if (REASON.instanceTransition.test(text)) return instanceRunner(runnerId, where, err);
     return explained(`GitLab refused to assign runner ${runnerId} to ${where}.`, err);
@@ -181,7 +212,9 @@ export async function createAssignment(
 
   let details: RunnerDetails | undefined;
   try {
-    details = await api.getRunner(runnerId);
+    // Remembered from the preview-time check when it asked: a runner's type never changes, and a
+    // link made since makes the POST below answer "already assigned", which adopts it.
+    details = await lookUpRunner(api, runnerId);
   } catch (err) {
     if (hasCode(err, "not_found")) throw runnerNotFound(runnerId, err);
     // A Maintainer of the target project may be unable to read the runner; the POST decides.

@@ -6,8 +6,10 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { Bag } from "../resource/check";
 import type { ResourceContext } from "../resource/context";
+import { isUnknown } from "../resource/host-values";
+import { onlineFailures } from "../resource/online-checks";
 import { checkAssignmentInputs } from "./check";
-import { createAssignment } from "./create";
+import { createAssignment, runnerChecked } from "./create";
 import { deleteAssignment } from "./delete";
 import { diffAssignment } from "./diff";
 import { readAssignment } from "./read";
@@ -17,7 +19,17 @@ export function assignmentOperations(ctx: () => ResourceContext) {
   return {
     /** Validates and normalises the inputs before any HTTP. */
     async check(_olds: Bag, news: Bag) {
-      return checkAssignmentInputs(news);
+      const checked = checkAssignmentInputs(news);
+      if (checked.failures.length > 0) return checked;
+      const { project, runnerId } = checked.inputs;
+      const named =
+        (typeof project === "number" || typeof project === "string") && !isUnknown(project)
+          ? [{ kind: "project" as const, idOrPath: project, property: "project" }]
+          : [];
+      const failures = await onlineFailures(ctx(), named, (client) =>
+        runnerChecked(client, runnerId, project),
+      );
+      return failures.length > 0 ? { inputs: news, failures } : checked;
     },
     /** Any change replaces; a path and the same project's id are no change. */
     async diff(_id: string, olds: Bag, news: Bag) {

@@ -15,4 +15,6 @@ export const GITLAB_CONFIG_KEYS = [
   "retries",
   "maxConcurrency",
   "timeoutMs",
+  // Not the client's: whether a preview asks GitLab (provider/resource/online-checks.ts).
+  "onlineChecks",
 ] as const;

@@ -353,24 +353,23 @@ export function loadClientConfig(source: ClientConfigSource): GitLabClientConfig
 
   const raw: Record<string, unknown> = {};
   const keys: KeyNames = {};
-  const baseUrl = get("baseUrl") ?? nonEmpty(env.GITLAB_BASE_URL);
-  if (baseUrl === undefined) {
-    throw configError(
-      "gitlab:baseUrl",
-      "is not set. Set it with `pulumi config set gitlab:baseUrl https://gitlab.example.com` or the GITLAB_BASE_URL environment variable",
-    );
+  // The two settings without a default: stack config, else the environment variable.
+  const required = [
+    ["baseUrl", "GITLAB_BASE_URL", "`pulumi config set gitlab:baseUrl https://gitlab.example.com`"],
+    ["token", "GITLAB_TOKEN", "`pulumi config set --secret gitlab:token …`"],
+  ] as const;
+  for (const [name, variable, how] of required) {
+    const fromConfig = get(name);
+    const value = fromConfig ?? nonEmpty(env[variable]);
+    if (value === undefined) {
+      throw configError(
+        `gitlab:${name}`,
+        `is not set. Set it with ${how} or the ${variable} environment variable`,
+      );
+    }
+    raw[name] = value;
+    if (fromConfig === undefined) keys[name] = variable;
   }
-  raw.baseUrl = baseUrl;
-  if (get("baseUrl") === undefined) keys.baseUrl = "GITLAB_BASE_URL";
-  const token = get("token") ?? nonEmpty(env.GITLAB_TOKEN);
-  if (token === undefined) {
-    throw configError(
-      "gitlab:token",
-      "is not set. Set it with `pulumi config set --secret gitlab:token …` or the GITLAB_TOKEN environment variable",
-    );
-  }
-  raw.token = token;
-  if (get("token") === undefined) keys.token = "GITLAB_TOKEN";
   const text = {
     authHeader: get("authHeader"),
     caCertFile: get("cacertFile") ?? get("caCertFile"),

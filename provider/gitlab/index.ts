@@ -7,6 +7,7 @@ export {
   loadClientConfig,
   normaliseBaseUrl,
 } from "./config";
+export { PLAN_LIMIT } from "./errors/from-request";
 export {
   GITLAB_ERROR_CODES,
   GitLabError,

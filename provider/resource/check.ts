@@ -103,9 +103,32 @@ export function checkWith<S extends z.ZodType<Bag>>(
   } else if (options.rules) {
     failures.push(...options.rules(parsed.data, pending).filter((f) => !pending.includes(f.property)));
   }
-  if (failures.length > 0) return { inputs: news, failures };
+  if (failures.length > 0) return { inputs: news, failures: unechoed(failures, news) };
   const normalised = parsed.success && options.normalise ? options.normalise(parsed.data, pending) : {};
   return { inputs: { ...news, ...normalised }, failures: [] };
+}
+
+/** The longest value (as JSON) the engine may print beside a failure. */
+const MAX_ECHOED = 4096;
+
+/**
+ * The engine prints a failure as "property X value {<the whole value>} has a problem: …"
+ * (`issueCheckFailures` in pulumi's pkg/resource/deploy/step_generator.go): a 10 MB value would
+ * make a 10 MB message. A failure about a value larger than an excerpt is reported without a
+ * property instead (its reason starts with the argument's name and shows an excerpt), so the
+ * engine prints only the reason.
+ */
+export function unechoed(failures: pulumi.dynamic.CheckFailure[], news: Bag): pulumi.dynamic.CheckFailure[] {
+  return failures.map((f) => {
+    if (f.property === "" || !(f.property in news)) return f;
+    let size: number;
+    try {
+      size = (JSON.stringify(news[f.property]) ?? "").length;
+    } catch {
+      size = Number.POSITIVE_INFINITY;
+    }
+    return size > MAX_ECHOED ? { property: "", reason: f.reason } : f;
+  });
 }
 
 /** The serialized provider the dynamic host adds to every resource's inputs. */

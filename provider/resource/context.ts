@@ -1,7 +1,8 @@
 /**
- * What a resource's operations run with: the GitLab client of their provider configuration and
- * the log that reaches the engine. The dynamic front door has one per provider process
- * (`provider/configure.ts`); the plugin front door has one per configured provider instance.
+ * What a resource's operations run with: the GitLab client of their provider configuration, the
+ * log that reaches the engine, and whether a preview may ask GitLab. The dynamic front door has
+ * one per provider process (`provider/configure.ts`); the plugin front door has one per
+ * configured provider instance.
  */
 import { GitLabClient, type GitLabLogger, loadClientConfig } from "../gitlab";
 import type { EngineLog } from "./engine-log";
@@ -11,11 +12,18 @@ export interface ResourceContext {
   client(): GitLabClient;
   /** Where warnings and progress go: the engine. */
   log: EngineLog;
+  /** Whether `check` may ask GitLab (`gitlab:onlineChecks`, `GITLAB_ONLINE_CHECKS`; default true). */
+  onlineChecks(): boolean;
 }
 
 /** The transport's logger, writing to the engine's log (debug lines at debug level). */
 export function gitlabLoggerFor(log: EngineLog): GitLabLogger {
   return { debug: (m) => log.debug(m), info: (m) => log.info(m), warn: (m) => log.warn(m) };
+}
+
+/** `false`, `0`, `no` and `off` turn a switch off; anything else (or nothing) leaves it on. */
+function switchedOn(value: string | undefined): boolean {
+  return value === undefined || !["false", "0", "no", "off"].includes(value.trim().toLowerCase());
 }
 
 /**
@@ -30,13 +38,20 @@ export function contextFrom(
   let client: GitLabClient | undefined;
   return {
     client() {
-      client ??= new GitLabClient({
-        ...loadClientConfig({ config: settings(), env }),
-        logger: gitlabLoggerFor(log),
-      });
+      if (client === undefined) {
+        const config = loadClientConfig({ config: settings(), env });
+        client = new GitLabClient({ ...config, logger: gitlabLoggerFor(log) });
+        if (config.insecure === true) {
+          log.warn(
+            `gitlab:insecure is true: GitLab's TLS certificate (${client.apiUrl}) is not verified, so anyone on the ` +
+              "network path can read the token. Use it for testing only; give gitlab:cacertFile for a private CA.",
+          );
+        }
+      }
       return client;
     },
     log,
+    onlineChecks: () => switchedOn(settings()["gitlab:onlineChecks"] ?? env.GITLAB_ONLINE_CHECKS),
     reset() {
       client = undefined;
     },

@@ -7,7 +7,7 @@
  * as `cause`. Both are redacted when built: a `ProviderError`'s text comes from the program's
  * inputs and from `GitLabError` messages, which the transport has already redacted.
  */
-import type { GitLabErrorCode } from "../gitlab";
+import { type GitLabErrorCode, PLAN_LIMIT } from "../gitlab";
 
 /** The fields of a `GitLabError` this layer reads; by `code`, never by message text. */
 interface CodedError {
@@ -158,4 +158,25 @@ export class PartialStateError extends ProviderError {
     this.properties = state.properties;
     this.reasons = [errorText(state.cause)];
   }
+}
+
+/**
+ * A plan limit GitLab refused with (`limit_exceeded`), explained: which limit, what counts
+ * towards it and what to do; `undefined` for any other failure. `refused` says what GitLab
+ * refused, e.g. "GitLab refused to create the runner".
+ */
+export function planLimitError(err: unknown, refused: string): ProviderError | undefined {
+  if (!hasCode(err, "limit_exceeded")) return undefined;
+  const match = PLAN_LIMIT.exec(gitlabMessageText(err));
+  const scope = match?.[2]?.toLowerCase() === "group" ? "group" : "project";
+  const limit = `ci_registered_${scope}_runners`;
+  const count = match?.[3];
+  return ProviderError.explaining(
+    `${refused}: the ${scope} already has ${count ?? "as many"} registered runners as GitLab's plan limit ` +
+      `${limit}${count ? ` (${count})` : ""} allows. Runners that are stale (not contacted or created within ` +
+      "GitLab's stale window) do not count. Delete runners it no longer uses, or ask an administrator to raise or " +
+      "remove the limit (Admin area → Settings → CI/CD → CI/CD limits, or PUT /api/v4/application/plan_limits; " +
+      "0 removes it), then run pulumi up again.",
+    err,
+  );
 }

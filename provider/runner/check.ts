@@ -38,6 +38,14 @@ const idOrPath = (property: string, kind: PathKind) =>
     return z.NEVER;
   });
 
+/**
+ * GitLab counts a text's length in characters (Ruby's `String#length`), not in UTF-16 units as
+ * JavaScript's `length` does: 600 emoji are 600 characters to GitLab and 1200 units here.
+ */
+function withinCharacters(text: string): boolean {
+  return [...text].length <= MAX_TEXT_LENGTH;
+}
+
 const tag = z
   .string({ error: "tagList entries must be strings." })
   .trim()
@@ -64,7 +72,7 @@ const inputSchemas = {
     .optional(),
   description: z
     .string({ error: "description must be a string." })
-    .max(MAX_TEXT_LENGTH, { error: `description must be at most ${MAX_TEXT_LENGTH} characters.` })
+    .refine(withinCharacters, { error: `description must be at most ${MAX_TEXT_LENGTH} characters.` })
     .optional(),
   paused: z.boolean({ error: "paused must be true or false." }).optional(),
   locked: z.boolean({ error: "locked must be true or false." }).optional(),
@@ -83,7 +91,7 @@ const inputSchemas = {
     .optional(),
   maintenanceNote: z
     .string({ error: "maintenanceNote must be a string." })
-    .max(MAX_TEXT_LENGTH, { error: `maintenanceNote must be at most ${MAX_TEXT_LENGTH} characters.` })
+    .refine(withinCharacters, { error: `maintenanceNote must be at most ${MAX_TEXT_LENGTH} characters.` })
     .optional(),
   tokenRotation: z
     .string({ error: "tokenRotation must be a string (any value; change it to rotate)." })

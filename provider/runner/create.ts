@@ -12,7 +12,9 @@ import {
   isOutcomeUnknown,
   PartialStateError,
   ProviderError,
+  planLimitError,
 } from "../resource/errors";
+import { lookUpGroup, lookUpProject } from "../resource/lookups";
 import { parseRunnerInputs, type RunnerInputs } from "./check";
 import { differingFields, fieldsFrom } from "./fields";
 import { buildOutputs, type RunnerOutputs, recordedInputs } from "./outputs";
@@ -63,15 +65,16 @@ function userRunnersUnsupported(err: unknown): ProviderError {
 async function resolveIds(api: Api, inputs: RunnerInputs): Promise<{ groupId?: number; projectId?: number }> {
   const out: { groupId?: number; projectId?: number } = {};
   try {
+    // Remembered: the preview-time check has usually asked already.
     if (inputs.groupId !== undefined) {
       out.groupId =
-        typeof inputs.groupId === "number" ? inputs.groupId : (await api.resolveGroup(inputs.groupId)).id;
+        typeof inputs.groupId === "number" ? inputs.groupId : (await lookUpGroup(api, inputs.groupId)).id;
     }
     if (inputs.projectId !== undefined) {
       out.projectId =
         typeof inputs.projectId === "number"
           ? inputs.projectId
-          : (await api.resolveProject(inputs.projectId)).id;
+          : (await lookUpProject(api, inputs.projectId)).id;
     }
   } catch (err) {
     const which =
@@ -141,6 +144,8 @@ async function postOnce(
       if (hasCode(err, "unsupported") && inputs.runnerType !== undefined) throw userRunnersUnsupported(err);
       const missingScope = missingScopeError(err, inputs);
       if (missingScope) throw missingScope;
+      const limit = planLimitError(err, "GitLab refused to create the runner");
+      if (limit) throw limit;
       if (!isOutcomeUnknown(err)) throw err;
       let found: RunnerDetails[];
       try {

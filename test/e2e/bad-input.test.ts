@@ -334,19 +334,61 @@ const validation: Case[] = [
     "runnerId",
     "required",
   ]),
+  // Holes once accepted at preview or failing late.
+  runnerCase("an argument name with a typo (maximumTimout)", "typo-name", project({ maximumTimout: 600 }), [
+    "maximumTimout",
+    'did you mean "maximumTimeout"',
+  ]),
+  assignmentCase(
+    "an assignment argument with a typo (projet)",
+    "assign-typo",
+    { projet: "acme/web", runnerId: 3 },
+    ["projet", 'did you mean "project"'],
+  ),
+  runnerCase(
+    "runUntagged false on a new runner without tags",
+    "untagged-no-tags",
+    project({ runUntagged: false }),
+    ["tagList is needed", "runUntagged is false"],
+  ),
+  runnerCase(
+    "projectId as a URL",
+    "project-url",
+    project({ projectId: "https://gitlab.example.com/acme/api" }),
+    ["projectId", 'without the host: "acme/api"'],
+  ),
+  runnerCase("projectId with a NUL", "project-nul", project({ projectId: "acme/a\u0000pi" }), [
+    "projectId",
+    "characters GitLab does not allow",
+  ]),
+  // The case travels in an environment variable (at most 128 KiB on Linux); the unit tests
+  // show the same excerpt for 10 MB.
+  runnerCase(
+    "projectId of 100 000 characters",
+    "project-huge",
+    project({ projectId: `acme/${"a".repeat(100_000)}` }),
+    ["projectId", "at most 255"],
+  ),
+  runnerCase(
+    "accessLevel of 100 000 characters",
+    "access-huge",
+    project({ accessLevel: "x".repeat(100_000) }),
+    ["accessLevel", "(100002 characters)"],
+  ),
 ];
 
 // ---------------------------------------------------------------------------------------------
-// Conditions only the server can judge: `pulumi up` must fail at create with a clear error.
+// Conditions only the server can judge: a preview asks GitLab what it safely can (the
+// connection, the token, paths, the runner an assignment names), the rest fails at up's create.
 // ---------------------------------------------------------------------------------------------
 const conditions: Case[] = [
   // Configuration and connection.
   runnerCase("no gitlab:token", "no-token", project(), ["gitlab:token", "is not set", "GITLAB_TOKEN"], {
-    command: "up",
+    command: "preview",
     env: (s) => ({ GITLAB_BASE_URL: s.v17.url }),
   }),
   runnerCase("no gitlab:baseUrl", "no-url", project(), ["gitlab:baseUrl", "is not set", "GITLAB_BASE_URL"], {
-    command: "up",
+    command: "preview",
     env: () => ({ GITLAB_TOKEN: FIXTURE_TOKENS.admin }),
   }),
   runnerCase(
@@ -355,16 +397,16 @@ const conditions: Case[] = [
     project(),
     [/refused|not reachable|unreachable/i],
     {
-      command: "up",
+      command: "preview",
       env: (s) => ({ GITLAB_BASE_URL: s.closedUrl, GITLAB_TOKEN: FIXTURE_TOKENS.admin }),
     },
   ),
   runnerCase("malformed baseUrl", "bad-url", project(), ["GITLAB_BASE_URL", "not a valid URL"], {
-    command: "up",
+    command: "preview",
     env: () => ({ GITLAB_BASE_URL: "gitlab example com", GITLAB_TOKEN: FIXTURE_TOKENS.admin }),
   }),
   runnerCase("baseUrl with another scheme", "ftp-url", project(), ["GITLAB_BASE_URL", "http or https"], {
-    command: "up",
+    command: "preview",
     env: () => ({ GITLAB_BASE_URL: "ftp://gitlab.example.com", GITLAB_TOKEN: FIXTURE_TOKENS.admin }),
   }),
   runnerCase(
@@ -373,7 +415,7 @@ const conditions: Case[] = [
     project(),
     ["GITLAB_BASE_URL", "must not contain credentials", "gitlab:token"],
     {
-      command: "up",
+      command: "preview",
       env: () => ({
         GITLAB_BASE_URL: "https://root:hunter2-password@gitlab.example.com",
         GITLAB_TOKEN: FIXTURE_TOKENS.admin,
@@ -382,7 +424,7 @@ const conditions: Case[] = [
     },
   ),
   runnerCase("token with whitespace", "token-space", project(), ["GITLAB_TOKEN", "whitespace"], {
-    command: "up",
+    command: "preview",
     env: (s) => ({ GITLAB_BASE_URL: s.v17.url, GITLAB_TOKEN: `${FIXTURE_TOKENS.admin} x` }),
   }),
   runnerCase(
@@ -391,21 +433,38 @@ const conditions: Case[] = [
     project(),
     [/HTML|not valid JSON/i, /baseUrl|GITLAB_BASE_URL/],
     {
-      command: "up",
+      command: "preview",
       env: (s) => ({ GITLAB_BASE_URL: s.htmlUrl, GITLAB_TOKEN: FIXTURE_TOKENS.admin }),
+    },
+  ),
+  runnerCase("baseUrl without a scheme", "no-scheme-url", project(), ["GITLAB_BASE_URL", "not a valid URL"], {
+    command: "preview",
+    env: (s) => ({
+      GITLAB_BASE_URL: s.v17.url.replace(/^http:\/\//, ""),
+      GITLAB_TOKEN: FIXTURE_TOKENS.admin,
+    }),
+  }),
+  runnerCase(
+    "baseUrl with a wrong path",
+    "wrong-path-url",
+    project(),
+    ["gitlab:baseUrl", "is not GitLab's API", "/gitlab/api/v4"],
+    {
+      command: "preview",
+      env: (s) => ({ GITLAB_BASE_URL: `${s.v17.url}/gitlab`, GITLAB_TOKEN: FIXTURE_TOKENS.admin }),
     },
   ),
   // Tokens.
   runnerCase("expired token", "expired-token", project(), ["401", /expired/i], {
-    command: "up",
+    command: "preview",
     env: on("v17", FIXTURE_TOKENS.expired),
   }),
   runnerCase("revoked token", "revoked-token", project(), ["401", /revoked/i], {
-    command: "up",
+    command: "preview",
     env: on("v17", FIXTURE_TOKENS.revoked),
   }),
   runnerCase("unknown token", "unknown-token", project(), ["401", /gitlab:token|GITLAB_TOKEN/], {
-    command: "up",
+    command: "preview",
     env: on("v17", "glpat-notAKnownToken00000"),
     secrets: ["glpat-notAKnownToken00000"],
   }),
@@ -444,7 +503,7 @@ const conditions: Case[] = [
     "project-path-404",
     project({ projectId: "acme/nope" }),
     ["404", "acme/nope"],
-    { command: "up", env: on("v17", FIXTURE_TOKENS.admin) },
+    { command: "preview", env: on("v17", FIXTURE_TOKENS.admin) },
   ),
   runnerCase(
     "project id that does not exist",
@@ -452,7 +511,7 @@ const conditions: Case[] = [
     project({ projectId: 9999 }),
     ["projectId", "9999"],
     {
-      command: "up",
+      command: "preview",
       env: on("v17", FIXTURE_TOKENS.admin),
     },
   ),
@@ -462,7 +521,7 @@ const conditions: Case[] = [
     { runnerType: "group_type", groupId: 9999 },
     ["groupId", "9999"],
     {
-      command: "up",
+      command: "preview",
       env: on("v17", FIXTURE_TOKENS.admin),
     },
   ),
@@ -471,7 +530,7 @@ const conditions: Case[] = [
     "group-path-404",
     { runnerType: "group_type", groupId: "nope" },
     ["404", "nope"],
-    { command: "up", env: on("v17", FIXTURE_TOKENS.admin) },
+    { command: "preview", env: on("v17", FIXTURE_TOKENS.admin) },
   ),
   runnerCase(
     "adoptRunnerId that does not exist",
@@ -479,7 +538,7 @@ const conditions: Case[] = [
     { adoptRunnerId: 9999 },
     ["9999", /not|exist/],
     {
-      command: "up",
+      command: "preview",
       env: on("v17", FIXTURE_TOKENS.admin),
     },
   ),
@@ -505,37 +564,56 @@ const conditions: Case[] = [
     { project: "acme/web", runnerId: runners.project },
     ["locked", "locked: false"],
     // An administrator may assign a locked runner; a Maintainer of both projects may not.
-    { command: "up", env: on("v17", FIXTURE_TOKENS.maintainer) },
+    { command: "preview", env: on("v17", FIXTURE_TOKENS.maintainer) },
   ),
   assignmentCase(
     "assignment of a group runner",
     "assign-group-runner",
     { project: "acme/api", runnerId: runners.group },
     [/group runner|group_type/i, /project_type|project runner/i],
-    { command: "up", env: on("v17", FIXTURE_TOKENS.admin) },
+    { command: "preview", env: on("v17", FIXTURE_TOKENS.admin) },
   ),
   assignmentCase(
     "assignment of an instance runner",
     "assign-instance-runner",
     { project: "acme/api", runnerId: runners.instance },
     [/instance runner|instance_type/i],
-    { command: "up", env: on("v17", FIXTURE_TOKENS.admin) },
+    { command: "preview", env: on("v17", FIXTURE_TOKENS.admin) },
   ),
   assignmentCase(
     "assignment of a runner that does not exist",
     "assign-runner-404",
     { project: "acme/web", runnerId: 9999 },
     ["9999", /not|exist/],
-    { command: "up", env: on("v17", FIXTURE_TOKENS.admin) },
+    { command: "preview", env: on("v17", FIXTURE_TOKENS.admin) },
   ),
   assignmentCase(
     "assignment to a project that does not exist",
     "assign-project-404",
     { project: "acme/nope", runnerId: runners.project },
     ["acme/nope", /not|exist/],
-    { command: "up", env: on("v17", FIXTURE_TOKENS.admin) },
+    { command: "preview", env: on("v17", FIXTURE_TOKENS.admin) },
   ),
 ];
+
+// A Runner of the same program that GitLab would never assign: stopped at preview, before it exists.
+conditions.push({
+  title: "assignment of a group Runner of the same program",
+  name: "assign-own-group-runner",
+  kind: "ProjectRunnerAssignment",
+  spec: {
+    runners: [{ name: "own-group-runner", args: { runnerType: "group_type", groupId: "acme" } }],
+    assignments: [
+      {
+        name: "assign-own-group-runner",
+        args: { project: "acme/web", runnerId: { $runnerId: "own-group-runner" } },
+      },
+    ],
+  },
+  command: "preview",
+  env: on("v17", FIXTURE_TOKENS.owner),
+  expect: ["runnerId", 'Runner "own-group-runner" is a group runner', "never assigns"],
+});
 
 /** Any of these in the output means something crashed instead of failing clearly. */
 const CRASH = [
@@ -714,15 +792,17 @@ describe("bad input ends in a clear error (real CLI, emulator)", () => {
     }
     // Nothing created in GitLab behind the stack's back.
     expect(await orphans(), why).toEqual([]);
-    if (c.command === "preview") {
-      // check runs before any HTTP: the emulator behind a validation case never hears from it.
+    if (c.command === "preview" && c.env === undefined) {
+      // Input validation fails before any HTTP: the emulator behind it never hears from it.
       expect(servers.quiet.requests().length - run.quietBefore, "requests during a validation case").toBe(0);
     }
+    // A bad value is shown as an excerpt: a 10 MB argument never makes a 10 MB message.
+    expect(output.length, "output length").toBeLessThan(20_000);
   }
 
   for (const [group, cases] of [
     ["input validation at preview", validation],
-    ["conditions at up", conditions],
+    ["conditions at preview (asking GitLab) and at up", conditions],
   ] as const) {
     describe.concurrent(group, () => {
       for (const c of cases) {
@@ -748,20 +828,24 @@ describe("bad input ends in a clear error (real CLI, emulator)", () => {
         assignments: [
           {
             name: "partial-assign",
-            args: { project: "acme/nope", runnerId: { $runnerId: "partial-runner" } },
+            args: { project: "acme/web", runnerId: { $runnerId: "partial-runner" } },
           },
         ],
       },
       command: "up",
       env: on("v17", FIXTURE_TOKENS.admin),
-      expect: ["acme/nope", /not found/],
+      expect: ["503"],
     };
 
     it("records the runner it created in state (no orphan, no token in the output), and destroy removes it", async ({
       expect,
     }) => {
+      // GitLab fails the assignment itself (a 503 on its POST): a failure no check can foresee.
+      servers.v17.setFaults({
+        rules: [{ kind: "status", status: 503, method: "POST", path: "^/api/v4/projects/[^/]+/runners$" }],
+      });
       const before = servers.v17.state().runners.length;
-      const run = await runCase(c, { keep: true });
+      const run = await runCase(c, { keep: true }).finally(() => servers.v17.setFaults({ rules: [] }));
       await verify(c, run, expect);
       const recorded = await gitlabResources(run.ws);
       expect(recorded.map((r) => r.type)).toEqual([RUNNER]);

@@ -120,6 +120,10 @@ describe("examples/gitops: the pipeline's jobs under gitlab-ci-local", () => {
     expect(output).toContain("+ 4 to create");
     expect(output).toContain("gitlab-runner-guardrails");
     expect(output).toContain("PASS  preview");
+    // Without the token the preview asks GitLab nothing, and says what it did not check.
+    expect(output).toContain(
+      "gitlab:onlineChecks is false: this preview did not check the connection to GitLab",
+    );
     expect(em.state().runners).toHaveLength(before);
   });
 

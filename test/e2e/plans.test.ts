@@ -54,7 +54,6 @@ describe("plans that tell the truth (GitLab 17.11)", () => {
   it.each(CHANGES)("a change of %s previews one update and no replacement", async (key, value) => {
     await set(key, value);
     const preview = await ws.preview();
-    if (key === "tagList") console.log(preview.output);
     expect(preview.output).toMatch(/~ 1 to update/);
     expect(preview.output).not.toMatch(/to replace|\+-|-\+/);
     expect(preview.output).not.toMatch(/ProjectRunnerAssignment[^\n]*(replace|update)/);
@@ -69,5 +68,54 @@ describe("plans that tell the truth (GitLab 17.11)", () => {
     expect((await ws.preview(["--expect-no-changes"])).code).toBe(0);
     // The same runners with the same project links: the assignment was never touched.
     expect(links()).toEqual(before);
+  });
+});
+
+describe("drift shown as it is (GitLab 17.11)", () => {
+  let em: RunningEmulator;
+  let ws: PulumiWorkspace;
+
+  beforeAll(async () => {
+    em = await startEmulator({ gitlabVersion: "17.11" });
+    ws = await PulumiWorkspace.create({
+      programDir: program,
+      config: {
+        "gitlab:baseUrl": em.url,
+        "runner:way": "create",
+        "runner:runnerType": "project_type",
+        "runner:projectId": "acme/api",
+        "runner:description": "build",
+        "runner:tagList": '["docker","gpu"]',
+      },
+      secretConfig: { "gitlab:token": FIXTURE_TOKENS.admin },
+    });
+    await ws.up();
+  });
+  afterAll(async () => {
+    await ws?.cleanup();
+    await em?.stop();
+  });
+
+  it("a hand-paused runner (paused not in the program) never previews as unpaused; a hand-changed tag shows as the set it is", async () => {
+    const { runnerId } = await ws.outputs();
+    const runner = em.state().runners.find((r) => r.id === runnerId);
+    const token = FIXTURE_TOKENS.admin;
+    const res = await fetch(`${em.url}/api/v4/runners/${String(runnerId)}`, {
+      method: "PUT",
+      headers: { "PRIVATE-TOKEN": token, "content-type": "application/json" },
+      body: JSON.stringify({ paused: true, tag_list: ["docker", "x"] }),
+    });
+    expect(res.status).toBe(200);
+    expect(runner).toBeDefined();
+    await ws.refresh(["--diff"]);
+    const preview = await ws.preview();
+    expect(preview.output).toMatch(/~ 1 to update/);
+    expect(preview.output).not.toMatch(/paused/);
+    expect(preview.output).toMatch(/tagList adds "gpu", removes "x"/);
+    await ws.up();
+    const live = em.state().runners.find((r) => r.id === runnerId);
+    expect(live?.active).toBe(false);
+    expect(live?.tagList.sort()).toEqual(["docker", "gpu"]);
+    expect((await ws.preview(["--expect-no-changes"])).code).toBe(0);
   });
 });

@@ -79,6 +79,12 @@ async function create(news: Bag): Promise<{ id: string; outs: AssignmentOutputs 
   return assignment.create(checked.inputs);
 }
 
+/** The reasons `check` refuses `news` with, by property; GitLab is asked where that is safe. */
+async function refusals(news: Bag): Promise<Record<string, string>> {
+  const { failures } = await assignment.check({}, { ...news, ...PROVIDER });
+  return Object.fromEntries(failures.map((f) => [f.property, f.reason]));
+}
+
 async function failure(promise: Promise<unknown>): Promise<Error> {
   try {
     await promise;
@@ -172,6 +178,27 @@ describe.each(["13.12", "17.11", "18.6"] as GitlabVersion[])(
         );
       });
 
+      it.runIf(version !== "13.12")(
+        "a project at GitLab's plan limit: the error names the limit",
+        async () => {
+          await create({ project: "acme/web", runnerId: FANOUT });
+          const onWeb = em.state().runners.filter((r) => r.projectIds.includes(projects.web)).length;
+          em.updateSettings({ planLimits: { ciRegisteredProjectRunners: onWeb } });
+          try {
+            const error = await failure(create({ project: "acme/web", runnerId: FOREIGN }));
+            expect(error.message).toMatch(
+              new RegExp(
+                `GitLab refused to assign runner ${FOREIGN} to project acme/web \\(id ${projects.web}\\): the project already has ${onWeb} registered runners as GitLab's plan limit ci_registered_project_runners \\(${onWeb}\\) allows`,
+              ),
+            );
+            expect((error as { code?: string }).code).toBe("limit_exceeded");
+            expect(projectIdsOf(em, FOREIGN)).toEqual([projects.deploy]);
+          } finally {
+            em.updateSettings({ planLimits: { ciRegisteredProjectRunners: 1000 } });
+          }
+        },
+      );
+
       it("adopts the runner's own project without asking GitLab to enable it", async () => {
         const { outs } = await create({ project: "ACME/API", runnerId: FANOUT });
         expect(outs).toMatchObject({ projectId: projects.api, projectPath: "acme/api", preExisting: true });
@@ -212,15 +239,24 @@ describe.each(["13.12", "17.11", "18.6"] as GitlabVersion[])(
         expect(outs.preExisting).toBe(false);
       });
 
-      it("refuses a group runner before asking GitLab, and says what to do", async () => {
-        const error = await failure(create({ project: "acme/web", runnerId: runners.group }));
+      it("refuses a group runner before asking GitLab, and says what to do: at preview, and at create", async () => {
+        const atPreview = await refusals({ project: "acme/web", runnerId: runners.group });
+        expect(atPreview.runnerId).toMatch(/runner 2 is a group runner/);
+        expect(atPreview.runnerId).toMatch(/Enable group runners/);
+        const error = await failure(
+          assignment.create({ project: "acme/web", runnerId: runners.group, ...PROVIDER }),
+        );
         expect(error.message).toMatch(/runner 2 is a group runner/);
         expect(error.message).toMatch(/Enable group runners/);
         expect(posts(em)).toBe(0);
       });
 
-      it("refuses an instance runner before asking GitLab (13.x would convert it)", async () => {
-        const error = await failure(create({ project: "acme/web", runnerId: runners.instance }));
+      it("refuses an instance runner before asking GitLab (13.x would convert it): at preview, and at create", async () => {
+        const atPreview = await refusals({ project: "acme/web", runnerId: runners.instance });
+        expect(atPreview.runnerId).toMatch(/runner 1 is an instance \(shared\) runner/);
+        const error = await failure(
+          assignment.create({ project: "acme/web", runnerId: runners.instance, ...PROVIDER }),
+        );
         expect(error.message).toMatch(/runner 1 is an instance \(shared\) runner/);
         expect(posts(em)).toBe(0);
         expect(em.state().runners.find((r) => r.id === runners.instance)?.runnerType).toBe("instance_type");
@@ -234,16 +270,28 @@ describe.each(["13.12", "17.11", "18.6"] as GitlabVersion[])(
         expect(error.message).toMatch(/403 "403 Forbidden - Runner is a group runner"/);
       });
 
-      it("says how to name a project that does not exist", async () => {
-        const byPath = await failure(create({ project: "acme/nope", runnerId: FANOUT }));
+      it("says how to name a project that does not exist: at preview, and at create", async () => {
+        const atPreview = await refusals({ project: "acme/nope", runnerId: FANOUT });
+        expect(atPreview.project).toMatch(
+          /GitLab has no project "acme\/nope" visible to this token\. Check the path/,
+        );
+        expect((await refusals({ project: 999999, runnerId: FANOUT })).project).toMatch(
+          /no project 999999.*Check the id/,
+        );
+        const byPath = await failure(
+          assignment.create({ project: "acme/nope", runnerId: FANOUT, ...PROVIDER }),
+        );
         expect(byPath.message).toMatch(/project "acme\/nope" was not found/);
         expect(byPath.message).toMatch(/full path/);
-        const byId = await failure(create({ project: 999999, runnerId: FANOUT }));
+        const byId = await failure(assignment.create({ project: 999999, runnerId: FANOUT, ...PROVIDER }));
         expect(byId.message).toMatch(/project 999999 was not found/);
       });
 
-      it("says when the runner does not exist", async () => {
-        const error = await failure(create({ project: "acme/web", runnerId: 9999 }));
+      it("says when the runner does not exist: at preview, and at create", async () => {
+        expect((await refusals({ project: "acme/web", runnerId: 9999 })).runnerId).toMatch(
+          /runner 9999 does not exist/,
+        );
+        const error = await failure(assignment.create({ project: "acme/web", runnerId: 9999, ...PROVIDER }));
         expect(error.message).toMatch(/runner 9999 does not exist/);
       });
 
@@ -388,7 +436,9 @@ describe.each(["13.12", "17.11", "18.6"] as GitlabVersion[])(
       ).toEqual({
         changes: false,
         replaces: [],
+        stables: [],
         deleteBeforeReplace: false,
+        detailedDiff: {},
       });
       expect(
         (

@@ -144,6 +144,23 @@ describe.each(["16.11", "17.11", "18.6"] as GitlabVersion[])("Runner provider on
     }
   });
 
+  it("a project over GitLab's plan limit: the error names the limit and what counts", async () => {
+    em.updateSettings({ planLimits: { ciRegisteredProjectRunners: 1 } });
+    try {
+      await create({ runnerType: "project_type", projectId: 101, description: "first" });
+      const error = await failure(
+        create({ runnerType: "project_type", projectId: 101, description: "second" }),
+      );
+      expect(error.message).toMatch(
+        /GitLab refused to create the runner: the project already has 1 registered runners as GitLab's plan limit ci_registered_project_runners \(1\) allows\. Runners that are stale/,
+      );
+      expect((error as { code?: string }).code).toBe("limit_exceeded");
+      expect(em.state().runners.filter((r) => r.description === "second")).toHaveLength(0);
+    } finally {
+      em.updateSettings({ planLimits: { ciRegisteredProjectRunners: 1000 } });
+    }
+  });
+
   it("read returns live outputs and the inputs they imply; a 404 means gone", async () => {
     const { id, outs } = await create({
       runnerType: "project_type",
@@ -488,10 +505,24 @@ describe("Runner provider configuration", () => {
     expect(outs.description).toBe("from env");
   });
 
-  it("without credentials, check and diff still work and create names the missing key", async () => {
+  it("without credentials, check fails at preview naming the missing key and how to preview offline", async () => {
     delete process.env.GITLAB_BASE_URL;
     delete process.env.GITLAB_TOKEN;
     await configure({ config: { get: (key: string) => (key === "gitlab:baseUrl" ? em.url : undefined) } });
+    const { failures } = await runner.check({}, { runnerType: "instance_type", ...PROVIDER });
+    expect(failures).toEqual([
+      {
+        property: "gitlab:token",
+        reason: expect.stringMatching(/gitlab:token is not set\..*set gitlab:onlineChecks false/),
+      },
+    ]);
+  });
+
+  it("with online checks off and no credentials, check and diff still work and create names the missing key", async () => {
+    delete process.env.GITLAB_BASE_URL;
+    delete process.env.GITLAB_TOKEN;
+    const config: Record<string, string> = { "gitlab:baseUrl": em.url, "gitlab:onlineChecks": "false" };
+    await configure({ config: { get: (key: string) => config[key] } });
     const checked = await runner.check({}, { runnerType: "instance_type", ...PROVIDER });
     expect(checked.failures).toEqual([]);
     expect(
@@ -499,5 +530,97 @@ describe("Runner provider configuration", () => {
     ).toBe(false);
     const error = await failure(runner.create(checked.inputs));
     expect(error.message).toContain("gitlab:token");
+  });
+});
+
+describe("what a preview checks with GitLab (GitLab 17.11)", () => {
+  let em: RunningEmulator;
+  beforeAll(async () => {
+    em = await startEmulator({ gitlabVersion: "17.11" });
+  });
+  afterAll(async () => {
+    await em?.stop();
+  });
+  beforeEach(() => em.reset());
+
+  /** `check`'s failures by property, with the provider configured by `config`. */
+  async function checkWith(config: Record<string, string>, news: Bag): Promise<Record<string, string>> {
+    await configure({ config: { get: (key: string) => config[key] } });
+    const { failures } = await runner.check({}, { ...news, ...PROVIDER });
+    return Object.fromEntries(failures.map((f) => [f.property, f.reason]));
+  }
+  const admin = () => ({ "gitlab:baseUrl": em.url, "gitlab:token": FIXTURE_TOKENS.admin });
+  const group = { runnerType: "group_type", groupId: "acme" };
+
+  it.each([
+    [
+      "a group path typo",
+      { runnerType: "group_type", groupId: "acme/platfrom" },
+      "groupId",
+      /no group "acme\/platfrom"/,
+    ],
+    [
+      "a project path typo",
+      { runnerType: "project_type", projectId: "acme/apii" },
+      "projectId",
+      /no project "acme\/apii"/,
+    ],
+    [
+      "a project id that does not exist",
+      { runnerType: "project_type", projectId: 99999 },
+      "projectId",
+      /Check the id/,
+    ],
+  ])("%s fails at preview, naming the argument", async (_what, news, property, reason) => {
+    expect(await checkWith(admin(), news)).toEqual({ [property]: expect.stringMatching(reason) });
+    expect(em.requests().some((r) => r.method !== "GET")).toBe(false);
+  });
+
+  it("a wrong token fails at preview, naming gitlab:token", async () => {
+    const failures = await checkWith({ ...admin(), "gitlab:token": "glpat-revokedTokenForTests0" }, group);
+    expect(failures).toEqual({ "gitlab:token": expect.stringMatching(/did not accept the token \(401\)/) });
+  });
+
+  it("a base URL with a wrong path fails at preview as not GitLab's API, not as an old GitLab", async () => {
+    const failures = await checkWith({ ...admin(), "gitlab:baseUrl": `${em.url}/gitlab` }, group);
+    expect(failures["gitlab:baseUrl"]).toMatch(
+      /\/gitlab\/api\/v4 is not GitLab's API: to GET \/version, GitLab answered 404/,
+    );
+    expect(failures["gitlab:baseUrl"]).not.toMatch(/upgrade/i);
+  });
+
+  it("a base URL without a scheme fails at preview", async () => {
+    const failures = await checkWith(
+      { ...admin(), "gitlab:baseUrl": em.url.replace(/^http:\/\//, "") },
+      group,
+    );
+    expect(failures["gitlab:baseUrl"]).toMatch(/not a valid URL/);
+  });
+
+  it("GitLab unreachable fails at preview, saying so", async () => {
+    const failures = await checkWith({ ...admin(), "gitlab:baseUrl": "http://127.0.0.1:9" }, group);
+    expect(failures["gitlab:baseUrl"]).toMatch(/cannot reach GitLab at http:\/\/127\.0\.0\.1:9\/api\/v4/);
+  });
+
+  it("asks GitLab once per process for the connection and once per path, and create reuses the look-up", async () => {
+    await configure({ config: { get: (key: string) => admin()[key as keyof ReturnType<typeof admin>] } });
+    for (const description of ["a", "b", "c"]) {
+      const checked = await runner.check({}, { ...group, description, ...PROVIDER });
+      expect(checked.failures).toEqual([]);
+      await runner.create(checked.inputs);
+    }
+    const count = (route: string) => em.requests().filter((r) => r.route === route).length;
+    expect(count("/api/v4/version")).toBe(1);
+    expect(count("/api/v4/groups/:id")).toBe(1);
+    expect(count("/api/v4/user/runners")).toBe(3);
+  });
+
+  it("with gitlab:onlineChecks false nothing is asked, and the preview says what it did not check", async () => {
+    const failures = await checkWith(
+      { "gitlab:baseUrl": em.url, "gitlab:onlineChecks": "false" },
+      { runnerType: "group_type", groupId: "acme/platfrom" },
+    );
+    expect(failures).toEqual({});
+    expect(em.requests()).toEqual([]);
   });
 });

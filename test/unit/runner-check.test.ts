@@ -190,7 +190,10 @@ describe("Runner check: mistakes a preview must catch", () => {
     ["20 000 characters", `acme/${"a".repeat(20_000)}`, /at most 255/],
   ])("projectId: refuses %s by GitLab's path rules, showing an excerpt", (_what, projectId, message) => {
     const { failures } = checkRunnerInputs({ ...base, projectId });
-    expect(failures.map((f) => f.property)).toEqual(["projectId"]);
+    expect(failures).toHaveLength(1);
+    // A value too large for the engine to print beside the failure is named in the reason only.
+    expect(failures[0]!.property).toBe(projectId.length > 4096 ? "" : "projectId");
+    expect(failures[0]!.reason).toMatch(/^projectId /);
     expect(failures[0]!.reason).toMatch(message);
     expect(failures[0]!.reason.length).toBeLessThan(400);
   });
@@ -199,5 +202,14 @@ describe("Runner check: mistakes a preview must catch", () => {
     const { failures } = checkRunnerInputs({ ...base, accessLevel: "x".repeat(10_000_000) });
     expect(failures[0]!.reason).toMatch(/\(10000002 characters\)/);
     expect(failures[0]!.reason.length).toBeLessThan(300);
+  });
+});
+
+describe("Runner check: lengths as GitLab counts them", () => {
+  it("counts characters, not UTF-16 units: 600 emoji are 600 characters", () => {
+    expect(checkRunnerInputs({ ...base, description: "🚀".repeat(600) }).failures).toEqual([]);
+    expect(
+      checkRunnerInputs({ ...base, description: "🚀".repeat(1025) }).failures.map((f) => f.property),
+    ).toEqual(["description"]);
   });
 });

@@ -37,9 +37,17 @@ export interface AttemptsSoFar {
   ambiguous: boolean;
 }
 
+/** GitLab's message when a plan limit on registered runners would be exceeded. */
+export const PLAN_LIMIT = /Maximum number of (ci registered (project|group) runners) \((\d+)\) exceeded/i;
+
 /** Our code for an HTTP failure (docs/gitlab-api.md §1.2 for the body shapes). */
 export function codeForStatus(status: number, parsed: ParsedErrorBody): GitLabErrorCode {
-  if (status === 400 || status === 422) return "validation";
+  if (status === 400 || status === 422) {
+    // The plan limits on registered runners (app/models/concerns/limitable.rb; docs/gitlab-api.md
+    // §13.1) answer registration, creation and assignment alike with this validation message.
+    const text = parsed.message === undefined ? "" : messageText(parsed.message);
+    return PLAN_LIMIT.test(text) ? "limit_exceeded" : "validation";
+  }
   if (status === 401) return "unauthorized";
   if (status === 403) return parsed.oauthError === "insufficient_scope" ? "insufficient_scope" : "forbidden";
   if (status === 404) return parsed.unknownRoute ? "unsupported" : "not_found";

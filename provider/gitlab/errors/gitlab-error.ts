@@ -17,6 +17,11 @@ export const GITLAB_ERROR_CODES = [
   "unsupported",
   /** 400/422: GitLab rejected a parameter or a model validation. */
   "validation",
+  /**
+   * 400: a plan limit would be exceeded (`ci_registered_project_runners`,
+   * `ci_registered_group_runners`: "Maximum number of … runners (N) exceeded").
+   */
+  "limit_exceeded",
   /** 410 on `POST /runners`: registration tokens are disabled on this GitLab. */
   "registration_disallowed",
   /** 400 on `POST /projects/:id/runners`: the runner is already assigned to that project. */
