@@ -103,7 +103,8 @@ export class PulumiWorkspace {
       ...options.env,
     });
     const ws = new PulumiWorkspace(root, programDir, options.stack ?? "test", env);
-    ws.baseUrl = options.config?.["gitlab:baseUrl"] ?? env.GITLAB_BASE_URL;
+    ws.baseUrl =
+      options.config?.["gitlab:baseUrl"] ?? options.config?.["gitlab-runners:baseUrl"] ?? env.GITLAB_BASE_URL;
     live.add(ws);
     await ws.run(["stack", "init", ws.stack]);
     for (const [k, v] of Object.entries(options.config ?? {})) await ws.run(["config", "set", k, v]);
