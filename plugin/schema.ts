@@ -157,7 +157,11 @@ const runnersResult = (description: string): Json => ({
   type: "object",
 });
 
-/** The GitLab connection settings, the same names as the dynamic resources' `gitlab:` keys. */
+/**
+ * The GitLab connection settings, the same names as the dynamic resources' `gitlab:` keys. The
+ * implementation's alias `caCertFile` is left out: names that differ only in case conflict in the
+ * schema (Pulumi's validation warns, and case-insensitive languages cannot have both).
+ */
 const config = {
   baseUrl: str(
     "GitLab URL, with or without `/api/v4`, e.g. `https://gitlab.example.com`. Environment fallback: `GITLAB_BASE_URL`.",
@@ -168,7 +172,6 @@ const config = {
   ),
   authHeader: str('How the token is sent: "private-token" (default) or "bearer".'),
   cacertFile: str("PEM file of extra CAs to trust for GitLab (and the proxy)."),
-  caCertFile: str("Same as `cacertFile`."),
   insecure: bool("Skip TLS certificate verification. For testing only. Default: false."),
   clientCert: str("PEM file of a client certificate for mutual TLS."),
   clientKey: str("PEM file of the client certificate's private key."),

@@ -55,12 +55,6 @@ namespace Pulumi.GitLabRunners
         public Input<string>? BaseUrl { get; set; }
 
         /// <summary>
-        /// Same as `cacertFile`.
-        /// </summary>
-        [Input("caCertFile")]
-        public Input<string>? CaCertFile { get; set; }
-
-        /// <summary>
         /// PEM file of extra CAs to trust for GitLab (and the proxy).
         /// </summary>
         [Input("cacertFile")]

@@ -36,7 +36,6 @@ export class Provider extends pulumi.ProviderResource {
         {
             resourceInputs["authHeader"] = args?.authHeader;
             resourceInputs["baseUrl"] = args?.baseUrl;
-            resourceInputs["caCertFile"] = args?.caCertFile;
             resourceInputs["cacertFile"] = args?.cacertFile;
             resourceInputs["clientCert"] = args?.clientCert;
             resourceInputs["clientKey"] = args?.clientKey;
@@ -63,10 +62,6 @@ export interface ProviderArgs {
      * GitLab URL, with or without `/api/v4`, e.g. `https://gitlab.example.com`. Environment fallback: `GITLAB_BASE_URL`.
      */
     baseUrl?: pulumi.Input<string>;
-    /**
-     * Same as `cacertFile`.
-     */
-    caCertFile?: pulumi.Input<string>;
     /**
      * PEM file of extra CAs to trust for GitLab (and the proxy).
      */

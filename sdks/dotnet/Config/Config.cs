@@ -52,16 +52,6 @@ namespace Pulumi.GitLabRunners
             set => _baseUrl.Set(value);
         }
 
-        private static readonly __Value<string?> _caCertFile = new __Value<string?>(() => __config.Get("caCertFile"));
-        /// <summary>
-        /// Same as `cacertFile`.
-        /// </summary>
-        public static string? CaCertFile
-        {
-            get => _caCertFile.Get();
-            set => _caCertFile.Set(value);
-        }
-
         private static readonly __Value<string?> _cacertFile = new __Value<string?>(() => __config.Get("cacertFile"));
         /// <summary>
         /// PEM file of extra CAs to trust for GitLab (and the proxy).

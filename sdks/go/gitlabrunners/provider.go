@@ -40,8 +40,6 @@ type providerArgs struct {
 	AuthHeader *string `pulumi:"authHeader"`
 	// GitLab URL, with or without `/api/v4`, e.g. `https://gitlab.example.com`. Environment fallback: `GITLAB_BASE_URL`.
 	BaseUrl *string `pulumi:"baseUrl"`
-	// Same as `cacertFile`.
-	CaCertFile *string `pulumi:"caCertFile"`
 	// PEM file of extra CAs to trust for GitLab (and the proxy).
 	CacertFile *string `pulumi:"cacertFile"`
 	// PEM file of a client certificate for mutual TLS.
@@ -66,8 +64,6 @@ type ProviderArgs struct {
 	AuthHeader pulumi.StringPtrInput
 	// GitLab URL, with or without `/api/v4`, e.g. `https://gitlab.example.com`. Environment fallback: `GITLAB_BASE_URL`.
 	BaseUrl pulumi.StringPtrInput
-	// Same as `cacertFile`.
-	CaCertFile pulumi.StringPtrInput
 	// PEM file of extra CAs to trust for GitLab (and the proxy).
 	CacertFile pulumi.StringPtrInput
 	// PEM file of a client certificate for mutual TLS.

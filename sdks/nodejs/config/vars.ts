@@ -30,17 +30,6 @@ Object.defineProperty(exports, "baseUrl", {
 });
 
 /**
- * Same as `cacertFile`.
- */
-export declare const caCertFile: string | undefined;
-Object.defineProperty(exports, "caCertFile", {
-    get() {
-        return __config.get("caCertFile");
-    },
-    enumerable: true,
-});
-
-/**
  * PEM file of extra CAs to trust for GitLab (and the proxy).
  */
 export declare const cacertFile: string | undefined;

@@ -21,7 +21,6 @@ class ProviderArgs:
     def __init__(__self__, *,
                  auth_header: Optional[pulumi.Input[_builtins.str]] = None,
                  base_url: Optional[pulumi.Input[_builtins.str]] = None,
-                 ca_cert_file: Optional[pulumi.Input[_builtins.str]] = None,
                  cacert_file: Optional[pulumi.Input[_builtins.str]] = None,
                  client_cert: Optional[pulumi.Input[_builtins.str]] = None,
                  client_key: Optional[pulumi.Input[_builtins.str]] = None,
@@ -34,7 +33,6 @@ class ProviderArgs:
         The set of arguments for constructing a Provider resource.
         :param pulumi.Input[_builtins.str] auth_header: How the token is sent: "private-token" (default) or "bearer".
         :param pulumi.Input[_builtins.str] base_url: GitLab URL, with or without `/api/v4`, e.g. `https://gitlab.example.com`. Environment fallback: `GITLAB_BASE_URL`.
-        :param pulumi.Input[_builtins.str] ca_cert_file: Same as `cacertFile`.
         :param pulumi.Input[_builtins.str] cacert_file: PEM file of extra CAs to trust for GitLab (and the proxy).
         :param pulumi.Input[_builtins.str] client_cert: PEM file of a client certificate for mutual TLS.
         :param pulumi.Input[_builtins.str] client_key: PEM file of the client certificate's private key.
@@ -48,8 +46,6 @@ class ProviderArgs:
             pulumi.set(__self__, "auth_header", auth_header)
         if base_url is not None:
             pulumi.set(__self__, "base_url", base_url)
-        if ca_cert_file is not None:
-            pulumi.set(__self__, "ca_cert_file", ca_cert_file)
         if cacert_file is not None:
             pulumi.set(__self__, "cacert_file", cacert_file)
         if client_cert is not None:
@@ -90,18 +86,6 @@ class ProviderArgs:
     @base_url.setter
     def base_url(self, value: Optional[pulumi.Input[_builtins.str]]):
         pulumi.set(self, "base_url", value)
-
-    @_builtins.property
-    @pulumi.getter(name="caCertFile")
-    def ca_cert_file(self) -> Optional[pulumi.Input[_builtins.str]]:
-        """
-        Same as `cacertFile`.
-        """
-        return pulumi.get(self, "ca_cert_file")
-
-    @ca_cert_file.setter
-    def ca_cert_file(self, value: Optional[pulumi.Input[_builtins.str]]):
-        pulumi.set(self, "ca_cert_file", value)
 
     @_builtins.property
     @pulumi.getter(name="cacertFile")
@@ -208,7 +192,6 @@ class Provider(pulumi.ProviderResource):
                  opts: Optional[pulumi.ResourceOptions] = None,
                  auth_header: Optional[pulumi.Input[_builtins.str]] = None,
                  base_url: Optional[pulumi.Input[_builtins.str]] = None,
-                 ca_cert_file: Optional[pulumi.Input[_builtins.str]] = None,
                  cacert_file: Optional[pulumi.Input[_builtins.str]] = None,
                  client_cert: Optional[pulumi.Input[_builtins.str]] = None,
                  client_key: Optional[pulumi.Input[_builtins.str]] = None,
@@ -225,7 +208,6 @@ class Provider(pulumi.ProviderResource):
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[_builtins.str] auth_header: How the token is sent: "private-token" (default) or "bearer".
         :param pulumi.Input[_builtins.str] base_url: GitLab URL, with or without `/api/v4`, e.g. `https://gitlab.example.com`. Environment fallback: `GITLAB_BASE_URL`.
-        :param pulumi.Input[_builtins.str] ca_cert_file: Same as `cacertFile`.
         :param pulumi.Input[_builtins.str] cacert_file: PEM file of extra CAs to trust for GitLab (and the proxy).
         :param pulumi.Input[_builtins.str] client_cert: PEM file of a client certificate for mutual TLS.
         :param pulumi.Input[_builtins.str] client_key: PEM file of the client certificate's private key.
@@ -261,7 +243,6 @@ class Provider(pulumi.ProviderResource):
                  opts: Optional[pulumi.ResourceOptions] = None,
                  auth_header: Optional[pulumi.Input[_builtins.str]] = None,
                  base_url: Optional[pulumi.Input[_builtins.str]] = None,
-                 ca_cert_file: Optional[pulumi.Input[_builtins.str]] = None,
                  cacert_file: Optional[pulumi.Input[_builtins.str]] = None,
                  client_cert: Optional[pulumi.Input[_builtins.str]] = None,
                  client_key: Optional[pulumi.Input[_builtins.str]] = None,
@@ -281,7 +262,6 @@ class Provider(pulumi.ProviderResource):
 
             __props__.__dict__["auth_header"] = auth_header
             __props__.__dict__["base_url"] = base_url
-            __props__.__dict__["ca_cert_file"] = ca_cert_file
             __props__.__dict__["cacert_file"] = cacert_file
             __props__.__dict__["client_cert"] = client_cert
             __props__.__dict__["client_key"] = client_key

@@ -21,11 +21,6 @@ func GetBaseUrl(ctx *pulumi.Context) string {
 	return config.Get(ctx, "gitlab-runners:baseUrl")
 }
 
-// Same as `cacertFile`.
-func GetCaCertFile(ctx *pulumi.Context) string {
-	return config.Get(ctx, "gitlab-runners:caCertFile")
-}
-
 // PEM file of extra CAs to trust for GitLab (and the proxy).
 func GetCacertFile(ctx *pulumi.Context) string {
 	return config.Get(ctx, "gitlab-runners:cacertFile")

@@ -24,11 +24,6 @@ baseUrl: Optional[str]
 GitLab URL, with or without `/api/v4`, e.g. `https://gitlab.example.com`. Environment fallback: `GITLAB_BASE_URL`.
 """
 
-caCertFile: Optional[str]
-"""
-Same as `cacertFile`.
-"""
-
 cacertFile: Optional[str]
 """
 PEM file of extra CAs to trust for GitLab (and the proxy).

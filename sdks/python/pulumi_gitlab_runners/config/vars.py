@@ -35,13 +35,6 @@ class _ExportableConfig(types.ModuleType):
         return __config__.get('baseUrl')
 
     @_builtins.property
-    def ca_cert_file(self) -> Optional[str]:
-        """
-        Same as `cacertFile`.
-        """
-        return __config__.get('caCertFile')
-
-    @_builtins.property
     def cacert_file(self) -> Optional[str]:
         """
         PEM file of extra CAs to trust for GitLab (and the proxy).
