@@ -7,15 +7,19 @@
  * by `configure`). The engine starts one plugin process per provider instance (the default
  * provider and each explicit `Provider`), so one process never serves two GitLabs.
  */
-import {
-  assignment,
-  configure as configureImpl,
-  FunctionArgumentError,
-  functions,
-  runner,
-} from "../provider";
+import type * as Implementation from "../provider";
 import { GITLAB_CONFIG_KEYS } from "../provider/gitlab/config-keys";
 import { type Bag, containsUnknown, UNKNOWN } from "./values";
+
+/**
+ * The implementation, loaded on first use: it brings zod and undici (about 0.8 s to load), which a
+ * plugin process started only for GetSchema or GetPluginInfo never needs.
+ */
+let loaded: typeof Implementation | undefined;
+function impl(): typeof Implementation {
+  loaded ??= require("../provider") as typeof Implementation;
+  return loaded;
+}
 
 /** The package name: config keys are `gitlab-runners:<key>`, type tokens `gitlab-runners:index:<Type>`. */
 export const PACKAGE = "gitlab-runners";
@@ -74,7 +78,7 @@ function implConfig(): Record<string, string | undefined> {
 export async function configure(config: Record<string, string>): Promise<void> {
   providerConfig = { ...config };
   const view = implConfig();
-  await call(() => configureImpl({ config: { get: (key: string) => view[key] } }));
+  await call(() => impl().configure({ config: { get: (key: string) => view[key] } }));
 }
 
 /**
@@ -162,8 +166,8 @@ function rotates(olds: Bag, news: Bag): boolean {
 
 const runnerBinding: ResourceBinding = {
   outputNames: RUNNER_OUTPUTS,
-  check: (olds, news) => call(() => runner.check(olds, news)),
-  diff: (id, olds, news) => call(() => runner.diff(id, olds, news)),
+  check: (olds, news) => call(() => impl().runner.check(olds, news)),
+  diff: (id, olds, news) => call(() => impl().runner.diff(id, olds, news)),
   stables(olds, news) {
     const changing = new Set(RUNNER_SETTINGS.filter((k) => news[k] !== undefined));
     if (rotates(olds, news)) changing.add("authenticationToken").add("tokenExpiresAt");
@@ -178,7 +182,7 @@ const runnerBinding: ResourceBinding = {
   },
   create: (inputs) =>
     call(async () => {
-      const { id, outs } = await runner.create(inputs);
+      const { id, outs } = await impl().runner.create(inputs);
       return { id, outs: { ...outs } };
     }),
   previewCreate(inputs) {
@@ -188,8 +192,9 @@ const runnerBinding: ResourceBinding = {
     if (Array.isArray(out.tagList)) out.tagList = [...(out.tagList as string[])].sort();
     return out;
   },
-  read: (id, props) => call(() => runner.read(id, props)),
-  update: (id, olds, news) => call(async () => ({ outs: { ...(await runner.update(id, olds, news)).outs } })),
+  read: (id, props) => call(() => impl().runner.read(id, props)),
+  update: (id, olds, news) =>
+    call(async () => ({ outs: { ...(await impl().runner.update(id, olds, news)).outs } })),
   previewUpdate(olds, news) {
     const out: Bag = { ...olds };
     for (const k of [...RUNNER_SETTINGS, "tokenRotation"]) {
@@ -203,25 +208,25 @@ const runnerBinding: ResourceBinding = {
     }
     return out;
   },
-  delete: (id, props) => call(async () => void (await runner.delete(id, props))),
+  delete: (id, props) => call(async () => void (await impl().runner.delete(id, props))),
 };
 
 const ASSIGNMENT_OUTPUTS = ["project", "runnerId", "projectId", "projectPath", "preExisting"] as const;
 
 const assignmentBinding: ResourceBinding = {
   outputNames: ASSIGNMENT_OUTPUTS,
-  check: (olds, news) => call(() => assignment.check(olds, news)),
-  diff: (id, olds, news) => call(() => assignment.diff(id, olds, news)),
+  check: (olds, news) => call(() => impl().assignment.check(olds, news)),
+  diff: (id, olds, news) => call(() => impl().assignment.diff(id, olds, news)),
   // Every change replaces: an update never happens, so nothing needs to be declared stable.
   stables: () => [...ASSIGNMENT_OUTPUTS],
   create: (inputs) =>
     call(async () => {
-      const { id, outs } = await assignment.create(inputs);
+      const { id, outs } = await impl().assignment.create(inputs);
       return { id, outs: { ...outs } };
     }),
   previewCreate: (inputs) => previewFromInputs(ASSIGNMENT_OUTPUTS, inputs),
-  read: (id, props) => call(() => assignment.read(id, props)),
-  delete: (id, props) => call(async () => void (await assignment.delete(id, props))),
+  read: (id, props) => call(() => impl().assignment.read(id, props)),
+  delete: (id, props) => call(async () => void (await impl().assignment.delete(id, props))),
 };
 
 /** The resource types the plugin serves, by type token. */
@@ -238,22 +243,22 @@ function functionContext() {
 /** The read functions, by token. List results are wrapped in an object (an invoke returns one). */
 export const invokes: Readonly<Record<string, FunctionBinding>> = {
   [`${PACKAGE}:index:getRunner`]: (args) =>
-    call(async () => ({ ...(await functions.getRunner(args, functionContext())) })),
+    call(async () => ({ ...(await impl().functions.getRunner(args, functionContext())) })),
   [`${PACKAGE}:index:listRunners`]: (args) =>
-    call(async () => ({ runners: await functions.listRunners(args, functionContext()) })),
+    call(async () => ({ runners: await impl().functions.listRunners(args, functionContext()) })),
   [`${PACKAGE}:index:listProjectRunners`]: (args) =>
-    call(async () => ({ runners: await functions.listProjectRunners(args, functionContext()) })),
+    call(async () => ({ runners: await impl().functions.listProjectRunners(args, functionContext()) })),
   [`${PACKAGE}:index:listGroupRunners`]: (args) =>
-    call(async () => ({ runners: await functions.listGroupRunners(args, functionContext()) })),
+    call(async () => ({ runners: await impl().functions.listGroupRunners(args, functionContext()) })),
   [`${PACKAGE}:index:listRunnerJobs`]: (args) =>
-    call(async () => ({ jobs: await functions.listRunnerJobs(args, functionContext()) })),
+    call(async () => ({ jobs: await impl().functions.listRunnerJobs(args, functionContext()) })),
   [`${PACKAGE}:index:listRunnerManagers`]: (args) =>
-    call(async () => ({ managers: await functions.listRunnerManagers(args, functionContext()) })),
+    call(async () => ({ managers: await impl().functions.listRunnerManagers(args, functionContext()) })),
   [`${PACKAGE}:index:verifyRunnerToken`]: (args) =>
-    call(async () => ({ ...(await functions.verifyRunnerToken(args, functionContext())) })),
+    call(async () => ({ ...(await impl().functions.verifyRunnerToken(args, functionContext())) })),
 };
 
 /** True for a function's refusal of its arguments (reported as invoke failures, not a crash). */
 export function isArgumentError(err: unknown): err is Error {
-  return err instanceof FunctionArgumentError;
+  return err instanceof impl().FunctionArgumentError;
 }
