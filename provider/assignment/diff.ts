@@ -8,8 +8,8 @@
  * names another project) is resolved with `GET /projects/:id`: the same project id is no
  * change. When it cannot be resolved, the assignment is replaced, and `create` explains.
  */
-import type * as pulumi from "@pulumi/pulumi";
 import type { GitLabClient } from "../gitlab";
+import { changeOf, type PlannedDiff } from "../resource/diff";
 import { isUnknown } from "../resource/host-values";
 import { projectSchema, runnerIdSchema } from "./check";
 import { samePath } from "./id";
@@ -40,7 +40,7 @@ export async function diffAssignment(
   api: () => Pick<GitLabClient, "resolveProject">,
   olds: Record<string, unknown>,
   news: Record<string, unknown>,
-): Promise<pulumi.dynamic.DiffResult> {
+): Promise<PlannedDiff> {
   const previous = olds as Partial<AssignmentOutputs>;
   const replaces: string[] = [];
 
@@ -53,5 +53,11 @@ export async function diffAssignment(
   if (isUnknown(news.project)) replaces.push("project");
   else if (!(await sameProject(api, previous, news.project))) replaces.push("project");
 
-  return { changes: replaces.length > 0, replaces, deleteBeforeReplace: false };
+  const detailedDiff: PlannedDiff["detailedDiff"] = {};
+  for (const k of replaces) detailedDiff[k] = changeOf(previous[k as keyof AssignmentOutputs], news[k], true);
+  // When the new link is not known yet it may be the old one again (the same runner on the same
+  // project): creating it first would adopt the old link, and deleting the old one afterwards
+  // would then remove it. Removing first is always safe.
+  const deleteBeforeReplace = replaces.some((k) => isUnknown(news[k]));
+  return { changes: replaces.length > 0, replaces, stables: [], deleteBeforeReplace, detailedDiff };
 }

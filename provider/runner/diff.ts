@@ -5,15 +5,12 @@
  * leaves out is not managed and never differs.
  */
 import type { Bag } from "../resource/check";
-import { settingDiffers } from "../resource/diff";
+import { changeOf, type PlannedDiff, settingDiffers } from "../resource/diff";
 import { isUnknown } from "../resource/host-values";
 import { runnerDescription } from "./description";
 import { type CreationWay, creationWay, type RunnerOutputs, type RunnerSetting, SETTINGS } from "./outputs";
 
-export interface RunnerDiff {
-  changes: boolean;
-  replaces: string[];
-  deleteBeforeReplace: boolean;
+export interface RunnerDiff extends PlannedDiff {
   /** The settings whose value differs (what an update would PUT). */
   fields: RunnerSetting[];
   /** True when `tokenRotation` has a new value (an update resets the token). */
@@ -26,6 +23,26 @@ const WAY_FIELDS = {
   runnerType: ["runnerType", "groupId", "projectId"],
   adoptRunnerId: ["adoptRunnerId"],
 } as const satisfies Record<CreationWay, readonly (keyof RunnerOutputs)[]>;
+
+/**
+ * The outputs an in-place update never changes: what GitLab assigned at creation, the links it
+ * keeps, and how the runner came to exist; the token too, unless this update rotates it.
+ */
+const STABLE_ON_UPDATE = [
+  "runnerId",
+  "runnerType",
+  "isShared",
+  "projects",
+  "groups",
+  "registrationToken",
+  "groupId",
+  "projectId",
+  "adoptRunnerId",
+] as const satisfies readonly (keyof RunnerOutputs)[];
+const TOKEN_OUTPUTS = [
+  "authenticationToken",
+  "tokenExpiresAt",
+] as const satisfies readonly (keyof RunnerOutputs)[];
 
 /** Whether the program's value for a setting differs from the one GitLab last reported. */
 export function fieldDiffers(field: RunnerSetting, desired: unknown, current: unknown): boolean {
@@ -69,10 +86,20 @@ export function diffRunner(id: string, olds: Bag, news: Bag): RunnerDiff {
   const rotationForgotten = news.tokenRotation === undefined && old.tokenRotation !== undefined;
   // Switching an existing resource to adopt its own runner only rewrites the state.
   const adoptionRecorded = adoptsItself && old.adoptRunnerId !== news.adoptRunnerId;
+
+  const detailedDiff: RunnerDiff["detailedDiff"] = {};
+  for (const k of replaces) detailedDiff[k] = changeOf(old[k as keyof RunnerOutputs], news[k], true);
+  for (const f of fields) detailedDiff[f] = changeOf(old[f], news[f], false);
+  if (rotate || rotationForgotten)
+    detailedDiff.tokenRotation = changeOf(old.tokenRotation, news.tokenRotation, false);
+  if (adoptionRecorded) detailedDiff.adoptRunnerId = changeOf(old.adoptRunnerId, news.adoptRunnerId, false);
+  const stables = replaces.length > 0 ? [] : [...STABLE_ON_UPDATE, ...(rotate ? [] : TOKEN_OUTPUTS)];
   return {
     changes: replaces.length > 0 || fields.length > 0 || rotate || rotationForgotten || adoptionRecorded,
     replaces,
+    stables,
     deleteBeforeReplace: false,
+    detailedDiff,
     fields,
     rotate,
   };

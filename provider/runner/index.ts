@@ -6,6 +6,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { Bag } from "../resource/check";
 import type { ResourceContext } from "../resource/context";
+import type { PlannedDiff } from "../resource/diff";
 import { checkRunnerInputs } from "./check";
 import { createRunner } from "./create";
 import { deleteRunner } from "./delete";
@@ -21,9 +22,9 @@ export function runnerOperations(ctx: () => ResourceContext) {
       return checkRunnerInputs(news);
     },
     /** Compares old outputs with new inputs; replaces only for how the runner came to exist. */
-    async diff(id: string, olds: Bag, news: Bag) {
-      const { changes, replaces, deleteBeforeReplace } = diffRunner(id, olds, news);
-      return { changes, replaces, deleteBeforeReplace };
+    async diff(id: string, olds: Bag, news: Bag): Promise<PlannedDiff> {
+      const { fields: _fields, rotate: _rotate, ...planned } = diffRunner(id, olds, news);
+      return planned;
     },
     /** Registers, creates or adopts the runner. */
     async create(inputs: Bag) {

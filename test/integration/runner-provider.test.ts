@@ -180,7 +180,9 @@ describe.each(["16.11", "17.11", "18.6"] as GitlabVersion[])("Runner provider on
       ...PROVIDER,
     };
     const diff = await runner.diff(id, read.props as Bag, program);
-    expect(diff).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    expect(diff).toMatchObject({ changes: true, replaces: [], deleteBeforeReplace: false });
+    expect(diff.detailedDiff).toEqual({ description: "update", tagList: "update" });
+    expect(diff.stables).toEqual(expect.arrayContaining(["runnerId", "authenticationToken"]));
     const updated = await runner.update(id, read.props as Bag, program);
     expect(updated.outs).toMatchObject({ description: "a", tagList: ["x"], locked: true });
     expect(updated.outs.authenticationToken).toBe(outs.authenticationToken);
@@ -189,6 +191,35 @@ describe.each(["16.11", "17.11", "18.6"] as GitlabVersion[])("Runner provider on
     expect(await runner.read(id, { ...outs, ...PROVIDER })).toEqual({});
     expect(em.requests().some((r) => r.path.includes("verify"))).toBe(false);
   });
+
+  it.each([
+    ["a group runner", { runnerType: "group_type", groupId: 10 }, { groupId: 10 }],
+    ["a project runner", { runnerType: "project_type", projectId: "acme/api" }, { projectId: 100 }],
+    ["an instance runner", { runnerType: "instance_type" }, {}],
+  ])(
+    "read without a state (an import) implies inputs that describe %s as a program would",
+    async (_what, way, identity) => {
+      const { id } = await create({ ...way, description: "imported", tagList: ["x"] });
+      const read = await runner.read(id, {});
+      expect(read.inputs).toEqual({
+        runnerType: way.runnerType,
+        ...identity,
+        description: "imported",
+        paused: false,
+        locked: false,
+        runUntagged: true,
+        tagList: ["x"],
+        accessLevel: "not_protected",
+      });
+      // The implied inputs pass check and, as a program, need no change and no replacement.
+      const checked = await runner.check({}, { ...read.inputs, ...PROVIDER });
+      expect(checked.failures).toEqual([]);
+      expect(await runner.diff(id, read.props as Bag, checked.inputs)).toMatchObject({
+        changes: false,
+        replaces: [],
+      });
+    },
+  );
 
   it("update PUTs only changed fields, clears tags and description, and rotates in place", async () => {
     const { id, outs } = await create({

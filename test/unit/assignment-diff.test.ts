@@ -34,7 +34,9 @@ describe("ProjectRunnerAssignment diff", () => {
     expect(await diffAssignment(api, { ...olds }, news)).toEqual({
       changes: false,
       replaces: [],
+      stables: [],
       deleteBeforeReplace: false,
+      detailedDiff: {},
     });
     expect(resolveProject).not.toHaveBeenCalled();
   });
@@ -59,7 +61,9 @@ describe("ProjectRunnerAssignment diff", () => {
     expect(await diffAssignment(api, { ...olds }, { project: "acme/web", runnerId: 5 })).toEqual({
       changes: true,
       replaces: ["project"],
+      stables: [],
       deleteBeforeReplace: false,
+      detailedDiff: { project: "update-replace" },
     });
     expect((await diffAssignment(api, { ...olds }, { project: 101, runnerId: 5 })).replaces).toEqual([
       "project",
@@ -80,10 +84,18 @@ describe("ProjectRunnerAssignment diff", () => {
     ]);
   });
 
-  it("replaces for values unknown during preview", async () => {
+  it("replaces for values unknown during preview, removing the old link first", async () => {
+    // The new link may turn out to be the old one: creating it first would adopt it, and
+    // deleting the old one afterwards would remove it.
     const { api, resolveProject } = resolver({});
     const diff = await diffAssignment(api, { ...olds }, { project: UNKNOWN, runnerId: UNKNOWN });
-    expect(diff).toEqual({ changes: true, replaces: ["runnerId", "project"], deleteBeforeReplace: false });
+    expect(diff).toEqual({
+      changes: true,
+      replaces: ["runnerId", "project"],
+      stables: [],
+      deleteBeforeReplace: true,
+      detailedDiff: { runnerId: "update-replace", project: "update-replace" },
+    });
     expect(resolveProject).not.toHaveBeenCalled();
   });
 });

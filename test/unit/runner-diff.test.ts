@@ -212,3 +212,39 @@ describe("Runner diff", () => {
     expect(d.deleteBeforeReplace).toBe(false);
   });
 });
+
+describe("Runner diff: what stays and what changes, for the plan", () => {
+  it("an update in place keeps the runner's id, type, links and token stable, and names each change", () => {
+    const d = diffRunner("5", created as unknown as Record<string, unknown>, {
+      ...createdInputs,
+      tagList: ["docker", "gpu"],
+      paused: true,
+    });
+    expect(d.replaces).toEqual([]);
+    expect(d.stables).toEqual(
+      expect.arrayContaining(["runnerId", "runnerType", "projects", "authenticationToken", "tokenExpiresAt"]),
+    );
+    expect(d.detailedDiff).toEqual({ paused: "update", tagList: "update" });
+  });
+
+  it("a rotation changes the token, so the token is not stable", () => {
+    const d = diffRunner("5", created as unknown as Record<string, unknown>, {
+      ...createdInputs,
+      tokenRotation: "2",
+    });
+    expect(d.stables).toContain("runnerId");
+    expect(d.stables).not.toContain("authenticationToken");
+    expect(d.stables).not.toContain("tokenExpiresAt");
+    expect(d.detailedDiff).toEqual({ tokenRotation: "add" });
+  });
+
+  it("a replacement keeps nothing stable", () => {
+    const d = diffRunner("5", created as unknown as Record<string, unknown>, {
+      ...createdInputs,
+      projectId: 101,
+    });
+    expect(d.replaces).toEqual(["projectId"]);
+    expect(d.stables).toEqual([]);
+    expect(d.detailedDiff).toEqual({ projectId: "update-replace" });
+  });
+});
