@@ -19,19 +19,22 @@ export function gitlabLoggerFor(log: EngineLog): GitLabLogger {
 }
 
 /**
- * A context whose client is built, on first use, from `gitlab:*` settings (stack config keys
- * such as `gitlab:baseUrl`, or bare keys) and the environment, and logs to `log`.
+ * A context whose client is built, on first use, from `<namespace>:*` settings (stack config
+ * keys such as `gitlab:baseUrl`, or bare keys) and the environment, and logs to `log`. A setting
+ * that is missing or wrong is named in `namespace` (`gitlab:token` for the dynamic resources'
+ * stack config, `gitlab-runners:token` for the plugin's provider configuration).
  */
 export function contextFrom(
   settings: () => Record<string, string | undefined>,
   log: EngineLog,
   env: NodeJS.ProcessEnv = process.env,
+  namespace?: string,
 ): ResourceContext & { reset(): void } {
   let client: GitLabClient | undefined;
   return {
     client() {
       client ??= new GitLabClient({
-        ...loadClientConfig({ config: settings(), env }),
+        ...loadClientConfig({ config: settings(), env, ...(namespace === undefined ? {} : { namespace }) }),
         logger: gitlabLoggerFor(log),
       });
       return client;
