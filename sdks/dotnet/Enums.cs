@@ -8,7 +8,7 @@ using Pulumi;
 namespace Pulumi.GitLabRunners
 {
     /// <summary>
-    /// Which refs a runner may run jobs for (`access_level`).
+    /// GitLab's values of `access_level`.
     /// </summary>
     [EnumType]
     public readonly struct AccessLevel : IEquatable<AccessLevel>
@@ -20,13 +20,7 @@ namespace Pulumi.GitLabRunners
             _value = value ?? throw new ArgumentNullException(nameof(value));
         }
 
-        /// <summary>
-        /// All refs.
-        /// </summary>
         public static AccessLevel NotProtected { get; } = new AccessLevel("not_protected");
-        /// <summary>
-        /// Protected branches and tags only.
-        /// </summary>
         public static AccessLevel RefProtected { get; } = new AccessLevel("ref_protected");
 
         public static bool operator ==(AccessLevel left, AccessLevel right) => left.Equals(right);
@@ -45,7 +39,7 @@ namespace Pulumi.GitLabRunners
     }
 
     /// <summary>
-    /// GitLab's runner scope (`runner_type`).
+    /// GitLab's values of `runner_type`.
     /// </summary>
     [EnumType]
     public readonly struct RunnerType : IEquatable<RunnerType>
@@ -57,17 +51,8 @@ namespace Pulumi.GitLabRunners
             _value = value ?? throw new ArgumentNullException(nameof(value));
         }
 
-        /// <summary>
-        /// An instance runner (administrators).
-        /// </summary>
         public static RunnerType InstanceType { get; } = new RunnerType("instance_type");
-        /// <summary>
-        /// A group runner.
-        /// </summary>
         public static RunnerType GroupType { get; } = new RunnerType("group_type");
-        /// <summary>
-        /// A project runner.
-        /// </summary>
         public static RunnerType ProjectType { get; } = new RunnerType("project_type");
 
         public static bool operator ==(RunnerType left, RunnerType right) => left.Equals(right);

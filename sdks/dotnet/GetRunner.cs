@@ -64,7 +64,7 @@ namespace Pulumi.GitLabRunners
     public sealed class GetRunnerResult
     {
         /// <summary>
-        /// `access_level`.
+        /// Which refs it runs jobs for (`access_level`).
         /// </summary>
         public readonly Pulumi.GitLabRunners.AccessLevel AccessLevel;
         /// <summary>
@@ -72,7 +72,7 @@ namespace Pulumi.GitLabRunners
         /// </summary>
         public readonly bool Active;
         /// <summary>
-        /// `architecture`.
+        /// Architecture of that runner manager (`architecture`).
         /// </summary>
         public readonly string? Architecture;
         /// <summary>
@@ -90,13 +90,13 @@ namespace Pulumi.GitLabRunners
         /// <summary>
         /// The runner's group (`groups`).
         /// </summary>
-        public readonly ImmutableArray<Outputs.RunnerGroup> Groups;
+        public readonly ImmutableArray<Outputs.GroupRef> Groups;
         /// <summary>
         /// Runner id (`id`).
         /// </summary>
         public readonly int Id;
         /// <summary>
-        /// Last IP address (`ip_address`); absent on 17.0+.
+        /// Last IP address (`ip_address`); absent on GitLab 17.0+.
         /// </summary>
         public readonly string? IpAddress;
         /// <summary>
@@ -124,7 +124,7 @@ namespace Pulumi.GitLabRunners
         /// </summary>
         public readonly string? Name;
         /// <summary>
-        /// Whether the runner contacted GitLab recently (`online`).
+        /// Whether the runner contacted GitLab recently (`online`); absent if it never did.
         /// </summary>
         public readonly bool? Online;
         /// <summary>
@@ -132,15 +132,15 @@ namespace Pulumi.GitLabRunners
         /// </summary>
         public readonly bool Paused;
         /// <summary>
-        /// `platform`.
+        /// Platform of that runner manager (`platform`).
         /// </summary>
         public readonly string? Platform;
         /// <summary>
         /// Projects visible to this token (`projects`).
         /// </summary>
-        public readonly ImmutableArray<Outputs.RunnerProject> Projects;
+        public readonly ImmutableArray<Outputs.ProjectRef> Projects;
         /// <summary>
-        /// `revision`.
+        /// Revision of that runner manager (`revision`).
         /// </summary>
         public readonly string? Revision;
         /// <summary>
@@ -150,9 +150,9 @@ namespace Pulumi.GitLabRunners
         /// <summary>
         /// Scope of the runner (`runner_type`).
         /// </summary>
-        public readonly Pulumi.GitLabRunners.RunnerType? RunnerType;
+        public readonly Pulumi.GitLabRunners.RunnerType RunnerType;
         /// <summary>
-        /// GitLab's status word (`status`).
+        /// GitLab's status word (`status`): `online`, `offline`, `never_contacted`, `stale`, `active`, `paused`, `not_connected`.
         /// </summary>
         public readonly string Status;
         /// <summary>
@@ -178,7 +178,7 @@ namespace Pulumi.GitLabRunners
 
             string description,
 
-            ImmutableArray<Outputs.RunnerGroup> groups,
+            ImmutableArray<Outputs.GroupRef> groups,
 
             int id,
 
@@ -202,13 +202,13 @@ namespace Pulumi.GitLabRunners
 
             string? platform,
 
-            ImmutableArray<Outputs.RunnerProject> projects,
+            ImmutableArray<Outputs.ProjectRef> projects,
 
             string? revision,
 
             bool runUntagged,
 
-            Pulumi.GitLabRunners.RunnerType? runnerType,
+            Pulumi.GitLabRunners.RunnerType runnerType,
 
             string status,
 

@@ -34,7 +34,7 @@ namespace Pulumi.GitLabRunners
     public sealed class ListGroupRunnersArgs : global::Pulumi.InvokeArgs
     {
         /// <summary>
-        /// The group: numeric id or full path.
+        /// The group: numeric id or full path such as `"acme"`.
         /// </summary>
         [Input("group", required: true)]
         public Union<int, string> Group { get; set; } = null!;
@@ -46,7 +46,7 @@ namespace Pulumi.GitLabRunners
         public bool? Paused { get; set; }
 
         /// <summary>
-        /// Only runners with this status (`status`): online, offline, never_contacted, stale, active, paused (or 13.x's not_connected).
+        /// Only runners with this status (`status`): `online`, `offline`, `never_contacted`, `stale`, `active`, `paused`, `not_connected`.
         /// </summary>
         [Input("status")]
         public string? Status { get; set; }
@@ -78,7 +78,7 @@ namespace Pulumi.GitLabRunners
     public sealed class ListGroupRunnersInvokeArgs : global::Pulumi.InvokeArgs
     {
         /// <summary>
-        /// The group: numeric id or full path.
+        /// The group: numeric id or full path such as `"acme"`.
         /// </summary>
         [Input("group", required: true)]
         public InputUnion<int, string> Group { get; set; } = null!;
@@ -90,7 +90,7 @@ namespace Pulumi.GitLabRunners
         public Input<bool>? Paused { get; set; }
 
         /// <summary>
-        /// Only runners with this status (`status`): online, offline, never_contacted, stale, active, paused (or 13.x's not_connected).
+        /// Only runners with this status (`status`): `online`, `offline`, `never_contacted`, `stale`, `active`, `paused`, `not_connected`.
         /// </summary>
         [Input("status")]
         public Input<string>? Status { get; set; }

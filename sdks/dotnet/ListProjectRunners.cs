@@ -40,13 +40,13 @@ namespace Pulumi.GitLabRunners
         public bool? Paused { get; set; }
 
         /// <summary>
-        /// The project: numeric id or full path.
+        /// The project: numeric id or full path such as `"acme/api"`.
         /// </summary>
         [Input("project", required: true)]
         public Union<int, string> Project { get; set; } = null!;
 
         /// <summary>
-        /// Only runners with this status (`status`): online, offline, never_contacted, stale, active, paused (or 13.x's not_connected).
+        /// Only runners with this status (`status`): `online`, `offline`, `never_contacted`, `stale`, `active`, `paused`, `not_connected`.
         /// </summary>
         [Input("status")]
         public string? Status { get; set; }
@@ -84,13 +84,13 @@ namespace Pulumi.GitLabRunners
         public Input<bool>? Paused { get; set; }
 
         /// <summary>
-        /// The project: numeric id or full path.
+        /// The project: numeric id or full path such as `"acme/api"`.
         /// </summary>
         [Input("project", required: true)]
         public InputUnion<int, string> Project { get; set; } = null!;
 
         /// <summary>
-        /// Only runners with this status (`status`): online, offline, never_contacted, stale, active, paused (or 13.x's not_connected).
+        /// Only runners with this status (`status`): `online`, `offline`, `never_contacted`, `stale`, `active`, `paused`, `not_connected`.
         /// </summary>
         [Input("status")]
         public Input<string>? Status { get; set; }

@@ -34,7 +34,7 @@ namespace Pulumi.GitLabRunners
     public sealed class ListRunnerJobsArgs : global::Pulumi.InvokeArgs
     {
         /// <summary>
-        /// "id".
+        /// `"id"`.
         /// </summary>
         [Input("orderBy")]
         public string? OrderBy { get; set; }
@@ -46,13 +46,13 @@ namespace Pulumi.GitLabRunners
         public int RunnerId { get; set; }
 
         /// <summary>
-        /// "asc" or "desc".
+        /// `"asc"` or `"desc"`.
         /// </summary>
         [Input("sort")]
         public string? Sort { get; set; }
 
         /// <summary>
-        /// Only jobs with this status, e.g. running, success, failed.
+        /// Only jobs with this status: `created`, `waiting_for_resource`, `preparing`, `pending`, `running`, `success`, `failed`, `canceling`, `canceled`, `skipped`, `manual`, `scheduled`.
         /// </summary>
         [Input("status")]
         public string? Status { get; set; }
@@ -66,7 +66,7 @@ namespace Pulumi.GitLabRunners
     public sealed class ListRunnerJobsInvokeArgs : global::Pulumi.InvokeArgs
     {
         /// <summary>
-        /// "id".
+        /// `"id"`.
         /// </summary>
         [Input("orderBy")]
         public Input<string>? OrderBy { get; set; }
@@ -78,13 +78,13 @@ namespace Pulumi.GitLabRunners
         public Input<int> RunnerId { get; set; } = null!;
 
         /// <summary>
-        /// "asc" or "desc".
+        /// `"asc"` or `"desc"`.
         /// </summary>
         [Input("sort")]
         public Input<string>? Sort { get; set; }
 
         /// <summary>
-        /// Only jobs with this status, e.g. running, success, failed.
+        /// Only jobs with this status: `created`, `waiting_for_resource`, `preparing`, `pending`, `running`, `success`, `failed`, `canceling`, `canceled`, `skipped`, `manual`, `scheduled`.
         /// </summary>
         [Input("status")]
         public Input<string>? Status { get; set; }

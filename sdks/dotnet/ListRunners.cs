@@ -40,13 +40,13 @@ namespace Pulumi.GitLabRunners
         public bool? Paused { get; set; }
 
         /// <summary>
-        /// "owned" or "all" (administrators).
+        /// `"owned"` or `"all"` (administrators).
         /// </summary>
         [Input("scope", required: true)]
         public string Scope { get; set; } = null!;
 
         /// <summary>
-        /// Only runners with this status (`status`): online, offline, never_contacted, stale, active, paused (or 13.x's not_connected).
+        /// Only runners with this status (`status`): `online`, `offline`, `never_contacted`, `stale`, `active`, `paused`, `not_connected`.
         /// </summary>
         [Input("status")]
         public string? Status { get; set; }
@@ -70,7 +70,7 @@ namespace Pulumi.GitLabRunners
         public Pulumi.GitLabRunners.RunnerType? Type { get; set; }
 
         /// <summary>
-        /// Only runners whose version starts with this, e.g. "17" or "16.11" (`version_prefix`).
+        /// Only runners whose version starts with this, e.g. `"17"` or `"16.11"` (`version_prefix`).
         /// </summary>
         [Input("versionPrefix")]
         public string? VersionPrefix { get; set; }
@@ -90,13 +90,13 @@ namespace Pulumi.GitLabRunners
         public Input<bool>? Paused { get; set; }
 
         /// <summary>
-        /// "owned" or "all" (administrators).
+        /// `"owned"` or `"all"` (administrators).
         /// </summary>
         [Input("scope", required: true)]
         public Input<string> Scope { get; set; } = null!;
 
         /// <summary>
-        /// Only runners with this status (`status`): online, offline, never_contacted, stale, active, paused (or 13.x's not_connected).
+        /// Only runners with this status (`status`): `online`, `offline`, `never_contacted`, `stale`, `active`, `paused`, `not_connected`.
         /// </summary>
         [Input("status")]
         public Input<string>? Status { get; set; }
@@ -120,7 +120,7 @@ namespace Pulumi.GitLabRunners
         public Input<Pulumi.GitLabRunners.RunnerType>? Type { get; set; }
 
         /// <summary>
-        /// Only runners whose version starts with this, e.g. "17" or "16.11" (`version_prefix`).
+        /// Only runners whose version starts with this, e.g. `"17"` or `"16.11"` (`version_prefix`).
         /// </summary>
         [Input("versionPrefix")]
         public Input<string>? VersionPrefix { get; set; }

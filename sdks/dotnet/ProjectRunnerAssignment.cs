@@ -10,37 +10,39 @@ using Pulumi.Serialization;
 namespace Pulumi.GitLabRunners
 {
     /// <summary>
-    /// Enables a project runner on a project (`POST /projects/:id/runners`), undone by `DELETE /projects/:id/runners/:runner_id`. The id is `&lt;projectId&gt;:&lt;runnerId&gt;`; any change replaces it.
+    /// Enables ("assigns") a project runner on a project: GitLab's `POST /projects/:id/runners`, undone by `DELETE /projects/:id/runners/:runner_id`. The resource id is `&lt;projectId&gt;:&lt;runnerId&gt;`.
+    /// 
+    /// Import: `pulumi import gitlab-runners:index:ProjectRunnerAssignment NAME PROJECT_ID:RUNNER_ID`.
     /// </summary>
     [GitLabRunnersResourceType("gitlab-runners:index:ProjectRunnerAssignment")]
     public partial class ProjectRunnerAssignment : global::Pulumi.CustomResource
     {
         /// <summary>
-        /// True when GitLab already had the runner on the project when this resource was created.
+        /// True when GitLab already had the runner on the project when this resource was created (the link was adopted: the runner's own project, or one enabled by hand); false when this resource enabled it.
         /// </summary>
         [Output("preExisting")]
         public Output<bool> PreExisting { get; private set; } = null!;
 
         /// <summary>
-        /// The `project` argument as the program gave it.
+        /// The project to enable the runner on: its numeric id (`100`) or its full path with every namespace (`"acme/platform/deploy"`, case-insensitive). Switching between the path and the id of the same project is not a change; a numeric string such as `"100"` is taken as the id. GitLab: `:id`.
         /// </summary>
         [Output("project")]
         public Output<Union<int, string>> Project { get; private set; } = null!;
 
         /// <summary>
-        /// The project's numeric id.
+        /// The project's numeric id. GitLab: `id`.
         /// </summary>
         [Output("projectId")]
         public Output<int> ProjectId { get; private set; } = null!;
 
         /// <summary>
-        /// The project's full path as GitLab reports it (`path_with_namespace`).
+        /// The project's full path as GitLab reports it now, e.g. `acme/api`. GitLab: `path_with_namespace`.
         /// </summary>
         [Output("projectPath")]
         public Output<string> ProjectPath { get; private set; } = null!;
 
         /// <summary>
-        /// The runner's id.
+        /// The runner to enable, typically `runner.runnerId` of a Runner. It must be a project runner that is not locked, or the token must be an administrator's; group and instance runners are never assigned to projects. A numeric string (such as a Runner's `id`) is accepted. GitLab: `runner_id`.
         /// </summary>
         [Output("runnerId")]
         public Output<int> RunnerId { get; private set; } = null!;
@@ -68,6 +70,11 @@ namespace Pulumi.GitLabRunners
             var defaultOptions = new CustomResourceOptions
             {
                 Version = Utilities.Version,
+                ReplaceOnChanges =
+                {
+                    "project",
+                    "runnerId",
+                },
             };
             var merged = CustomResourceOptions.Merge(defaultOptions, options);
             // Override the ID if one was specified for consistency with other language SDKs.
@@ -91,13 +98,13 @@ namespace Pulumi.GitLabRunners
     public sealed class ProjectRunnerAssignmentArgs : global::Pulumi.ResourceArgs
     {
         /// <summary>
-        /// The project: numeric id or full path such as "acme/api". Switching between the path and the id of the same project is not a change.
+        /// The project to enable the runner on: its numeric id (`100`) or its full path with every namespace (`"acme/platform/deploy"`, case-insensitive). Switching between the path and the id of the same project is not a change; a numeric string such as `"100"` is taken as the id. GitLab: `:id`.
         /// </summary>
         [Input("project", required: true)]
         public InputUnion<int, string> Project { get; set; } = null!;
 
         /// <summary>
-        /// The runner to enable (GitLab's `runner_id`), e.g. a Runner's `runnerId`.
+        /// The runner to enable, typically `runner.runnerId` of a Runner. It must be a project runner that is not locked, or the token must be an administrator's; group and instance runners are never assigned to projects. A numeric string (such as a Runner's `id`) is accepted. GitLab: `runner_id`.
         /// </summary>
         [Input("runnerId", required: true)]
         public Input<int> RunnerId { get; set; } = null!;

@@ -10,7 +10,7 @@ using Pulumi.Serialization;
 namespace Pulumi.GitLabRunners
 {
     /// <summary>
-    /// The GitLab a group of resources talks to. Give one per GitLab instance.
+    /// The GitLab a group of resources talks to. The default provider reads the stack's `gitlab-runners:` configuration; give an explicit provider per further GitLab instance.
     /// </summary>
     [GitLabRunnersResourceType("pulumi:providers:gitlab-runners")]
     public partial class Provider : global::Pulumi.ProviderResource
@@ -43,13 +43,13 @@ namespace Pulumi.GitLabRunners
     public sealed class ProviderArgs : global::Pulumi.ResourceArgs
     {
         /// <summary>
-        /// How the token is sent: "private-token" (default) or "bearer".
+        /// How the token is sent: `"private-token"` (`PRIVATE-TOKEN` header) or `"bearer"`. Default: `"private-token"`.
         /// </summary>
         [Input("authHeader")]
         public Input<string>? AuthHeader { get; set; }
 
         /// <summary>
-        /// GitLab URL, with or without `/api/v4`, e.g. `https://gitlab.example.com`. Environment fallback: `GITLAB_BASE_URL`.
+        /// GitLab's URL, with or without `/api/v4`, e.g. `https://gitlab.example.com`. Environment fallback: `GITLAB_BASE_URL`.
         /// </summary>
         [Input("baseUrl")]
         public Input<string>? BaseUrl { get; set; }
@@ -73,25 +73,25 @@ namespace Pulumi.GitLabRunners
         public Input<string>? ClientKey { get; set; }
 
         /// <summary>
-        /// Skip TLS certificate verification. For testing only. Default: false.
+        /// Skip TLS certificate verification. For testing only. Default: `false`.
         /// </summary>
         [Input("insecure", json: true)]
         public Input<bool>? Insecure { get; set; }
 
         /// <summary>
-        /// Requests in flight at most, whatever `pulumi up --parallel` is. Default: 8.
+        /// Requests in flight at most per provider, whatever `pulumi up --parallel` is. Default: `8`.
         /// </summary>
         [Input("maxConcurrency", json: true)]
         public Input<int>? MaxConcurrency { get; set; }
 
         /// <summary>
-        /// Retries after the first attempt, for requests that may be repeated. Default: 5.
+        /// Retries after the first attempt, for requests that may be repeated. Default: `5`.
         /// </summary>
         [Input("retries", json: true)]
         public Input<int>? Retries { get; set; }
 
         /// <summary>
-        /// Overall deadline of one operation in milliseconds. Default: 120000.
+        /// Deadline of one operation in milliseconds, retries and waits included. Default: `120000`.
         /// </summary>
         [Input("timeoutMs", json: true)]
         public Input<int>? TimeoutMs { get; set; }
@@ -100,7 +100,7 @@ namespace Pulumi.GitLabRunners
         private Input<string>? _token;
 
         /// <summary>
-        /// Personal, group or project access token (or an OAuth token with `authHeader: bearer`). Environment fallback: `GITLAB_TOKEN`.
+        /// A personal, group or project access token (or an OAuth token with `authHeader: bearer`). Environment fallback: `GITLAB_TOKEN`.
         /// </summary>
         public Input<string>? Token
         {

@@ -10,145 +10,147 @@ using Pulumi.Serialization;
 namespace Pulumi.GitLabRunners
 {
     /// <summary>
-    /// A GitLab runner, registered with a registration token, created with `runnerType`, or adopted by id. Set exactly one of `registrationToken`, `runnerType` or `adoptRunnerId`. Changing how the runner came to exist replaces it; every other argument is updated in place. An argument left out is not managed. Import with `pulumi import gitlab-runners:index:Runner NAME RUNNER_ID`.
+    /// A GitLab runner, registered with a registration token, created with `runnerType`, or adopted by id. Changing how it came to exist replaces it; every other argument is updated in place, and an argument left out is not managed.
+    /// 
+    /// Import: `pulumi import gitlab-runners:index:Runner NAME RUNNER_ID`.
     /// </summary>
     [GitLabRunnersResourceType("gitlab-runners:index:Runner")]
     public partial class Runner : global::Pulumi.CustomResource
     {
         /// <summary>
-        /// Which refs the runner runs jobs for (GitLab's `access_level`). Default for a new runner: "not_protected".
+        /// Which refs the runner runs jobs for: `"not_protected"` (all) or `"ref_protected"` (protected branches and tags only). GitLab: `access_level`. Default: `"not_protected"`.
         /// </summary>
         [Output("accessLevel")]
         public Output<Pulumi.GitLabRunners.AccessLevel> AccessLevel { get; private set; } = null!;
 
         /// <summary>
-        /// Take over an existing runner by its id instead of creating one: it is read, then updated to this program. `authenticationToken` stays empty until `tokenRotation` is set.
+        /// Take over an existing runner by its id instead of creating one: `pulumi up` reads it and updates it to the program; destroying the resource deletes the runner. `authenticationToken` stays empty until the first rotation (`tokenRotation`). GitLab: `id`. Default: not used.
         /// </summary>
         [Output("adoptRunnerId")]
         public Output<int?> AdoptRunnerId { get; private set; } = null!;
 
         /// <summary>
-        /// The runner's authentication token (`token`, `glrt-…` for created runners). Absent for an adopted runner until a rotation.
+        /// The runner's authentication token (`glrt-…` for created runners), a secret: give it to `gitlab-runner register --token` or the runner's `config.toml`. Absent for an adopted runner until `tokenRotation` is set or changed. GitLab: `token`.
         /// </summary>
         [Output("authenticationToken")]
         public Output<string?> AuthenticationToken { get; private set; } = null!;
 
         /// <summary>
-        /// When the runner last contacted GitLab (`contacted_at`).
+        /// When the runner last contacted GitLab, or null. GitLab: `contacted_at`.
         /// </summary>
         [Output("contactedAt")]
         public Output<string?> ContactedAt { get; private set; } = null!;
 
         /// <summary>
-        /// The runner's description (GitLab's `description`), at most 1024 characters. `""` clears it.
+        /// The runner's description. `""` clears it. GitLab: `description`. Default: empty.
         /// </summary>
         [Output("description")]
         public Output<string?> Description { get; private set; } = null!;
 
         /// <summary>
-        /// The group of a "group_type" runner: numeric id or full path (GitLab's `group_id`). Changing it replaces the runner.
+        /// The group of a `"group_type"` runner: its numeric id or full path. Only with `runnerType: "group_type"`. GitLab: `group_id`. Default: none.
         /// </summary>
         [Output("groupId")]
         public Output<Union<int, string>?> GroupId { get; private set; } = null!;
 
         /// <summary>
-        /// The group of a group runner (`groups`).
+        /// The group of a group runner. GitLab: `groups`.
         /// </summary>
         [Output("groups")]
         public Output<ImmutableArray<Outputs.RunnerGroup>> Groups { get; private set; } = null!;
 
         /// <summary>
-        /// Whether it is an instance runner (`is_shared`).
+        /// Whether it is an instance runner. GitLab: `is_shared`.
         /// </summary>
         [Output("isShared")]
         public Output<bool> IsShared { get; private set; } = null!;
 
         /// <summary>
-        /// Whether the runner is locked to its current projects (GitLab's `locked`). Default for a new runner: false.
+        /// Whether the runner is locked to its current projects. GitLab: `locked`. Default: `false`.
         /// </summary>
         [Output("locked")]
         public Output<bool> Locked { get; private set; } = null!;
 
         /// <summary>
-        /// A note for the runner's maintainers (GitLab's `maintenance_note`), at most 1024 characters. Not supported by GitLab 13.x.
+        /// A note for the runner's maintainers. GitLab shows it only to callers who may update the runner; when it is hidden, the value last set is kept instead of reporting a difference. Not supported by GitLab 13.x. GitLab: `maintenance_note`. Default: empty.
         /// </summary>
         [Output("maintenanceNote")]
         public Output<string?> MaintenanceNote { get; private set; } = null!;
 
         /// <summary>
-        /// The longest a job may run on this runner, in seconds (GitLab's `maximum_timeout`); at least 600.
+        /// The longest a job may run on this runner, in seconds. GitLab: `maximum_timeout`. Default: no limit.
         /// </summary>
         [Output("maximumTimeout")]
         public Output<int?> MaximumTimeout { get; private set; } = null!;
 
         /// <summary>
-        /// Whether the runner contacted GitLab recently (`online`); absent if it never did.
+        /// Whether the runner contacted GitLab recently; null if it never did. GitLab: `online`.
         /// </summary>
         [Output("online")]
         public Output<bool?> Online { get; private set; } = null!;
 
         /// <summary>
-        /// Whether the runner is paused and picks no jobs (GitLab's `paused`; sent as `active` with the opposite value to GitLab 13.x). Default for a new runner: false.
+        /// Whether the runner is paused and picks no jobs (sent as `active` with the opposite value to GitLab 13.x). GitLab: `paused`. Default: `false`.
         /// </summary>
         [Output("paused")]
         public Output<bool> Paused { get; private set; } = null!;
 
         /// <summary>
-        /// The project of a "project_type" runner: numeric id or full path such as "acme/api" (GitLab's `project_id`). Changing it replaces the runner.
+        /// The project of a `"project_type"` runner: its numeric id or full path such as `acme/api`. Only with `runnerType: "project_type"`. GitLab: `project_id`. Default: none.
         /// </summary>
         [Output("projectId")]
         public Output<Union<int, string>?> ProjectId { get; private set; } = null!;
 
         /// <summary>
-        /// The projects the runner is assigned to that this token may see (`projects`).
+        /// The projects the runner is assigned to that this token may see. GitLab: `projects`.
         /// </summary>
         [Output("projects")]
         public Output<ImmutableArray<Outputs.RunnerProject>> Projects { get; private set; } = null!;
 
         /// <summary>
-        /// Register the runner with a runner registration token (`POST /runners`, GitLab's `token`). Disabled by default since GitLab 17.0; use `runnerType` there. Changing it replaces the runner.
+        /// Register the runner with a runner registration token of the instance, a group or a project (`POST /runners`); the token decides the runner's scope. Registration tokens are disabled by default since GitLab 17.0 (the server answers 410); use `runnerType` there. GitLab: `token`. Default: not used.
         /// </summary>
         [Output("registrationToken")]
         public Output<string?> RegistrationToken { get; private set; } = null!;
 
         /// <summary>
-        /// Whether the runner picks jobs without tags (GitLab's `run_untagged`). When false, `tagList` must have at least one tag. Default for a new runner: true.
+        /// Whether the runner picks jobs without tags. When false, `tagList` must have at least one tag. GitLab: `run_untagged`. Default: `true`.
         /// </summary>
         [Output("runUntagged")]
         public Output<bool> RunUntagged { get; private set; } = null!;
 
         /// <summary>
-        /// The runner's id in GitLab (`id`).
+        /// The runner's id in GitLab. GitLab: `id`.
         /// </summary>
         [Output("runnerId")]
         public Output<int> RunnerId { get; private set; } = null!;
 
         /// <summary>
-        /// The runner's scope (`runner_type`).
+        /// Create the runner with your own token (`POST /user/runners`, GitLab 15.11+): `"instance_type"` (administrators), `"group_type"` with `groupId` (group Owners) or `"project_type"` with `projectId` (project Maintainers). As an output: the runner's scope as GitLab reports it. GitLab: `runner_type`. Default: not used.
         /// </summary>
         [Output("runnerType")]
         public Output<Pulumi.GitLabRunners.RunnerType> RunnerType { get; private set; } = null!;
 
         /// <summary>
-        /// GitLab's status (`status`): `online`, `offline`, `never_contacted`, `stale`, `paused`, or `not_connected` on 13.x.
+        /// GitLab's status: `online`, `offline`, `never_contacted`, `stale`, `paused`, or `not_connected` on 13.x. GitLab: `status`.
         /// </summary>
         [Output("status")]
         public Output<string> Status { get; private set; } = null!;
 
         /// <summary>
-        /// The runner's tags (GitLab's `tag_list`): a set, order never matters; no empty tags, no commas, no duplicates, at most 50. `[]` clears them.
+        /// The runner's tags: a set, order never matters. `[]` clears them. GitLab: `tag_list`. Default: `[]`.
         /// </summary>
         [Output("tagList")]
         public Output<ImmutableArray<string>> TagList { get; private set; } = null!;
 
         /// <summary>
-        /// When the authentication token expires (`token_expires_at`), if it does.
+        /// When the authentication token expires, or null. GitLab: `token_expires_at`.
         /// </summary>
         [Output("tokenExpiresAt")]
         public Output<string?> TokenExpiresAt { get; private set; } = null!;
 
         /// <summary>
-        /// Any value; whenever it changes, the runner's authentication token is reset in place (`POST /runners/:id/reset_authentication_token`). The runner is not replaced.
+        /// Any value; whenever it changes, the runner's authentication token is reset in place (`POST /runners/:id/reset_authentication_token`) and `authenticationToken` holds the new one. The runner is not replaced. A date (`"2026-11"`) makes rotations easy to schedule. Default: no rotation.
         /// </summary>
         [Output("tokenRotation")]
         public Output<string?> TokenRotation { get; private set; } = null!;
@@ -181,6 +183,13 @@ namespace Pulumi.GitLabRunners
                     "authenticationToken",
                     "registrationToken",
                 },
+                ReplaceOnChanges =
+                {
+                    "groupId",
+                    "projectId",
+                    "registrationToken",
+                    "runnerType",
+                },
             };
             var merged = CustomResourceOptions.Merge(defaultOptions, options);
             // Override the ID if one was specified for consistency with other language SDKs.
@@ -204,55 +213,55 @@ namespace Pulumi.GitLabRunners
     public sealed class RunnerArgs : global::Pulumi.ResourceArgs
     {
         /// <summary>
-        /// Which refs the runner runs jobs for (GitLab's `access_level`). Default for a new runner: "not_protected".
+        /// Which refs the runner runs jobs for: `"not_protected"` (all) or `"ref_protected"` (protected branches and tags only). GitLab: `access_level`. Default: `"not_protected"`.
         /// </summary>
         [Input("accessLevel")]
         public Input<Pulumi.GitLabRunners.AccessLevel>? AccessLevel { get; set; }
 
         /// <summary>
-        /// Take over an existing runner by its id instead of creating one: it is read, then updated to this program. `authenticationToken` stays empty until `tokenRotation` is set.
+        /// Take over an existing runner by its id instead of creating one: `pulumi up` reads it and updates it to the program; destroying the resource deletes the runner. `authenticationToken` stays empty until the first rotation (`tokenRotation`). GitLab: `id`. Default: not used.
         /// </summary>
         [Input("adoptRunnerId")]
         public Input<int>? AdoptRunnerId { get; set; }
 
         /// <summary>
-        /// The runner's description (GitLab's `description`), at most 1024 characters. `""` clears it.
+        /// The runner's description. `""` clears it. GitLab: `description`. Default: empty.
         /// </summary>
         [Input("description")]
         public Input<string>? Description { get; set; }
 
         /// <summary>
-        /// The group of a "group_type" runner: numeric id or full path (GitLab's `group_id`). Changing it replaces the runner.
+        /// The group of a `"group_type"` runner: its numeric id or full path. Only with `runnerType: "group_type"`. GitLab: `group_id`. Default: none.
         /// </summary>
         [Input("groupId")]
         public InputUnion<int, string>? GroupId { get; set; }
 
         /// <summary>
-        /// Whether the runner is locked to its current projects (GitLab's `locked`). Default for a new runner: false.
+        /// Whether the runner is locked to its current projects. GitLab: `locked`. Default: `false`.
         /// </summary>
         [Input("locked")]
         public Input<bool>? Locked { get; set; }
 
         /// <summary>
-        /// A note for the runner's maintainers (GitLab's `maintenance_note`), at most 1024 characters. Not supported by GitLab 13.x.
+        /// A note for the runner's maintainers. GitLab shows it only to callers who may update the runner; when it is hidden, the value last set is kept instead of reporting a difference. Not supported by GitLab 13.x. GitLab: `maintenance_note`. Default: empty.
         /// </summary>
         [Input("maintenanceNote")]
         public Input<string>? MaintenanceNote { get; set; }
 
         /// <summary>
-        /// The longest a job may run on this runner, in seconds (GitLab's `maximum_timeout`); at least 600.
+        /// The longest a job may run on this runner, in seconds. GitLab: `maximum_timeout`. Default: no limit.
         /// </summary>
         [Input("maximumTimeout")]
         public Input<int>? MaximumTimeout { get; set; }
 
         /// <summary>
-        /// Whether the runner is paused and picks no jobs (GitLab's `paused`; sent as `active` with the opposite value to GitLab 13.x). Default for a new runner: false.
+        /// Whether the runner is paused and picks no jobs (sent as `active` with the opposite value to GitLab 13.x). GitLab: `paused`. Default: `false`.
         /// </summary>
         [Input("paused")]
         public Input<bool>? Paused { get; set; }
 
         /// <summary>
-        /// The project of a "project_type" runner: numeric id or full path such as "acme/api" (GitLab's `project_id`). Changing it replaces the runner.
+        /// The project of a `"project_type"` runner: its numeric id or full path such as `acme/api`. Only with `runnerType: "project_type"`. GitLab: `project_id`. Default: none.
         /// </summary>
         [Input("projectId")]
         public InputUnion<int, string>? ProjectId { get; set; }
@@ -261,7 +270,7 @@ namespace Pulumi.GitLabRunners
         private Input<string>? _registrationToken;
 
         /// <summary>
-        /// Register the runner with a runner registration token (`POST /runners`, GitLab's `token`). Disabled by default since GitLab 17.0; use `runnerType` there. Changing it replaces the runner.
+        /// Register the runner with a runner registration token of the instance, a group or a project (`POST /runners`); the token decides the runner's scope. Registration tokens are disabled by default since GitLab 17.0 (the server answers 410); use `runnerType` there. GitLab: `token`. Default: not used.
         /// </summary>
         public Input<string>? RegistrationToken
         {
@@ -274,13 +283,13 @@ namespace Pulumi.GitLabRunners
         }
 
         /// <summary>
-        /// Whether the runner picks jobs without tags (GitLab's `run_untagged`). When false, `tagList` must have at least one tag. Default for a new runner: true.
+        /// Whether the runner picks jobs without tags. When false, `tagList` must have at least one tag. GitLab: `run_untagged`. Default: `true`.
         /// </summary>
         [Input("runUntagged")]
         public Input<bool>? RunUntagged { get; set; }
 
         /// <summary>
-        /// Create the runner with your own token (`POST /user/runners`, GitLab's `runner_type`); needs GitLab 15.11 or later. Changing it replaces the runner.
+        /// Create the runner with your own token (`POST /user/runners`, GitLab 15.11+): `"instance_type"` (administrators), `"group_type"` with `groupId` (group Owners) or `"project_type"` with `projectId` (project Maintainers). As an output: the runner's scope as GitLab reports it. GitLab: `runner_type`. Default: not used.
         /// </summary>
         [Input("runnerType")]
         public Input<Pulumi.GitLabRunners.RunnerType>? RunnerType { get; set; }
@@ -289,7 +298,7 @@ namespace Pulumi.GitLabRunners
         private InputList<string>? _tagList;
 
         /// <summary>
-        /// The runner's tags (GitLab's `tag_list`): a set, order never matters; no empty tags, no commas, no duplicates, at most 50. `[]` clears them.
+        /// The runner's tags: a set, order never matters. `[]` clears them. GitLab: `tag_list`. Default: `[]`.
         /// </summary>
         public InputList<string> TagList
         {
@@ -298,7 +307,7 @@ namespace Pulumi.GitLabRunners
         }
 
         /// <summary>
-        /// Any value; whenever it changes, the runner's authentication token is reset in place (`POST /runners/:id/reset_authentication_token`). The runner is not replaced.
+        /// Any value; whenever it changes, the runner's authentication token is reset in place (`POST /runners/:id/reset_authentication_token`) and `authenticationToken` holds the new one. The runner is not replaced. A date (`"2026-11"`) makes rotations easy to schedule. Default: no rotation.
         /// </summary>
         [Input("tokenRotation")]
         public Input<string>? TokenRotation { get; set; }

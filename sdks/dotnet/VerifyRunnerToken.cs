@@ -12,19 +12,19 @@ namespace Pulumi.GitLabRunners
     public static class VerifyRunnerToken
     {
         /// <summary>
-        /// Checks a runner authentication token (`POST /runners/verify`). GitLab marks the runner as contacted and, with `systemId`, creates a runner manager.
+        /// Checks a runner authentication token (`POST /runners/verify`). GitLab marks the runner as contacted and, with `systemId`, creates a runner manager: this is not a read.
         /// </summary>
         public static Task<VerifyRunnerTokenResult> InvokeAsync(VerifyRunnerTokenArgs args, InvokeOptions? options = null)
             => global::Pulumi.Deployment.Instance.InvokeAsync<VerifyRunnerTokenResult>("gitlab-runners:index:verifyRunnerToken", args ?? new VerifyRunnerTokenArgs(), options.WithDefaults());
 
         /// <summary>
-        /// Checks a runner authentication token (`POST /runners/verify`). GitLab marks the runner as contacted and, with `systemId`, creates a runner manager.
+        /// Checks a runner authentication token (`POST /runners/verify`). GitLab marks the runner as contacted and, with `systemId`, creates a runner manager: this is not a read.
         /// </summary>
         public static Output<VerifyRunnerTokenResult> Invoke(VerifyRunnerTokenInvokeArgs args, InvokeOptions? options = null)
             => global::Pulumi.Deployment.Instance.Invoke<VerifyRunnerTokenResult>("gitlab-runners:index:verifyRunnerToken", args ?? new VerifyRunnerTokenInvokeArgs(), options.WithDefaults());
 
         /// <summary>
-        /// Checks a runner authentication token (`POST /runners/verify`). GitLab marks the runner as contacted and, with `systemId`, creates a runner manager.
+        /// Checks a runner authentication token (`POST /runners/verify`). GitLab marks the runner as contacted and, with `systemId`, creates a runner manager: this is not a read.
         /// </summary>
         public static Output<VerifyRunnerTokenResult> Invoke(VerifyRunnerTokenInvokeArgs args, InvokeOutputOptions options)
             => global::Pulumi.Deployment.Instance.Invoke<VerifyRunnerTokenResult>("gitlab-runners:index:verifyRunnerToken", args ?? new VerifyRunnerTokenInvokeArgs(), options.WithDefaults());
@@ -100,7 +100,7 @@ namespace Pulumi.GitLabRunners
         /// </summary>
         public readonly string? TokenExpiresAt;
         /// <summary>
-        /// False when GitLab refused the token.
+        /// False when GitLab refused the token (unknown, expired or reset).
         /// </summary>
         public readonly bool Valid;
 

@@ -26,7 +26,7 @@ export interface GetRunnerArgs {
 
 export interface GetRunnerResult {
     /**
-     * `access_level`.
+     * Which refs it runs jobs for (`access_level`).
      */
     readonly accessLevel: enums.AccessLevel;
     /**
@@ -34,7 +34,7 @@ export interface GetRunnerResult {
      */
     readonly active: boolean;
     /**
-     * `architecture`.
+     * Architecture of that runner manager (`architecture`).
      */
     readonly architecture?: string;
     /**
@@ -52,13 +52,13 @@ export interface GetRunnerResult {
     /**
      * The runner's group (`groups`).
      */
-    readonly groups: outputs.RunnerGroup[];
+    readonly groups: outputs.GroupRef[];
     /**
      * Runner id (`id`).
      */
     readonly id: number;
     /**
-     * Last IP address (`ip_address`); absent on 17.0+.
+     * Last IP address (`ip_address`); absent on GitLab 17.0+.
      */
     readonly ipAddress?: string;
     /**
@@ -86,7 +86,7 @@ export interface GetRunnerResult {
      */
     readonly name?: string;
     /**
-     * Whether the runner contacted GitLab recently (`online`).
+     * Whether the runner contacted GitLab recently (`online`); absent if it never did.
      */
     readonly online?: boolean;
     /**
@@ -94,15 +94,15 @@ export interface GetRunnerResult {
      */
     readonly paused: boolean;
     /**
-     * `platform`.
+     * Platform of that runner manager (`platform`).
      */
     readonly platform?: string;
     /**
      * Projects visible to this token (`projects`).
      */
-    readonly projects?: outputs.RunnerProject[];
+    readonly projects?: outputs.ProjectRef[];
     /**
-     * `revision`.
+     * Revision of that runner manager (`revision`).
      */
     readonly revision?: string;
     /**
@@ -112,9 +112,9 @@ export interface GetRunnerResult {
     /**
      * Scope of the runner (`runner_type`).
      */
-    readonly runnerType?: enums.RunnerType;
+    readonly runnerType: enums.RunnerType;
     /**
-     * GitLab's status word (`status`).
+     * GitLab's status word (`status`): `online`, `offline`, `never_contacted`, `stale`, `active`, `paused`, `not_connected`.
      */
     readonly status: string;
     /**

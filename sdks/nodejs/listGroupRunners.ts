@@ -23,7 +23,7 @@ export function listGroupRunners(args: ListGroupRunnersArgs, opts?: pulumi.Invok
 
 export interface ListGroupRunnersArgs {
     /**
-     * The group: numeric id or full path.
+     * The group: numeric id or full path such as `"acme"`.
      */
     group: number | string;
     /**
@@ -31,7 +31,7 @@ export interface ListGroupRunnersArgs {
      */
     paused?: boolean;
     /**
-     * Only runners with this status (`status`): online, offline, never_contacted, stale, active, paused (or 13.x's not_connected).
+     * Only runners with this status (`status`): `online`, `offline`, `never_contacted`, `stale`, `active`, `paused`, `not_connected`.
      */
     status?: string;
     /**
@@ -66,7 +66,7 @@ export function listGroupRunnersOutput(args: ListGroupRunnersOutputArgs, opts?: 
 
 export interface ListGroupRunnersOutputArgs {
     /**
-     * The group: numeric id or full path.
+     * The group: numeric id or full path such as `"acme"`.
      */
     group: pulumi.Input<number | string>;
     /**
@@ -74,7 +74,7 @@ export interface ListGroupRunnersOutputArgs {
      */
     paused?: pulumi.Input<boolean>;
     /**
-     * Only runners with this status (`status`): online, offline, never_contacted, stale, active, paused (or 13.x's not_connected).
+     * Only runners with this status (`status`): `online`, `offline`, `never_contacted`, `stale`, `active`, `paused`, `not_connected`.
      */
     status?: pulumi.Input<string>;
     /**

@@ -27,11 +27,11 @@ export interface ListProjectRunnersArgs {
      */
     paused?: boolean;
     /**
-     * The project: numeric id or full path.
+     * The project: numeric id or full path such as `"acme/api"`.
      */
     project: number | string;
     /**
-     * Only runners with this status (`status`): online, offline, never_contacted, stale, active, paused (or 13.x's not_connected).
+     * Only runners with this status (`status`): `online`, `offline`, `never_contacted`, `stale`, `active`, `paused`, `not_connected`.
      */
     status?: string;
     /**
@@ -70,11 +70,11 @@ export interface ListProjectRunnersOutputArgs {
      */
     paused?: pulumi.Input<boolean>;
     /**
-     * The project: numeric id or full path.
+     * The project: numeric id or full path such as `"acme/api"`.
      */
     project: pulumi.Input<number | string>;
     /**
-     * Only runners with this status (`status`): online, offline, never_contacted, stale, active, paused (or 13.x's not_connected).
+     * Only runners with this status (`status`): `online`, `offline`, `never_contacted`, `stale`, `active`, `paused`, `not_connected`.
      */
     status?: pulumi.Input<string>;
     /**

@@ -22,7 +22,7 @@ export function listRunnerJobs(args: ListRunnerJobsArgs, opts?: pulumi.InvokeOpt
 
 export interface ListRunnerJobsArgs {
     /**
-     * "id".
+     * `"id"`.
      */
     orderBy?: string;
     /**
@@ -30,11 +30,11 @@ export interface ListRunnerJobsArgs {
      */
     runnerId: number;
     /**
-     * "asc" or "desc".
+     * `"asc"` or `"desc"`.
      */
     sort?: string;
     /**
-     * Only jobs with this status, e.g. running, success, failed.
+     * Only jobs with this status: `created`, `waiting_for_resource`, `preparing`, `pending`, `running`, `success`, `failed`, `canceling`, `canceled`, `skipped`, `manual`, `scheduled`.
      */
     status?: string;
 }
@@ -60,7 +60,7 @@ export function listRunnerJobsOutput(args: ListRunnerJobsOutputArgs, opts?: pulu
 
 export interface ListRunnerJobsOutputArgs {
     /**
-     * "id".
+     * `"id"`.
      */
     orderBy?: pulumi.Input<string>;
     /**
@@ -68,11 +68,11 @@ export interface ListRunnerJobsOutputArgs {
      */
     runnerId: pulumi.Input<number>;
     /**
-     * "asc" or "desc".
+     * `"asc"` or `"desc"`.
      */
     sort?: pulumi.Input<string>;
     /**
-     * Only jobs with this status, e.g. running, success, failed.
+     * Only jobs with this status: `created`, `waiting_for_resource`, `preparing`, `pending`, `running`, `success`, `failed`, `canceling`, `canceled`, `skipped`, `manual`, `scheduled`.
      */
     status?: pulumi.Input<string>;
 }

@@ -28,11 +28,11 @@ export interface ListRunnersArgs {
      */
     paused?: boolean;
     /**
-     * "owned" or "all" (administrators).
+     * `"owned"` or `"all"` (administrators).
      */
     scope: string;
     /**
-     * Only runners with this status (`status`): online, offline, never_contacted, stale, active, paused (or 13.x's not_connected).
+     * Only runners with this status (`status`): `online`, `offline`, `never_contacted`, `stale`, `active`, `paused`, `not_connected`.
      */
     status?: string;
     /**
@@ -44,7 +44,7 @@ export interface ListRunnersArgs {
      */
     type?: enums.RunnerType;
     /**
-     * Only runners whose version starts with this, e.g. "17" or "16.11" (`version_prefix`).
+     * Only runners whose version starts with this, e.g. `"17"` or `"16.11"` (`version_prefix`).
      */
     versionPrefix?: string;
 }
@@ -76,11 +76,11 @@ export interface ListRunnersOutputArgs {
      */
     paused?: pulumi.Input<boolean>;
     /**
-     * "owned" or "all" (administrators).
+     * `"owned"` or `"all"` (administrators).
      */
     scope: pulumi.Input<string>;
     /**
-     * Only runners with this status (`status`): online, offline, never_contacted, stale, active, paused (or 13.x's not_connected).
+     * Only runners with this status (`status`): `online`, `offline`, `never_contacted`, `stale`, `active`, `paused`, `not_connected`.
      */
     status?: pulumi.Input<string>;
     /**
@@ -92,7 +92,7 @@ export interface ListRunnersOutputArgs {
      */
     type?: pulumi.Input<enums.RunnerType>;
     /**
-     * Only runners whose version starts with this, e.g. "17" or "16.11" (`version_prefix`).
+     * Only runners whose version starts with this, e.g. `"17"` or `"16.11"` (`version_prefix`).
      */
     versionPrefix?: pulumi.Input<string>;
 }

@@ -5,7 +5,9 @@ import * as pulumi from "@pulumi/pulumi";
 import * as utilities from "./utilities";
 
 /**
- * Enables a project runner on a project (`POST /projects/:id/runners`), undone by `DELETE /projects/:id/runners/:runner_id`. The id is `<projectId>:<runnerId>`; any change replaces it.
+ * Enables ("assigns") a project runner on a project: GitLab's `POST /projects/:id/runners`, undone by `DELETE /projects/:id/runners/:runner_id`. The resource id is `<projectId>:<runnerId>`.
+ *
+ * Import: `pulumi import gitlab-runners:index:ProjectRunnerAssignment NAME PROJECT_ID:RUNNER_ID`.
  */
 export class ProjectRunnerAssignment extends pulumi.CustomResource {
     /**
@@ -35,23 +37,23 @@ export class ProjectRunnerAssignment extends pulumi.CustomResource {
     }
 
     /**
-     * True when GitLab already had the runner on the project when this resource was created.
+     * True when GitLab already had the runner on the project when this resource was created (the link was adopted: the runner's own project, or one enabled by hand); false when this resource enabled it.
      */
     declare public /*out*/ readonly preExisting: pulumi.Output<boolean>;
     /**
-     * The `project` argument as the program gave it.
+     * The project to enable the runner on: its numeric id (`100`) or its full path with every namespace (`"acme/platform/deploy"`, case-insensitive). Switching between the path and the id of the same project is not a change; a numeric string such as `"100"` is taken as the id. GitLab: `:id`.
      */
     declare public readonly project: pulumi.Output<number | string>;
     /**
-     * The project's numeric id.
+     * The project's numeric id. GitLab: `id`.
      */
     declare public /*out*/ readonly projectId: pulumi.Output<number>;
     /**
-     * The project's full path as GitLab reports it (`path_with_namespace`).
+     * The project's full path as GitLab reports it now, e.g. `acme/api`. GitLab: `path_with_namespace`.
      */
     declare public /*out*/ readonly projectPath: pulumi.Output<string>;
     /**
-     * The runner's id.
+     * The runner to enable, typically `runner.runnerId` of a Runner. It must be a project runner that is not locked, or the token must be an administrator's; group and instance runners are never assigned to projects. A numeric string (such as a Runner's `id`) is accepted. GitLab: `runner_id`.
      */
     declare public readonly runnerId: pulumi.Output<number>;
 
@@ -85,6 +87,8 @@ export class ProjectRunnerAssignment extends pulumi.CustomResource {
             resourceInputs["runnerId"] = undefined /*out*/;
         }
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
+        const replaceOnChanges = { replaceOnChanges: ["project", "runnerId"] };
+        opts = pulumi.mergeOptions(opts, replaceOnChanges);
         super(ProjectRunnerAssignment.__pulumiType, name, resourceInputs, opts);
     }
 }
@@ -94,11 +98,11 @@ export class ProjectRunnerAssignment extends pulumi.CustomResource {
  */
 export interface ProjectRunnerAssignmentArgs {
     /**
-     * The project: numeric id or full path such as "acme/api". Switching between the path and the id of the same project is not a change.
+     * The project to enable the runner on: its numeric id (`100`) or its full path with every namespace (`"acme/platform/deploy"`, case-insensitive). Switching between the path and the id of the same project is not a change; a numeric string such as `"100"` is taken as the id. GitLab: `:id`.
      */
     project: pulumi.Input<number | string>;
     /**
-     * The runner to enable (GitLab's `runner_id`), e.g. a Runner's `runnerId`.
+     * The runner to enable, typically `runner.runnerId` of a Runner. It must be a project runner that is not locked, or the token must be an administrator's; group and instance runners are never assigned to projects. A numeric string (such as a Runner's `id`) is accepted. GitLab: `runner_id`.
      */
     runnerId: pulumi.Input<number>;
 }

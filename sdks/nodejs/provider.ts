@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as utilities from "./utilities";
 
 /**
- * The GitLab a group of resources talks to. Give one per GitLab instance.
+ * The GitLab a group of resources talks to. The default provider reads the stack's `gitlab-runners:` configuration; give an explicit provider per further GitLab instance.
  */
 export class Provider extends pulumi.ProviderResource {
     /** @internal */
@@ -55,11 +55,11 @@ export class Provider extends pulumi.ProviderResource {
  */
 export interface ProviderArgs {
     /**
-     * How the token is sent: "private-token" (default) or "bearer".
+     * How the token is sent: `"private-token"` (`PRIVATE-TOKEN` header) or `"bearer"`. Default: `"private-token"`.
      */
     authHeader?: pulumi.Input<string>;
     /**
-     * GitLab URL, with or without `/api/v4`, e.g. `https://gitlab.example.com`. Environment fallback: `GITLAB_BASE_URL`.
+     * GitLab's URL, with or without `/api/v4`, e.g. `https://gitlab.example.com`. Environment fallback: `GITLAB_BASE_URL`.
      */
     baseUrl?: pulumi.Input<string>;
     /**
@@ -75,23 +75,23 @@ export interface ProviderArgs {
      */
     clientKey?: pulumi.Input<string>;
     /**
-     * Skip TLS certificate verification. For testing only. Default: false.
+     * Skip TLS certificate verification. For testing only. Default: `false`.
      */
     insecure?: pulumi.Input<boolean>;
     /**
-     * Requests in flight at most, whatever `pulumi up --parallel` is. Default: 8.
+     * Requests in flight at most per provider, whatever `pulumi up --parallel` is. Default: `8`.
      */
     maxConcurrency?: pulumi.Input<number>;
     /**
-     * Retries after the first attempt, for requests that may be repeated. Default: 5.
+     * Retries after the first attempt, for requests that may be repeated. Default: `5`.
      */
     retries?: pulumi.Input<number>;
     /**
-     * Overall deadline of one operation in milliseconds. Default: 120000.
+     * Deadline of one operation in milliseconds, retries and waits included. Default: `120000`.
      */
     timeoutMs?: pulumi.Input<number>;
     /**
-     * Personal, group or project access token (or an OAuth token with `authHeader: bearer`). Environment fallback: `GITLAB_TOKEN`.
+     * A personal, group or project access token (or an OAuth token with `authHeader: bearer`). Environment fallback: `GITLAB_TOKEN`.
      */
     token?: pulumi.Input<string>;
 }

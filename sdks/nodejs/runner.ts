@@ -8,7 +8,9 @@ import * as enums from "./types/enums";
 import * as utilities from "./utilities";
 
 /**
- * A GitLab runner, registered with a registration token, created with `runnerType`, or adopted by id. Set exactly one of `registrationToken`, `runnerType` or `adoptRunnerId`. Changing how the runner came to exist replaces it; every other argument is updated in place. An argument left out is not managed. Import with `pulumi import gitlab-runners:index:Runner NAME RUNNER_ID`.
+ * A GitLab runner, registered with a registration token, created with `runnerType`, or adopted by id. Changing how it came to exist replaces it; every other argument is updated in place, and an argument left out is not managed.
+ *
+ * Import: `pulumi import gitlab-runners:index:Runner NAME RUNNER_ID`.
  */
 export class Runner extends pulumi.CustomResource {
     /**
@@ -38,95 +40,95 @@ export class Runner extends pulumi.CustomResource {
     }
 
     /**
-     * Which refs the runner runs jobs for (GitLab's `access_level`). Default for a new runner: "not_protected".
+     * Which refs the runner runs jobs for: `"not_protected"` (all) or `"ref_protected"` (protected branches and tags only). GitLab: `access_level`. Default: `"not_protected"`.
      */
     declare public readonly accessLevel: pulumi.Output<enums.AccessLevel>;
     /**
-     * Take over an existing runner by its id instead of creating one: it is read, then updated to this program. `authenticationToken` stays empty until `tokenRotation` is set.
+     * Take over an existing runner by its id instead of creating one: `pulumi up` reads it and updates it to the program; destroying the resource deletes the runner. `authenticationToken` stays empty until the first rotation (`tokenRotation`). GitLab: `id`. Default: not used.
      */
     declare public readonly adoptRunnerId: pulumi.Output<number | undefined>;
     /**
-     * The runner's authentication token (`token`, `glrt-…` for created runners). Absent for an adopted runner until a rotation.
+     * The runner's authentication token (`glrt-…` for created runners), a secret: give it to `gitlab-runner register --token` or the runner's `config.toml`. Absent for an adopted runner until `tokenRotation` is set or changed. GitLab: `token`.
      */
     declare public /*out*/ readonly authenticationToken: pulumi.Output<string | undefined>;
     /**
-     * When the runner last contacted GitLab (`contacted_at`).
+     * When the runner last contacted GitLab, or null. GitLab: `contacted_at`.
      */
     declare public /*out*/ readonly contactedAt: pulumi.Output<string | undefined>;
     /**
-     * The runner's description (GitLab's `description`), at most 1024 characters. `""` clears it.
+     * The runner's description. `""` clears it. GitLab: `description`. Default: empty.
      */
     declare public readonly description: pulumi.Output<string | undefined>;
     /**
-     * The group of a "group_type" runner: numeric id or full path (GitLab's `group_id`). Changing it replaces the runner.
+     * The group of a `"group_type"` runner: its numeric id or full path. Only with `runnerType: "group_type"`. GitLab: `group_id`. Default: none.
      */
     declare public readonly groupId: pulumi.Output<number | string | undefined>;
     /**
-     * The group of a group runner (`groups`).
+     * The group of a group runner. GitLab: `groups`.
      */
     declare public /*out*/ readonly groups: pulumi.Output<outputs.RunnerGroup[]>;
     /**
-     * Whether it is an instance runner (`is_shared`).
+     * Whether it is an instance runner. GitLab: `is_shared`.
      */
     declare public /*out*/ readonly isShared: pulumi.Output<boolean>;
     /**
-     * Whether the runner is locked to its current projects (GitLab's `locked`). Default for a new runner: false.
+     * Whether the runner is locked to its current projects. GitLab: `locked`. Default: `false`.
      */
     declare public readonly locked: pulumi.Output<boolean>;
     /**
-     * A note for the runner's maintainers (GitLab's `maintenance_note`), at most 1024 characters. Not supported by GitLab 13.x.
+     * A note for the runner's maintainers. GitLab shows it only to callers who may update the runner; when it is hidden, the value last set is kept instead of reporting a difference. Not supported by GitLab 13.x. GitLab: `maintenance_note`. Default: empty.
      */
     declare public readonly maintenanceNote: pulumi.Output<string | undefined>;
     /**
-     * The longest a job may run on this runner, in seconds (GitLab's `maximum_timeout`); at least 600.
+     * The longest a job may run on this runner, in seconds. GitLab: `maximum_timeout`. Default: no limit.
      */
     declare public readonly maximumTimeout: pulumi.Output<number | undefined>;
     /**
-     * Whether the runner contacted GitLab recently (`online`); absent if it never did.
+     * Whether the runner contacted GitLab recently; null if it never did. GitLab: `online`.
      */
     declare public /*out*/ readonly online: pulumi.Output<boolean | undefined>;
     /**
-     * Whether the runner is paused and picks no jobs (GitLab's `paused`; sent as `active` with the opposite value to GitLab 13.x). Default for a new runner: false.
+     * Whether the runner is paused and picks no jobs (sent as `active` with the opposite value to GitLab 13.x). GitLab: `paused`. Default: `false`.
      */
     declare public readonly paused: pulumi.Output<boolean>;
     /**
-     * The project of a "project_type" runner: numeric id or full path such as "acme/api" (GitLab's `project_id`). Changing it replaces the runner.
+     * The project of a `"project_type"` runner: its numeric id or full path such as `acme/api`. Only with `runnerType: "project_type"`. GitLab: `project_id`. Default: none.
      */
     declare public readonly projectId: pulumi.Output<number | string | undefined>;
     /**
-     * The projects the runner is assigned to that this token may see (`projects`).
+     * The projects the runner is assigned to that this token may see. GitLab: `projects`.
      */
     declare public /*out*/ readonly projects: pulumi.Output<outputs.RunnerProject[]>;
     /**
-     * Register the runner with a runner registration token (`POST /runners`, GitLab's `token`). Disabled by default since GitLab 17.0; use `runnerType` there. Changing it replaces the runner.
+     * Register the runner with a runner registration token of the instance, a group or a project (`POST /runners`); the token decides the runner's scope. Registration tokens are disabled by default since GitLab 17.0 (the server answers 410); use `runnerType` there. GitLab: `token`. Default: not used.
      */
     declare public readonly registrationToken: pulumi.Output<string | undefined>;
     /**
-     * Whether the runner picks jobs without tags (GitLab's `run_untagged`). When false, `tagList` must have at least one tag. Default for a new runner: true.
+     * Whether the runner picks jobs without tags. When false, `tagList` must have at least one tag. GitLab: `run_untagged`. Default: `true`.
      */
     declare public readonly runUntagged: pulumi.Output<boolean>;
     /**
-     * The runner's id in GitLab (`id`).
+     * The runner's id in GitLab. GitLab: `id`.
      */
     declare public /*out*/ readonly runnerId: pulumi.Output<number>;
     /**
-     * The runner's scope (`runner_type`).
+     * Create the runner with your own token (`POST /user/runners`, GitLab 15.11+): `"instance_type"` (administrators), `"group_type"` with `groupId` (group Owners) or `"project_type"` with `projectId` (project Maintainers). As an output: the runner's scope as GitLab reports it. GitLab: `runner_type`. Default: not used.
      */
     declare public readonly runnerType: pulumi.Output<enums.RunnerType>;
     /**
-     * GitLab's status (`status`): `online`, `offline`, `never_contacted`, `stale`, `paused`, or `not_connected` on 13.x.
+     * GitLab's status: `online`, `offline`, `never_contacted`, `stale`, `paused`, or `not_connected` on 13.x. GitLab: `status`.
      */
     declare public /*out*/ readonly status: pulumi.Output<string>;
     /**
-     * The runner's tags (GitLab's `tag_list`): a set, order never matters; no empty tags, no commas, no duplicates, at most 50. `[]` clears them.
+     * The runner's tags: a set, order never matters. `[]` clears them. GitLab: `tag_list`. Default: `[]`.
      */
     declare public readonly tagList: pulumi.Output<string[]>;
     /**
-     * When the authentication token expires (`token_expires_at`), if it does.
+     * When the authentication token expires, or null. GitLab: `token_expires_at`.
      */
     declare public /*out*/ readonly tokenExpiresAt: pulumi.Output<string | undefined>;
     /**
-     * Any value; whenever it changes, the runner's authentication token is reset in place (`POST /runners/:id/reset_authentication_token`). The runner is not replaced.
+     * Any value; whenever it changes, the runner's authentication token is reset in place (`POST /runners/:id/reset_authentication_token`) and `authenticationToken` holds the new one. The runner is not replaced. A date (`"2026-11"`) makes rotations easy to schedule. Default: no rotation.
      */
     declare public readonly tokenRotation: pulumi.Output<string | undefined>;
 
@@ -192,6 +194,8 @@ export class Runner extends pulumi.CustomResource {
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
         const secretOpts = { additionalSecretOutputs: ["authenticationToken", "registrationToken"] };
         opts = pulumi.mergeOptions(opts, secretOpts);
+        const replaceOnChanges = { replaceOnChanges: ["groupId", "projectId", "registrationToken", "runnerType"] };
+        opts = pulumi.mergeOptions(opts, replaceOnChanges);
         super(Runner.__pulumiType, name, resourceInputs, opts);
     }
 }
@@ -201,59 +205,59 @@ export class Runner extends pulumi.CustomResource {
  */
 export interface RunnerArgs {
     /**
-     * Which refs the runner runs jobs for (GitLab's `access_level`). Default for a new runner: "not_protected".
+     * Which refs the runner runs jobs for: `"not_protected"` (all) or `"ref_protected"` (protected branches and tags only). GitLab: `access_level`. Default: `"not_protected"`.
      */
     accessLevel?: pulumi.Input<enums.AccessLevel>;
     /**
-     * Take over an existing runner by its id instead of creating one: it is read, then updated to this program. `authenticationToken` stays empty until `tokenRotation` is set.
+     * Take over an existing runner by its id instead of creating one: `pulumi up` reads it and updates it to the program; destroying the resource deletes the runner. `authenticationToken` stays empty until the first rotation (`tokenRotation`). GitLab: `id`. Default: not used.
      */
     adoptRunnerId?: pulumi.Input<number>;
     /**
-     * The runner's description (GitLab's `description`), at most 1024 characters. `""` clears it.
+     * The runner's description. `""` clears it. GitLab: `description`. Default: empty.
      */
     description?: pulumi.Input<string>;
     /**
-     * The group of a "group_type" runner: numeric id or full path (GitLab's `group_id`). Changing it replaces the runner.
+     * The group of a `"group_type"` runner: its numeric id or full path. Only with `runnerType: "group_type"`. GitLab: `group_id`. Default: none.
      */
     groupId?: pulumi.Input<number | string>;
     /**
-     * Whether the runner is locked to its current projects (GitLab's `locked`). Default for a new runner: false.
+     * Whether the runner is locked to its current projects. GitLab: `locked`. Default: `false`.
      */
     locked?: pulumi.Input<boolean>;
     /**
-     * A note for the runner's maintainers (GitLab's `maintenance_note`), at most 1024 characters. Not supported by GitLab 13.x.
+     * A note for the runner's maintainers. GitLab shows it only to callers who may update the runner; when it is hidden, the value last set is kept instead of reporting a difference. Not supported by GitLab 13.x. GitLab: `maintenance_note`. Default: empty.
      */
     maintenanceNote?: pulumi.Input<string>;
     /**
-     * The longest a job may run on this runner, in seconds (GitLab's `maximum_timeout`); at least 600.
+     * The longest a job may run on this runner, in seconds. GitLab: `maximum_timeout`. Default: no limit.
      */
     maximumTimeout?: pulumi.Input<number>;
     /**
-     * Whether the runner is paused and picks no jobs (GitLab's `paused`; sent as `active` with the opposite value to GitLab 13.x). Default for a new runner: false.
+     * Whether the runner is paused and picks no jobs (sent as `active` with the opposite value to GitLab 13.x). GitLab: `paused`. Default: `false`.
      */
     paused?: pulumi.Input<boolean>;
     /**
-     * The project of a "project_type" runner: numeric id or full path such as "acme/api" (GitLab's `project_id`). Changing it replaces the runner.
+     * The project of a `"project_type"` runner: its numeric id or full path such as `acme/api`. Only with `runnerType: "project_type"`. GitLab: `project_id`. Default: none.
      */
     projectId?: pulumi.Input<number | string>;
     /**
-     * Register the runner with a runner registration token (`POST /runners`, GitLab's `token`). Disabled by default since GitLab 17.0; use `runnerType` there. Changing it replaces the runner.
+     * Register the runner with a runner registration token of the instance, a group or a project (`POST /runners`); the token decides the runner's scope. Registration tokens are disabled by default since GitLab 17.0 (the server answers 410); use `runnerType` there. GitLab: `token`. Default: not used.
      */
     registrationToken?: pulumi.Input<string>;
     /**
-     * Whether the runner picks jobs without tags (GitLab's `run_untagged`). When false, `tagList` must have at least one tag. Default for a new runner: true.
+     * Whether the runner picks jobs without tags. When false, `tagList` must have at least one tag. GitLab: `run_untagged`. Default: `true`.
      */
     runUntagged?: pulumi.Input<boolean>;
     /**
-     * Create the runner with your own token (`POST /user/runners`, GitLab's `runner_type`); needs GitLab 15.11 or later. Changing it replaces the runner.
+     * Create the runner with your own token (`POST /user/runners`, GitLab 15.11+): `"instance_type"` (administrators), `"group_type"` with `groupId` (group Owners) or `"project_type"` with `projectId` (project Maintainers). As an output: the runner's scope as GitLab reports it. GitLab: `runner_type`. Default: not used.
      */
     runnerType?: pulumi.Input<enums.RunnerType>;
     /**
-     * The runner's tags (GitLab's `tag_list`): a set, order never matters; no empty tags, no commas, no duplicates, at most 50. `[]` clears them.
+     * The runner's tags: a set, order never matters. `[]` clears them. GitLab: `tag_list`. Default: `[]`.
      */
     tagList?: pulumi.Input<pulumi.Input<string>[]>;
     /**
-     * Any value; whenever it changes, the runner's authentication token is reset in place (`POST /runners/:id/reset_authentication_token`). The runner is not replaced.
+     * Any value; whenever it changes, the runner's authentication token is reset in place (`POST /runners/:id/reset_authentication_token`) and `authenticationToken` holds the new one. The runner is not replaced. A date (`"2026-11"`) makes rotations easy to schedule. Default: no rotation.
      */
     tokenRotation?: pulumi.Input<string>;
 }

@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as utilities from "./utilities";
 
 /**
- * Checks a runner authentication token (`POST /runners/verify`). GitLab marks the runner as contacted and, with `systemId`, creates a runner manager.
+ * Checks a runner authentication token (`POST /runners/verify`). GitLab marks the runner as contacted and, with `systemId`, creates a runner manager: this is not a read.
  */
 export function verifyRunnerToken(args: VerifyRunnerTokenArgs, opts?: pulumi.InvokeOptions): Promise<VerifyRunnerTokenResult> {
     opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts || {});
@@ -36,12 +36,12 @@ export interface VerifyRunnerTokenResult {
      */
     readonly tokenExpiresAt?: string;
     /**
-     * False when GitLab refused the token.
+     * False when GitLab refused the token (unknown, expired or reset).
      */
     readonly valid: boolean;
 }
 /**
- * Checks a runner authentication token (`POST /runners/verify`). GitLab marks the runner as contacted and, with `systemId`, creates a runner manager.
+ * Checks a runner authentication token (`POST /runners/verify`). GitLab marks the runner as contacted and, with `systemId`, creates a runner manager: this is not a read.
  */
 export function verifyRunnerTokenOutput(args: VerifyRunnerTokenOutputArgs, opts?: pulumi.InvokeOutputOptions): pulumi.Output<VerifyRunnerTokenResult> {
     opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts || {});

@@ -34,7 +34,7 @@ namespace Pulumi.GitLabRunners
 
         private static readonly __Value<string?> _authHeader = new __Value<string?>(() => __config.Get("authHeader"));
         /// <summary>
-        /// How the token is sent: "private-token" (default) or "bearer".
+        /// How the token is sent: `"private-token"` (`PRIVATE-TOKEN` header) or `"bearer"`. Default: `"private-token"`.
         /// </summary>
         public static string? AuthHeader
         {
@@ -44,7 +44,7 @@ namespace Pulumi.GitLabRunners
 
         private static readonly __Value<string?> _baseUrl = new __Value<string?>(() => __config.Get("baseUrl"));
         /// <summary>
-        /// GitLab URL, with or without `/api/v4`, e.g. `https://gitlab.example.com`. Environment fallback: `GITLAB_BASE_URL`.
+        /// GitLab's URL, with or without `/api/v4`, e.g. `https://gitlab.example.com`. Environment fallback: `GITLAB_BASE_URL`.
         /// </summary>
         public static string? BaseUrl
         {
@@ -84,7 +84,7 @@ namespace Pulumi.GitLabRunners
 
         private static readonly __Value<bool?> _insecure = new __Value<bool?>(() => __config.GetBoolean("insecure"));
         /// <summary>
-        /// Skip TLS certificate verification. For testing only. Default: false.
+        /// Skip TLS certificate verification. For testing only. Default: `false`.
         /// </summary>
         public static bool? Insecure
         {
@@ -94,7 +94,7 @@ namespace Pulumi.GitLabRunners
 
         private static readonly __Value<int?> _maxConcurrency = new __Value<int?>(() => __config.GetInt32("maxConcurrency"));
         /// <summary>
-        /// Requests in flight at most, whatever `pulumi up --parallel` is. Default: 8.
+        /// Requests in flight at most per provider, whatever `pulumi up --parallel` is. Default: `8`.
         /// </summary>
         public static int? MaxConcurrency
         {
@@ -104,7 +104,7 @@ namespace Pulumi.GitLabRunners
 
         private static readonly __Value<int?> _retries = new __Value<int?>(() => __config.GetInt32("retries"));
         /// <summary>
-        /// Retries after the first attempt, for requests that may be repeated. Default: 5.
+        /// Retries after the first attempt, for requests that may be repeated. Default: `5`.
         /// </summary>
         public static int? Retries
         {
@@ -114,7 +114,7 @@ namespace Pulumi.GitLabRunners
 
         private static readonly __Value<int?> _timeoutMs = new __Value<int?>(() => __config.GetInt32("timeoutMs"));
         /// <summary>
-        /// Overall deadline of one operation in milliseconds. Default: 120000.
+        /// Deadline of one operation in milliseconds, retries and waits included. Default: `120000`.
         /// </summary>
         public static int? TimeoutMs
         {
@@ -124,7 +124,7 @@ namespace Pulumi.GitLabRunners
 
         private static readonly __Value<string?> _token = new __Value<string?>(() => __config.Get("token"));
         /// <summary>
-        /// Personal, group or project access token (or an OAuth token with `authHeader: bearer`). Environment fallback: `GITLAB_TOKEN`.
+        /// A personal, group or project access token (or an OAuth token with `authHeader: bearer`). Environment fallback: `GITLAB_TOKEN`.
         /// </summary>
         public static string? Token
         {

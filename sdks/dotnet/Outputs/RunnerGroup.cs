@@ -17,29 +17,22 @@ namespace Pulumi.GitLabRunners.Outputs
     public sealed class RunnerGroup
     {
         /// <summary>
-        /// The group id (`id`).
+        /// The group id. GitLab: `id`.
         /// </summary>
         public readonly int Id;
         /// <summary>
-        /// The group's name (`name`).
+        /// The group's name. GitLab: `name`.
         /// </summary>
         public readonly string? Name;
-        /// <summary>
-        /// The group's web URL (`web_url`).
-        /// </summary>
-        public readonly string? WebUrl;
 
         [OutputConstructor]
         private RunnerGroup(
             int id,
 
-            string? name,
-
-            string? webUrl)
+            string? name)
         {
             Id = id;
             Name = name;
-            WebUrl = webUrl;
         }
     }
 }

@@ -17,59 +17,59 @@ namespace Pulumi.GitLabRunners.Outputs
     public sealed class RunnerJob
     {
         /// <summary>
-        /// Creation time.
+        /// Creation time (`created_at`).
         /// </summary>
         public readonly string? CreatedAt;
         /// <summary>
-        /// Duration in seconds.
+        /// Duration in seconds (`duration`).
         /// </summary>
         public readonly double? Duration;
         /// <summary>
-        /// Finish time.
+        /// Finish time (`finished_at`).
         /// </summary>
         public readonly string? FinishedAt;
         /// <summary>
-        /// Job id.
+        /// Job id (`id`).
         /// </summary>
         public readonly int Id;
         /// <summary>
-        /// Job name.
+        /// Job name (`name`).
         /// </summary>
         public readonly string? Name;
         /// <summary>
-        /// The pipeline's id.
+        /// The pipeline's id (`pipeline.id`).
         /// </summary>
         public readonly int? PipelineId;
         /// <summary>
-        /// The job's project.
+        /// The job's project (`project`).
         /// </summary>
         public readonly Outputs.RunnerJobProject? Project;
         /// <summary>
-        /// Time queued in seconds.
+        /// Time queued in seconds (`queued_duration`).
         /// </summary>
         public readonly double? QueuedDuration;
         /// <summary>
-        /// Git ref.
+        /// Git ref (`ref`).
         /// </summary>
         public readonly string? Ref;
         /// <summary>
-        /// Stage.
+        /// Stage (`stage`).
         /// </summary>
         public readonly string? Stage;
         /// <summary>
-        /// Start time.
+        /// Start time (`started_at`).
         /// </summary>
         public readonly string? StartedAt;
         /// <summary>
-        /// Job status.
+        /// Job status (`status`): `created`, `waiting_for_resource`, `preparing`, `pending`, `running`, `success`, `failed`, `canceling`, `canceled`, `skipped`, `manual`, `scheduled`.
         /// </summary>
         public readonly string Status;
         /// <summary>
-        /// Whether the ref is a tag.
+        /// Whether the ref is a tag (`tag`).
         /// </summary>
         public readonly bool? Tag;
         /// <summary>
-        /// Web URL.
+        /// Web URL (`web_url`).
         /// </summary>
         public readonly string? WebUrl;
 

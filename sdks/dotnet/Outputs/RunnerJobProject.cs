@@ -17,15 +17,15 @@ namespace Pulumi.GitLabRunners.Outputs
     public sealed class RunnerJobProject
     {
         /// <summary>
-        /// Project id.
+        /// Project id (`id`).
         /// </summary>
         public readonly int Id;
         /// <summary>
-        /// Name.
+        /// Name (`name`).
         /// </summary>
         public readonly string? Name;
         /// <summary>
-        /// Full path.
+        /// Full path (`path_with_namespace`).
         /// </summary>
         public readonly string? PathWithNamespace;
 

@@ -17,47 +17,47 @@ namespace Pulumi.GitLabRunners.Outputs
     public sealed class RunnerManager
     {
         /// <summary>
-        /// Architecture.
+        /// Architecture (`architecture`).
         /// </summary>
         public readonly string? Architecture;
         /// <summary>
-        /// Last contact.
+        /// Last contact (`contacted_at`).
         /// </summary>
         public readonly string? ContactedAt;
         /// <summary>
-        /// Creation time.
+        /// Creation time (`created_at`).
         /// </summary>
         public readonly string? CreatedAt;
         /// <summary>
-        /// Manager id.
+        /// Manager id (`id`).
         /// </summary>
         public readonly int Id;
         /// <summary>
-        /// Last IP address.
+        /// Last IP address (`ip_address`).
         /// </summary>
         public readonly string? IpAddress;
         /// <summary>
-        /// `active` or `idle`.
+        /// `active` or `idle` (`job_execution_status`).
         /// </summary>
         public readonly string? JobExecutionStatus;
         /// <summary>
-        /// Platform.
+        /// Platform (`platform`).
         /// </summary>
         public readonly string? Platform;
         /// <summary>
-        /// Runner revision.
+        /// Runner revision (`revision`).
         /// </summary>
         public readonly string? Revision;
         /// <summary>
-        /// Status.
+        /// Status (`status`).
         /// </summary>
         public readonly string? Status;
         /// <summary>
-        /// `system_id`.
+        /// The host's system id (`system_id`).
         /// </summary>
         public readonly string SystemId;
         /// <summary>
-        /// Runner version.
+        /// Runner version (`version`).
         /// </summary>
         public readonly string? Version;
 

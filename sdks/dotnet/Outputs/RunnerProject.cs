@@ -11,21 +11,17 @@ namespace Pulumi.GitLabRunners.Outputs
 {
 
     /// <summary>
-    /// A project a runner is assigned to.
+    /// The projects the runner is assigned to that this token may see.
     /// </summary>
     [OutputType]
     public sealed class RunnerProject
     {
         /// <summary>
-        /// The project id (`id`).
+        /// The project id. GitLab: `id`.
         /// </summary>
         public readonly int Id;
         /// <summary>
-        /// The project's name (`name`).
-        /// </summary>
-        public readonly string? Name;
-        /// <summary>
-        /// The project's full path, e.g. `acme/api` (`path_with_namespace`).
+        /// The project's full path, e.g. `acme/api`. GitLab: `path_with_namespace`.
         /// </summary>
         public readonly string PathWithNamespace;
 
@@ -33,12 +29,9 @@ namespace Pulumi.GitLabRunners.Outputs
         private RunnerProject(
             int id,
 
-            string? name,
-
             string pathWithNamespace)
         {
             Id = id;
-            Name = name;
             PathWithNamespace = pathWithNamespace;
         }
     }

@@ -33,7 +33,7 @@ namespace Pulumi.GitLabRunners.Outputs
         /// </summary>
         public readonly int Id;
         /// <summary>
-        /// Last IP address (`ip_address`); absent on 17.0+.
+        /// Last IP address (`ip_address`); absent on GitLab 17.0+.
         /// </summary>
         public readonly string? IpAddress;
         /// <summary>
@@ -49,7 +49,7 @@ namespace Pulumi.GitLabRunners.Outputs
         /// </summary>
         public readonly string? Name;
         /// <summary>
-        /// Whether the runner contacted GitLab recently (`online`).
+        /// Whether the runner contacted GitLab recently (`online`); absent if it never did.
         /// </summary>
         public readonly bool? Online;
         /// <summary>
@@ -61,7 +61,7 @@ namespace Pulumi.GitLabRunners.Outputs
         /// </summary>
         public readonly Pulumi.GitLabRunners.RunnerType? RunnerType;
         /// <summary>
-        /// GitLab's status word (`status`).
+        /// GitLab's status word (`status`): `online`, `offline`, `never_contacted`, `stale`, `active`, `paused`, `not_connected`.
         /// </summary>
         public readonly string Status;
 

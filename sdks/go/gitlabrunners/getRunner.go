@@ -28,11 +28,11 @@ type LookupRunnerArgs struct {
 }
 
 type LookupRunnerResult struct {
-	// `access_level`.
+	// Which refs it runs jobs for (`access_level`).
 	AccessLevel AccessLevel `pulumi:"accessLevel"`
 	// The deprecated inverse of `paused` (`active`).
 	Active bool `pulumi:"active"`
-	// `architecture`.
+	// Architecture of that runner manager (`architecture`).
 	Architecture *string `pulumi:"architecture"`
 	// ISO-8601 last contact (`contacted_at`).
 	ContactedAt *string `pulumi:"contactedAt"`
@@ -41,10 +41,10 @@ type LookupRunnerResult struct {
 	// Description (`description`); empty when none.
 	Description string `pulumi:"description"`
 	// The runner's group (`groups`).
-	Groups []RunnerGroup `pulumi:"groups"`
+	Groups []GroupRef `pulumi:"groups"`
 	// Runner id (`id`).
 	Id int `pulumi:"id"`
-	// Last IP address (`ip_address`); absent on 17.0+.
+	// Last IP address (`ip_address`); absent on GitLab 17.0+.
 	IpAddress *string `pulumi:"ipAddress"`
 	// True for instance runners (`is_shared`).
 	IsShared bool `pulumi:"isShared"`
@@ -58,21 +58,21 @@ type LookupRunnerResult struct {
 	MaximumTimeout *int `pulumi:"maximumTimeout"`
 	// Name the runner registered with (`name`).
 	Name *string `pulumi:"name"`
-	// Whether the runner contacted GitLab recently (`online`).
+	// Whether the runner contacted GitLab recently (`online`); absent if it never did.
 	Online *bool `pulumi:"online"`
 	// True when the runner takes no jobs (`paused`, or `!active` on GitLab < 14.8).
 	Paused bool `pulumi:"paused"`
-	// `platform`.
+	// Platform of that runner manager (`platform`).
 	Platform *string `pulumi:"platform"`
 	// Projects visible to this token (`projects`).
-	Projects []RunnerProject `pulumi:"projects"`
-	// `revision`.
+	Projects []ProjectRef `pulumi:"projects"`
+	// Revision of that runner manager (`revision`).
 	Revision *string `pulumi:"revision"`
 	// Whether the runner takes untagged jobs (`run_untagged`).
 	RunUntagged bool `pulumi:"runUntagged"`
 	// Scope of the runner (`runner_type`).
-	RunnerType *RunnerType `pulumi:"runnerType"`
-	// GitLab's status word (`status`).
+	RunnerType RunnerType `pulumi:"runnerType"`
+	// GitLab's status word (`status`): `online`, `offline`, `never_contacted`, `stale`, `active`, `paused`, `not_connected`.
 	Status string `pulumi:"status"`
 	// Tags (`tag_list`); compare as a set.
 	TagList []string `pulumi:"tagList"`
@@ -112,7 +112,7 @@ func (o LookupRunnerResultOutput) ToLookupRunnerResultOutputWithContext(ctx cont
 	return o
 }
 
-// `access_level`.
+// Which refs it runs jobs for (`access_level`).
 func (o LookupRunnerResultOutput) AccessLevel() AccessLevelOutput {
 	return o.ApplyT(func(v LookupRunnerResult) AccessLevel { return v.AccessLevel }).(AccessLevelOutput)
 }
@@ -122,7 +122,7 @@ func (o LookupRunnerResultOutput) Active() pulumi.BoolOutput {
 	return o.ApplyT(func(v LookupRunnerResult) bool { return v.Active }).(pulumi.BoolOutput)
 }
 
-// `architecture`.
+// Architecture of that runner manager (`architecture`).
 func (o LookupRunnerResultOutput) Architecture() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v LookupRunnerResult) *string { return v.Architecture }).(pulumi.StringPtrOutput)
 }
@@ -143,8 +143,8 @@ func (o LookupRunnerResultOutput) Description() pulumi.StringOutput {
 }
 
 // The runner's group (`groups`).
-func (o LookupRunnerResultOutput) Groups() RunnerGroupArrayOutput {
-	return o.ApplyT(func(v LookupRunnerResult) []RunnerGroup { return v.Groups }).(RunnerGroupArrayOutput)
+func (o LookupRunnerResultOutput) Groups() GroupRefArrayOutput {
+	return o.ApplyT(func(v LookupRunnerResult) []GroupRef { return v.Groups }).(GroupRefArrayOutput)
 }
 
 // Runner id (`id`).
@@ -152,7 +152,7 @@ func (o LookupRunnerResultOutput) Id() pulumi.IntOutput {
 	return o.ApplyT(func(v LookupRunnerResult) int { return v.Id }).(pulumi.IntOutput)
 }
 
-// Last IP address (`ip_address`); absent on 17.0+.
+// Last IP address (`ip_address`); absent on GitLab 17.0+.
 func (o LookupRunnerResultOutput) IpAddress() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v LookupRunnerResult) *string { return v.IpAddress }).(pulumi.StringPtrOutput)
 }
@@ -187,7 +187,7 @@ func (o LookupRunnerResultOutput) Name() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v LookupRunnerResult) *string { return v.Name }).(pulumi.StringPtrOutput)
 }
 
-// Whether the runner contacted GitLab recently (`online`).
+// Whether the runner contacted GitLab recently (`online`); absent if it never did.
 func (o LookupRunnerResultOutput) Online() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v LookupRunnerResult) *bool { return v.Online }).(pulumi.BoolPtrOutput)
 }
@@ -197,17 +197,17 @@ func (o LookupRunnerResultOutput) Paused() pulumi.BoolOutput {
 	return o.ApplyT(func(v LookupRunnerResult) bool { return v.Paused }).(pulumi.BoolOutput)
 }
 
-// `platform`.
+// Platform of that runner manager (`platform`).
 func (o LookupRunnerResultOutput) Platform() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v LookupRunnerResult) *string { return v.Platform }).(pulumi.StringPtrOutput)
 }
 
 // Projects visible to this token (`projects`).
-func (o LookupRunnerResultOutput) Projects() RunnerProjectArrayOutput {
-	return o.ApplyT(func(v LookupRunnerResult) []RunnerProject { return v.Projects }).(RunnerProjectArrayOutput)
+func (o LookupRunnerResultOutput) Projects() ProjectRefArrayOutput {
+	return o.ApplyT(func(v LookupRunnerResult) []ProjectRef { return v.Projects }).(ProjectRefArrayOutput)
 }
 
-// `revision`.
+// Revision of that runner manager (`revision`).
 func (o LookupRunnerResultOutput) Revision() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v LookupRunnerResult) *string { return v.Revision }).(pulumi.StringPtrOutput)
 }
@@ -218,11 +218,11 @@ func (o LookupRunnerResultOutput) RunUntagged() pulumi.BoolOutput {
 }
 
 // Scope of the runner (`runner_type`).
-func (o LookupRunnerResultOutput) RunnerType() RunnerTypePtrOutput {
-	return o.ApplyT(func(v LookupRunnerResult) *RunnerType { return v.RunnerType }).(RunnerTypePtrOutput)
+func (o LookupRunnerResultOutput) RunnerType() RunnerTypeOutput {
+	return o.ApplyT(func(v LookupRunnerResult) RunnerType { return v.RunnerType }).(RunnerTypeOutput)
 }
 
-// GitLab's status word (`status`).
+// GitLab's status word (`status`): `online`, `offline`, `never_contacted`, `stale`, `active`, `paused`, `not_connected`.
 func (o LookupRunnerResultOutput) Status() pulumi.StringOutput {
 	return o.ApplyT(func(v LookupRunnerResult) string { return v.Status }).(pulumi.StringOutput)
 }

@@ -23,11 +23,11 @@ func ListGroupRunners(ctx *pulumi.Context, args *ListGroupRunnersArgs, opts ...p
 }
 
 type ListGroupRunnersArgs struct {
-	// The group: numeric id or full path.
+	// The group: numeric id or full path such as `"acme"`.
 	Group interface{} `pulumi:"group"`
 	// Only paused (true) or unpaused (false) runners (`paused`).
 	Paused *bool `pulumi:"paused"`
-	// Only runners with this status (`status`): online, offline, never_contacted, stale, active, paused (or 13.x's not_connected).
+	// Only runners with this status (`status`): `online`, `offline`, `never_contacted`, `stale`, `active`, `paused`, `not_connected`.
 	Status *string `pulumi:"status"`
 	// Only runners with all of these tags (`tag_list`).
 	TagList []string `pulumi:"tagList"`
@@ -50,11 +50,11 @@ func ListGroupRunnersOutput(ctx *pulumi.Context, args ListGroupRunnersOutputArgs
 }
 
 type ListGroupRunnersOutputArgs struct {
-	// The group: numeric id or full path.
+	// The group: numeric id or full path such as `"acme"`.
 	Group pulumi.Input `pulumi:"group"`
 	// Only paused (true) or unpaused (false) runners (`paused`).
 	Paused pulumi.BoolPtrInput `pulumi:"paused"`
-	// Only runners with this status (`status`): online, offline, never_contacted, stale, active, paused (or 13.x's not_connected).
+	// Only runners with this status (`status`): `online`, `offline`, `never_contacted`, `stale`, `active`, `paused`, `not_connected`.
 	Status pulumi.StringPtrInput `pulumi:"status"`
 	// Only runners with all of these tags (`tag_list`).
 	TagList pulumi.StringArrayInput `pulumi:"tagList"`

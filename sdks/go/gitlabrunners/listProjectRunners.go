@@ -25,9 +25,9 @@ func ListProjectRunners(ctx *pulumi.Context, args *ListProjectRunnersArgs, opts 
 type ListProjectRunnersArgs struct {
 	// Only paused (true) or unpaused (false) runners (`paused`).
 	Paused *bool `pulumi:"paused"`
-	// The project: numeric id or full path.
+	// The project: numeric id or full path such as `"acme/api"`.
 	Project interface{} `pulumi:"project"`
-	// Only runners with this status (`status`): online, offline, never_contacted, stale, active, paused (or 13.x's not_connected).
+	// Only runners with this status (`status`): `online`, `offline`, `never_contacted`, `stale`, `active`, `paused`, `not_connected`.
 	Status *string `pulumi:"status"`
 	// Only runners with all of these tags (`tag_list`).
 	TagList []string `pulumi:"tagList"`
@@ -52,9 +52,9 @@ func ListProjectRunnersOutput(ctx *pulumi.Context, args ListProjectRunnersOutput
 type ListProjectRunnersOutputArgs struct {
 	// Only paused (true) or unpaused (false) runners (`paused`).
 	Paused pulumi.BoolPtrInput `pulumi:"paused"`
-	// The project: numeric id or full path.
+	// The project: numeric id or full path such as `"acme/api"`.
 	Project pulumi.Input `pulumi:"project"`
-	// Only runners with this status (`status`): online, offline, never_contacted, stale, active, paused (or 13.x's not_connected).
+	// Only runners with this status (`status`): `online`, `offline`, `never_contacted`, `stale`, `active`, `paused`, `not_connected`.
 	Status pulumi.StringPtrInput `pulumi:"status"`
 	// Only runners with all of these tags (`tag_list`).
 	TagList pulumi.StringArrayInput `pulumi:"tagList"`

@@ -23,13 +23,13 @@ func ListRunnerJobs(ctx *pulumi.Context, args *ListRunnerJobsArgs, opts ...pulum
 }
 
 type ListRunnerJobsArgs struct {
-	// "id".
+	// `"id"`.
 	OrderBy *string `pulumi:"orderBy"`
 	// The runner id.
 	RunnerId int `pulumi:"runnerId"`
-	// "asc" or "desc".
+	// `"asc"` or `"desc"`.
 	Sort *string `pulumi:"sort"`
-	// Only jobs with this status, e.g. running, success, failed.
+	// Only jobs with this status: `created`, `waiting_for_resource`, `preparing`, `pending`, `running`, `success`, `failed`, `canceling`, `canceled`, `skipped`, `manual`, `scheduled`.
 	Status *string `pulumi:"status"`
 }
 
@@ -48,13 +48,13 @@ func ListRunnerJobsOutput(ctx *pulumi.Context, args ListRunnerJobsOutputArgs, op
 }
 
 type ListRunnerJobsOutputArgs struct {
-	// "id".
+	// `"id"`.
 	OrderBy pulumi.StringPtrInput `pulumi:"orderBy"`
 	// The runner id.
 	RunnerId pulumi.IntInput `pulumi:"runnerId"`
-	// "asc" or "desc".
+	// `"asc"` or `"desc"`.
 	Sort pulumi.StringPtrInput `pulumi:"sort"`
-	// Only jobs with this status, e.g. running, success, failed.
+	// Only jobs with this status: `created`, `waiting_for_resource`, `preparing`, `pending`, `running`, `success`, `failed`, `canceling`, `canceled`, `skipped`, `manual`, `scheduled`.
 	Status pulumi.StringPtrInput `pulumi:"status"`
 }
 

@@ -25,15 +25,15 @@ func ListRunners(ctx *pulumi.Context, args *ListRunnersArgs, opts ...pulumi.Invo
 type ListRunnersArgs struct {
 	// Only paused (true) or unpaused (false) runners (`paused`).
 	Paused *bool `pulumi:"paused"`
-	// "owned" or "all" (administrators).
+	// `"owned"` or `"all"` (administrators).
 	Scope string `pulumi:"scope"`
-	// Only runners with this status (`status`): online, offline, never_contacted, stale, active, paused (or 13.x's not_connected).
+	// Only runners with this status (`status`): `online`, `offline`, `never_contacted`, `stale`, `active`, `paused`, `not_connected`.
 	Status *string `pulumi:"status"`
 	// Only runners with all of these tags (`tag_list`).
 	TagList []string `pulumi:"tagList"`
 	// Only runners of this scope (`type`).
 	Type *RunnerType `pulumi:"type"`
-	// Only runners whose version starts with this, e.g. "17" or "16.11" (`version_prefix`).
+	// Only runners whose version starts with this, e.g. `"17"` or `"16.11"` (`version_prefix`).
 	VersionPrefix *string `pulumi:"versionPrefix"`
 }
 
@@ -54,15 +54,15 @@ func ListRunnersOutput(ctx *pulumi.Context, args ListRunnersOutputArgs, opts ...
 type ListRunnersOutputArgs struct {
 	// Only paused (true) or unpaused (false) runners (`paused`).
 	Paused pulumi.BoolPtrInput `pulumi:"paused"`
-	// "owned" or "all" (administrators).
+	// `"owned"` or `"all"` (administrators).
 	Scope pulumi.StringInput `pulumi:"scope"`
-	// Only runners with this status (`status`): online, offline, never_contacted, stale, active, paused (or 13.x's not_connected).
+	// Only runners with this status (`status`): `online`, `offline`, `never_contacted`, `stale`, `active`, `paused`, `not_connected`.
 	Status pulumi.StringPtrInput `pulumi:"status"`
 	// Only runners with all of these tags (`tag_list`).
 	TagList pulumi.StringArrayInput `pulumi:"tagList"`
 	// Only runners of this scope (`type`).
 	Type RunnerTypePtrInput `pulumi:"type"`
-	// Only runners whose version starts with this, e.g. "17" or "16.11" (`version_prefix`).
+	// Only runners whose version starts with this, e.g. `"17"` or `"16.11"` (`version_prefix`).
 	VersionPrefix pulumi.StringPtrInput `pulumi:"versionPrefix"`
 }
 

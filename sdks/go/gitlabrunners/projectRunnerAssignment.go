@@ -12,19 +12,21 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// Enables a project runner on a project (`POST /projects/:id/runners`), undone by `DELETE /projects/:id/runners/:runner_id`. The id is `<projectId>:<runnerId>`; any change replaces it.
+// Enables ("assigns") a project runner on a project: GitLab's `POST /projects/:id/runners`, undone by `DELETE /projects/:id/runners/:runner_id`. The resource id is `<projectId>:<runnerId>`.
+//
+// Import: `pulumi import gitlab-runners:index:ProjectRunnerAssignment NAME PROJECT_ID:RUNNER_ID`.
 type ProjectRunnerAssignment struct {
 	pulumi.CustomResourceState
 
-	// True when GitLab already had the runner on the project when this resource was created.
+	// True when GitLab already had the runner on the project when this resource was created (the link was adopted: the runner's own project, or one enabled by hand); false when this resource enabled it.
 	PreExisting pulumi.BoolOutput `pulumi:"preExisting"`
-	// The `project` argument as the program gave it.
+	// The project to enable the runner on: its numeric id (`100`) or its full path with every namespace (`"acme/platform/deploy"`, case-insensitive). Switching between the path and the id of the same project is not a change; a numeric string such as `"100"` is taken as the id. GitLab: `:id`.
 	Project pulumi.AnyOutput `pulumi:"project"`
-	// The project's numeric id.
+	// The project's numeric id. GitLab: `id`.
 	ProjectId pulumi.IntOutput `pulumi:"projectId"`
-	// The project's full path as GitLab reports it (`path_with_namespace`).
+	// The project's full path as GitLab reports it now, e.g. `acme/api`. GitLab: `path_with_namespace`.
 	ProjectPath pulumi.StringOutput `pulumi:"projectPath"`
-	// The runner's id.
+	// The runner to enable, typically `runner.runnerId` of a Runner. It must be a project runner that is not locked, or the token must be an administrator's; group and instance runners are never assigned to projects. A numeric string (such as a Runner's `id`) is accepted. GitLab: `runner_id`.
 	RunnerId pulumi.IntOutput `pulumi:"runnerId"`
 }
 
@@ -41,6 +43,11 @@ func NewProjectRunnerAssignment(ctx *pulumi.Context,
 	if args.RunnerId == nil {
 		return nil, errors.New("invalid value for required argument 'RunnerId'")
 	}
+	replaceOnChanges := pulumi.ReplaceOnChanges([]string{
+		"project",
+		"runnerId",
+	})
+	opts = append(opts, replaceOnChanges)
 	opts = internal.PkgResourceDefaultOpts(opts)
 	var resource ProjectRunnerAssignment
 	err := ctx.RegisterResource("gitlab-runners:index:ProjectRunnerAssignment", name, args, &resource, opts...)
@@ -74,17 +81,17 @@ func (ProjectRunnerAssignmentState) ElementType() reflect.Type {
 }
 
 type projectRunnerAssignmentArgs struct {
-	// The project: numeric id or full path such as "acme/api". Switching between the path and the id of the same project is not a change.
+	// The project to enable the runner on: its numeric id (`100`) or its full path with every namespace (`"acme/platform/deploy"`, case-insensitive). Switching between the path and the id of the same project is not a change; a numeric string such as `"100"` is taken as the id. GitLab: `:id`.
 	Project interface{} `pulumi:"project"`
-	// The runner to enable (GitLab's `runner_id`), e.g. a Runner's `runnerId`.
+	// The runner to enable, typically `runner.runnerId` of a Runner. It must be a project runner that is not locked, or the token must be an administrator's; group and instance runners are never assigned to projects. A numeric string (such as a Runner's `id`) is accepted. GitLab: `runner_id`.
 	RunnerId int `pulumi:"runnerId"`
 }
 
 // The set of arguments for constructing a ProjectRunnerAssignment resource.
 type ProjectRunnerAssignmentArgs struct {
-	// The project: numeric id or full path such as "acme/api". Switching between the path and the id of the same project is not a change.
+	// The project to enable the runner on: its numeric id (`100`) or its full path with every namespace (`"acme/platform/deploy"`, case-insensitive). Switching between the path and the id of the same project is not a change; a numeric string such as `"100"` is taken as the id. GitLab: `:id`.
 	Project pulumi.Input
-	// The runner to enable (GitLab's `runner_id`), e.g. a Runner's `runnerId`.
+	// The runner to enable, typically `runner.runnerId` of a Runner. It must be a project runner that is not locked, or the token must be an administrator's; group and instance runners are never assigned to projects. A numeric string (such as a Runner's `id`) is accepted. GitLab: `runner_id`.
 	RunnerId pulumi.IntInput
 }
 
@@ -175,27 +182,27 @@ func (o ProjectRunnerAssignmentOutput) ToProjectRunnerAssignmentOutputWithContex
 	return o
 }
 
-// True when GitLab already had the runner on the project when this resource was created.
+// True when GitLab already had the runner on the project when this resource was created (the link was adopted: the runner's own project, or one enabled by hand); false when this resource enabled it.
 func (o ProjectRunnerAssignmentOutput) PreExisting() pulumi.BoolOutput {
 	return o.ApplyT(func(v *ProjectRunnerAssignment) pulumi.BoolOutput { return v.PreExisting }).(pulumi.BoolOutput)
 }
 
-// The `project` argument as the program gave it.
+// The project to enable the runner on: its numeric id (`100`) or its full path with every namespace (`"acme/platform/deploy"`, case-insensitive). Switching between the path and the id of the same project is not a change; a numeric string such as `"100"` is taken as the id. GitLab: `:id`.
 func (o ProjectRunnerAssignmentOutput) Project() pulumi.AnyOutput {
 	return o.ApplyT(func(v *ProjectRunnerAssignment) pulumi.AnyOutput { return v.Project }).(pulumi.AnyOutput)
 }
 
-// The project's numeric id.
+// The project's numeric id. GitLab: `id`.
 func (o ProjectRunnerAssignmentOutput) ProjectId() pulumi.IntOutput {
 	return o.ApplyT(func(v *ProjectRunnerAssignment) pulumi.IntOutput { return v.ProjectId }).(pulumi.IntOutput)
 }
 
-// The project's full path as GitLab reports it (`path_with_namespace`).
+// The project's full path as GitLab reports it now, e.g. `acme/api`. GitLab: `path_with_namespace`.
 func (o ProjectRunnerAssignmentOutput) ProjectPath() pulumi.StringOutput {
 	return o.ApplyT(func(v *ProjectRunnerAssignment) pulumi.StringOutput { return v.ProjectPath }).(pulumi.StringOutput)
 }
 
-// The runner's id.
+// The runner to enable, typically `runner.runnerId` of a Runner. It must be a project runner that is not locked, or the token must be an administrator's; group and instance runners are never assigned to projects. A numeric string (such as a Runner's `id`) is accepted. GitLab: `runner_id`.
 func (o ProjectRunnerAssignmentOutput) RunnerId() pulumi.IntOutput {
 	return o.ApplyT(func(v *ProjectRunnerAssignment) pulumi.IntOutput { return v.RunnerId }).(pulumi.IntOutput)
 }

@@ -11,7 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// The GitLab a group of resources talks to. Give one per GitLab instance.
+// The GitLab a group of resources talks to. The default provider reads the stack's `gitlab-runners:` configuration; give an explicit provider per further GitLab instance.
 type Provider struct {
 	pulumi.ProviderResourceState
 }
@@ -36,9 +36,9 @@ func NewProvider(ctx *pulumi.Context,
 }
 
 type providerArgs struct {
-	// How the token is sent: "private-token" (default) or "bearer".
+	// How the token is sent: `"private-token"` (`PRIVATE-TOKEN` header) or `"bearer"`. Default: `"private-token"`.
 	AuthHeader *string `pulumi:"authHeader"`
-	// GitLab URL, with or without `/api/v4`, e.g. `https://gitlab.example.com`. Environment fallback: `GITLAB_BASE_URL`.
+	// GitLab's URL, with or without `/api/v4`, e.g. `https://gitlab.example.com`. Environment fallback: `GITLAB_BASE_URL`.
 	BaseUrl *string `pulumi:"baseUrl"`
 	// PEM file of extra CAs to trust for GitLab (and the proxy).
 	CacertFile *string `pulumi:"cacertFile"`
@@ -46,23 +46,23 @@ type providerArgs struct {
 	ClientCert *string `pulumi:"clientCert"`
 	// PEM file of the client certificate's private key.
 	ClientKey *string `pulumi:"clientKey"`
-	// Skip TLS certificate verification. For testing only. Default: false.
+	// Skip TLS certificate verification. For testing only. Default: `false`.
 	Insecure *bool `pulumi:"insecure"`
-	// Requests in flight at most, whatever `pulumi up --parallel` is. Default: 8.
+	// Requests in flight at most per provider, whatever `pulumi up --parallel` is. Default: `8`.
 	MaxConcurrency *int `pulumi:"maxConcurrency"`
-	// Retries after the first attempt, for requests that may be repeated. Default: 5.
+	// Retries after the first attempt, for requests that may be repeated. Default: `5`.
 	Retries *int `pulumi:"retries"`
-	// Overall deadline of one operation in milliseconds. Default: 120000.
+	// Deadline of one operation in milliseconds, retries and waits included. Default: `120000`.
 	TimeoutMs *int `pulumi:"timeoutMs"`
-	// Personal, group or project access token (or an OAuth token with `authHeader: bearer`). Environment fallback: `GITLAB_TOKEN`.
+	// A personal, group or project access token (or an OAuth token with `authHeader: bearer`). Environment fallback: `GITLAB_TOKEN`.
 	Token *string `pulumi:"token"`
 }
 
 // The set of arguments for constructing a Provider resource.
 type ProviderArgs struct {
-	// How the token is sent: "private-token" (default) or "bearer".
+	// How the token is sent: `"private-token"` (`PRIVATE-TOKEN` header) or `"bearer"`. Default: `"private-token"`.
 	AuthHeader pulumi.StringPtrInput
-	// GitLab URL, with or without `/api/v4`, e.g. `https://gitlab.example.com`. Environment fallback: `GITLAB_BASE_URL`.
+	// GitLab's URL, with or without `/api/v4`, e.g. `https://gitlab.example.com`. Environment fallback: `GITLAB_BASE_URL`.
 	BaseUrl pulumi.StringPtrInput
 	// PEM file of extra CAs to trust for GitLab (and the proxy).
 	CacertFile pulumi.StringPtrInput
@@ -70,15 +70,15 @@ type ProviderArgs struct {
 	ClientCert pulumi.StringPtrInput
 	// PEM file of the client certificate's private key.
 	ClientKey pulumi.StringPtrInput
-	// Skip TLS certificate verification. For testing only. Default: false.
+	// Skip TLS certificate verification. For testing only. Default: `false`.
 	Insecure pulumi.BoolPtrInput
-	// Requests in flight at most, whatever `pulumi up --parallel` is. Default: 8.
+	// Requests in flight at most per provider, whatever `pulumi up --parallel` is. Default: `8`.
 	MaxConcurrency pulumi.IntPtrInput
-	// Retries after the first attempt, for requests that may be repeated. Default: 5.
+	// Retries after the first attempt, for requests that may be repeated. Default: `5`.
 	Retries pulumi.IntPtrInput
-	// Overall deadline of one operation in milliseconds. Default: 120000.
+	// Deadline of one operation in milliseconds, retries and waits included. Default: `120000`.
 	TimeoutMs pulumi.IntPtrInput
-	// Personal, group or project access token (or an OAuth token with `authHeader: bearer`). Environment fallback: `GITLAB_TOKEN`.
+	// A personal, group or project access token (or an OAuth token with `authHeader: bearer`). Environment fallback: `GITLAB_TOKEN`.
 	Token pulumi.StringPtrInput
 }
 

@@ -10,13 +10,11 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// Which refs a runner may run jobs for (`access_level`).
+// GitLab's values of `access_level`.
 type AccessLevel string
 
 const (
-	// All refs.
 	AccessLevelNotProtected = AccessLevel("not_protected")
-	// Protected branches and tags only.
 	AccessLevelRefProtected = AccessLevel("ref_protected")
 )
 
@@ -178,16 +176,13 @@ func (in *accessLevelPtr) ToAccessLevelPtrOutputWithContext(ctx context.Context)
 	return pulumi.ToOutputWithContext(ctx, in).(AccessLevelPtrOutput)
 }
 
-// GitLab's runner scope (`runner_type`).
+// GitLab's values of `runner_type`.
 type RunnerType string
 
 const (
-	// An instance runner (administrators).
 	RunnerTypeInstanceType = RunnerType("instance_type")
-	// A group runner.
-	RunnerTypeGroupType = RunnerType("group_type")
-	// A project runner.
-	RunnerTypeProjectType = RunnerType("project_type")
+	RunnerTypeGroupType    = RunnerType("group_type")
+	RunnerTypeProjectType  = RunnerType("project_type")
 )
 
 func (RunnerType) ElementType() reflect.Type {

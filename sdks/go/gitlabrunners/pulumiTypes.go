@@ -14,13 +14,131 @@ import (
 var _ = internal.GetEnvOrDefault
 
 // The group of a group runner.
-type RunnerGroup struct {
+type GroupRef struct {
 	// The group id (`id`).
 	Id int `pulumi:"id"`
 	// The group's name (`name`).
-	Name *string `pulumi:"name"`
+	Name string `pulumi:"name"`
 	// The group's web URL (`web_url`).
 	WebUrl *string `pulumi:"webUrl"`
+}
+
+// The group of a group runner.
+type GroupRefOutput struct{ *pulumi.OutputState }
+
+func (GroupRefOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*GroupRef)(nil)).Elem()
+}
+
+func (o GroupRefOutput) ToGroupRefOutput() GroupRefOutput {
+	return o
+}
+
+func (o GroupRefOutput) ToGroupRefOutputWithContext(ctx context.Context) GroupRefOutput {
+	return o
+}
+
+// The group id (`id`).
+func (o GroupRefOutput) Id() pulumi.IntOutput {
+	return o.ApplyT(func(v GroupRef) int { return v.Id }).(pulumi.IntOutput)
+}
+
+// The group's name (`name`).
+func (o GroupRefOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v GroupRef) string { return v.Name }).(pulumi.StringOutput)
+}
+
+// The group's web URL (`web_url`).
+func (o GroupRefOutput) WebUrl() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GroupRef) *string { return v.WebUrl }).(pulumi.StringPtrOutput)
+}
+
+type GroupRefArrayOutput struct{ *pulumi.OutputState }
+
+func (GroupRefArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]GroupRef)(nil)).Elem()
+}
+
+func (o GroupRefArrayOutput) ToGroupRefArrayOutput() GroupRefArrayOutput {
+	return o
+}
+
+func (o GroupRefArrayOutput) ToGroupRefArrayOutputWithContext(ctx context.Context) GroupRefArrayOutput {
+	return o
+}
+
+func (o GroupRefArrayOutput) Index(i pulumi.IntInput) GroupRefOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) GroupRef {
+		return vs[0].([]GroupRef)[vs[1].(int)]
+	}).(GroupRefOutput)
+}
+
+// A project a runner is assigned to, as GitLab embeds it.
+type ProjectRef struct {
+	// The project id (`id`).
+	Id int `pulumi:"id"`
+	// The project's name (`name`).
+	Name *string `pulumi:"name"`
+	// The project's full path, e.g. `acme/api` (`path_with_namespace`).
+	PathWithNamespace string `pulumi:"pathWithNamespace"`
+}
+
+// A project a runner is assigned to, as GitLab embeds it.
+type ProjectRefOutput struct{ *pulumi.OutputState }
+
+func (ProjectRefOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ProjectRef)(nil)).Elem()
+}
+
+func (o ProjectRefOutput) ToProjectRefOutput() ProjectRefOutput {
+	return o
+}
+
+func (o ProjectRefOutput) ToProjectRefOutputWithContext(ctx context.Context) ProjectRefOutput {
+	return o
+}
+
+// The project id (`id`).
+func (o ProjectRefOutput) Id() pulumi.IntOutput {
+	return o.ApplyT(func(v ProjectRef) int { return v.Id }).(pulumi.IntOutput)
+}
+
+// The project's name (`name`).
+func (o ProjectRefOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ProjectRef) *string { return v.Name }).(pulumi.StringPtrOutput)
+}
+
+// The project's full path, e.g. `acme/api` (`path_with_namespace`).
+func (o ProjectRefOutput) PathWithNamespace() pulumi.StringOutput {
+	return o.ApplyT(func(v ProjectRef) string { return v.PathWithNamespace }).(pulumi.StringOutput)
+}
+
+type ProjectRefArrayOutput struct{ *pulumi.OutputState }
+
+func (ProjectRefArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]ProjectRef)(nil)).Elem()
+}
+
+func (o ProjectRefArrayOutput) ToProjectRefArrayOutput() ProjectRefArrayOutput {
+	return o
+}
+
+func (o ProjectRefArrayOutput) ToProjectRefArrayOutputWithContext(ctx context.Context) ProjectRefArrayOutput {
+	return o
+}
+
+func (o ProjectRefArrayOutput) Index(i pulumi.IntInput) ProjectRefOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) ProjectRef {
+		return vs[0].([]ProjectRef)[vs[1].(int)]
+	}).(ProjectRefOutput)
+}
+
+// The group of a group runner.
+type RunnerGroup struct {
+	// The group id. GitLab: `id`.
+	Id int `pulumi:"id"`
+	// The group's name. GitLab: `name`.
+	Name *string `pulumi:"name"`
 }
 
 // The group of a group runner.
@@ -38,19 +156,14 @@ func (o RunnerGroupOutput) ToRunnerGroupOutputWithContext(ctx context.Context) R
 	return o
 }
 
-// The group id (`id`).
+// The group id. GitLab: `id`.
 func (o RunnerGroupOutput) Id() pulumi.IntOutput {
 	return o.ApplyT(func(v RunnerGroup) int { return v.Id }).(pulumi.IntOutput)
 }
 
-// The group's name (`name`).
+// The group's name. GitLab: `name`.
 func (o RunnerGroupOutput) Name() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v RunnerGroup) *string { return v.Name }).(pulumi.StringPtrOutput)
-}
-
-// The group's web URL (`web_url`).
-func (o RunnerGroupOutput) WebUrl() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v RunnerGroup) *string { return v.WebUrl }).(pulumi.StringPtrOutput)
 }
 
 type RunnerGroupArrayOutput struct{ *pulumi.OutputState }
@@ -75,33 +188,33 @@ func (o RunnerGroupArrayOutput) Index(i pulumi.IntInput) RunnerGroupOutput {
 
 // A job a runner ran or runs.
 type RunnerJob struct {
-	// Creation time.
+	// Creation time (`created_at`).
 	CreatedAt *string `pulumi:"createdAt"`
-	// Duration in seconds.
+	// Duration in seconds (`duration`).
 	Duration *float64 `pulumi:"duration"`
-	// Finish time.
+	// Finish time (`finished_at`).
 	FinishedAt *string `pulumi:"finishedAt"`
-	// Job id.
+	// Job id (`id`).
 	Id int `pulumi:"id"`
-	// Job name.
+	// Job name (`name`).
 	Name *string `pulumi:"name"`
-	// The pipeline's id.
+	// The pipeline's id (`pipeline.id`).
 	PipelineId *int `pulumi:"pipelineId"`
-	// The job's project.
+	// The job's project (`project`).
 	Project *RunnerJobProject `pulumi:"project"`
-	// Time queued in seconds.
+	// Time queued in seconds (`queued_duration`).
 	QueuedDuration *float64 `pulumi:"queuedDuration"`
-	// Git ref.
+	// Git ref (`ref`).
 	Ref *string `pulumi:"ref"`
-	// Stage.
+	// Stage (`stage`).
 	Stage *string `pulumi:"stage"`
-	// Start time.
+	// Start time (`started_at`).
 	StartedAt *string `pulumi:"startedAt"`
-	// Job status.
+	// Job status (`status`): `created`, `waiting_for_resource`, `preparing`, `pending`, `running`, `success`, `failed`, `canceling`, `canceled`, `skipped`, `manual`, `scheduled`.
 	Status string `pulumi:"status"`
-	// Whether the ref is a tag.
+	// Whether the ref is a tag (`tag`).
 	Tag *bool `pulumi:"tag"`
-	// Web URL.
+	// Web URL (`web_url`).
 	WebUrl *string `pulumi:"webUrl"`
 }
 
@@ -120,72 +233,72 @@ func (o RunnerJobOutput) ToRunnerJobOutputWithContext(ctx context.Context) Runne
 	return o
 }
 
-// Creation time.
+// Creation time (`created_at`).
 func (o RunnerJobOutput) CreatedAt() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v RunnerJob) *string { return v.CreatedAt }).(pulumi.StringPtrOutput)
 }
 
-// Duration in seconds.
+// Duration in seconds (`duration`).
 func (o RunnerJobOutput) Duration() pulumi.Float64PtrOutput {
 	return o.ApplyT(func(v RunnerJob) *float64 { return v.Duration }).(pulumi.Float64PtrOutput)
 }
 
-// Finish time.
+// Finish time (`finished_at`).
 func (o RunnerJobOutput) FinishedAt() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v RunnerJob) *string { return v.FinishedAt }).(pulumi.StringPtrOutput)
 }
 
-// Job id.
+// Job id (`id`).
 func (o RunnerJobOutput) Id() pulumi.IntOutput {
 	return o.ApplyT(func(v RunnerJob) int { return v.Id }).(pulumi.IntOutput)
 }
 
-// Job name.
+// Job name (`name`).
 func (o RunnerJobOutput) Name() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v RunnerJob) *string { return v.Name }).(pulumi.StringPtrOutput)
 }
 
-// The pipeline's id.
+// The pipeline's id (`pipeline.id`).
 func (o RunnerJobOutput) PipelineId() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v RunnerJob) *int { return v.PipelineId }).(pulumi.IntPtrOutput)
 }
 
-// The job's project.
+// The job's project (`project`).
 func (o RunnerJobOutput) Project() RunnerJobProjectPtrOutput {
 	return o.ApplyT(func(v RunnerJob) *RunnerJobProject { return v.Project }).(RunnerJobProjectPtrOutput)
 }
 
-// Time queued in seconds.
+// Time queued in seconds (`queued_duration`).
 func (o RunnerJobOutput) QueuedDuration() pulumi.Float64PtrOutput {
 	return o.ApplyT(func(v RunnerJob) *float64 { return v.QueuedDuration }).(pulumi.Float64PtrOutput)
 }
 
-// Git ref.
+// Git ref (`ref`).
 func (o RunnerJobOutput) Ref() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v RunnerJob) *string { return v.Ref }).(pulumi.StringPtrOutput)
 }
 
-// Stage.
+// Stage (`stage`).
 func (o RunnerJobOutput) Stage() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v RunnerJob) *string { return v.Stage }).(pulumi.StringPtrOutput)
 }
 
-// Start time.
+// Start time (`started_at`).
 func (o RunnerJobOutput) StartedAt() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v RunnerJob) *string { return v.StartedAt }).(pulumi.StringPtrOutput)
 }
 
-// Job status.
+// Job status (`status`): `created`, `waiting_for_resource`, `preparing`, `pending`, `running`, `success`, `failed`, `canceling`, `canceled`, `skipped`, `manual`, `scheduled`.
 func (o RunnerJobOutput) Status() pulumi.StringOutput {
 	return o.ApplyT(func(v RunnerJob) string { return v.Status }).(pulumi.StringOutput)
 }
 
-// Whether the ref is a tag.
+// Whether the ref is a tag (`tag`).
 func (o RunnerJobOutput) Tag() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v RunnerJob) *bool { return v.Tag }).(pulumi.BoolPtrOutput)
 }
 
-// Web URL.
+// Web URL (`web_url`).
 func (o RunnerJobOutput) WebUrl() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v RunnerJob) *string { return v.WebUrl }).(pulumi.StringPtrOutput)
 }
@@ -212,11 +325,11 @@ func (o RunnerJobArrayOutput) Index(i pulumi.IntInput) RunnerJobOutput {
 
 // The project of a job.
 type RunnerJobProject struct {
-	// Project id.
+	// Project id (`id`).
 	Id int `pulumi:"id"`
-	// Name.
+	// Name (`name`).
 	Name *string `pulumi:"name"`
-	// Full path.
+	// Full path (`path_with_namespace`).
 	PathWithNamespace *string `pulumi:"pathWithNamespace"`
 }
 
@@ -235,17 +348,17 @@ func (o RunnerJobProjectOutput) ToRunnerJobProjectOutputWithContext(ctx context.
 	return o
 }
 
-// Project id.
+// Project id (`id`).
 func (o RunnerJobProjectOutput) Id() pulumi.IntOutput {
 	return o.ApplyT(func(v RunnerJobProject) int { return v.Id }).(pulumi.IntOutput)
 }
 
-// Name.
+// Name (`name`).
 func (o RunnerJobProjectOutput) Name() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v RunnerJobProject) *string { return v.Name }).(pulumi.StringPtrOutput)
 }
 
-// Full path.
+// Full path (`path_with_namespace`).
 func (o RunnerJobProjectOutput) PathWithNamespace() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v RunnerJobProject) *string { return v.PathWithNamespace }).(pulumi.StringPtrOutput)
 }
@@ -274,7 +387,7 @@ func (o RunnerJobProjectPtrOutput) Elem() RunnerJobProjectOutput {
 	}).(RunnerJobProjectOutput)
 }
 
-// Project id.
+// Project id (`id`).
 func (o RunnerJobProjectPtrOutput) Id() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *RunnerJobProject) *int {
 		if v == nil {
@@ -284,7 +397,7 @@ func (o RunnerJobProjectPtrOutput) Id() pulumi.IntPtrOutput {
 	}).(pulumi.IntPtrOutput)
 }
 
-// Name.
+// Name (`name`).
 func (o RunnerJobProjectPtrOutput) Name() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *RunnerJobProject) *string {
 		if v == nil {
@@ -294,7 +407,7 @@ func (o RunnerJobProjectPtrOutput) Name() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
-// Full path.
+// Full path (`path_with_namespace`).
 func (o RunnerJobProjectPtrOutput) PathWithNamespace() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *RunnerJobProject) *string {
 		if v == nil {
@@ -306,27 +419,27 @@ func (o RunnerJobProjectPtrOutput) PathWithNamespace() pulumi.StringPtrOutput {
 
 // One host (runner manager) that uses a runner's token (GitLab 15.11+).
 type RunnerManager struct {
-	// Architecture.
+	// Architecture (`architecture`).
 	Architecture *string `pulumi:"architecture"`
-	// Last contact.
+	// Last contact (`contacted_at`).
 	ContactedAt *string `pulumi:"contactedAt"`
-	// Creation time.
+	// Creation time (`created_at`).
 	CreatedAt *string `pulumi:"createdAt"`
-	// Manager id.
+	// Manager id (`id`).
 	Id int `pulumi:"id"`
-	// Last IP address.
+	// Last IP address (`ip_address`).
 	IpAddress *string `pulumi:"ipAddress"`
-	// `active` or `idle`.
+	// `active` or `idle` (`job_execution_status`).
 	JobExecutionStatus *string `pulumi:"jobExecutionStatus"`
-	// Platform.
+	// Platform (`platform`).
 	Platform *string `pulumi:"platform"`
-	// Runner revision.
+	// Runner revision (`revision`).
 	Revision *string `pulumi:"revision"`
-	// Status.
+	// Status (`status`).
 	Status *string `pulumi:"status"`
-	// `system_id`.
+	// The host's system id (`system_id`).
 	SystemId string `pulumi:"systemId"`
-	// Runner version.
+	// Runner version (`version`).
 	Version *string `pulumi:"version"`
 }
 
@@ -345,57 +458,57 @@ func (o RunnerManagerOutput) ToRunnerManagerOutputWithContext(ctx context.Contex
 	return o
 }
 
-// Architecture.
+// Architecture (`architecture`).
 func (o RunnerManagerOutput) Architecture() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v RunnerManager) *string { return v.Architecture }).(pulumi.StringPtrOutput)
 }
 
-// Last contact.
+// Last contact (`contacted_at`).
 func (o RunnerManagerOutput) ContactedAt() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v RunnerManager) *string { return v.ContactedAt }).(pulumi.StringPtrOutput)
 }
 
-// Creation time.
+// Creation time (`created_at`).
 func (o RunnerManagerOutput) CreatedAt() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v RunnerManager) *string { return v.CreatedAt }).(pulumi.StringPtrOutput)
 }
 
-// Manager id.
+// Manager id (`id`).
 func (o RunnerManagerOutput) Id() pulumi.IntOutput {
 	return o.ApplyT(func(v RunnerManager) int { return v.Id }).(pulumi.IntOutput)
 }
 
-// Last IP address.
+// Last IP address (`ip_address`).
 func (o RunnerManagerOutput) IpAddress() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v RunnerManager) *string { return v.IpAddress }).(pulumi.StringPtrOutput)
 }
 
-// `active` or `idle`.
+// `active` or `idle` (`job_execution_status`).
 func (o RunnerManagerOutput) JobExecutionStatus() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v RunnerManager) *string { return v.JobExecutionStatus }).(pulumi.StringPtrOutput)
 }
 
-// Platform.
+// Platform (`platform`).
 func (o RunnerManagerOutput) Platform() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v RunnerManager) *string { return v.Platform }).(pulumi.StringPtrOutput)
 }
 
-// Runner revision.
+// Runner revision (`revision`).
 func (o RunnerManagerOutput) Revision() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v RunnerManager) *string { return v.Revision }).(pulumi.StringPtrOutput)
 }
 
-// Status.
+// Status (`status`).
 func (o RunnerManagerOutput) Status() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v RunnerManager) *string { return v.Status }).(pulumi.StringPtrOutput)
 }
 
-// `system_id`.
+// The host's system id (`system_id`).
 func (o RunnerManagerOutput) SystemId() pulumi.StringOutput {
 	return o.ApplyT(func(v RunnerManager) string { return v.SystemId }).(pulumi.StringOutput)
 }
 
-// Runner version.
+// Runner version (`version`).
 func (o RunnerManagerOutput) Version() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v RunnerManager) *string { return v.Version }).(pulumi.StringPtrOutput)
 }
@@ -420,17 +533,15 @@ func (o RunnerManagerArrayOutput) Index(i pulumi.IntInput) RunnerManagerOutput {
 	}).(RunnerManagerOutput)
 }
 
-// A project a runner is assigned to.
+// The projects the runner is assigned to that this token may see.
 type RunnerProject struct {
-	// The project id (`id`).
+	// The project id. GitLab: `id`.
 	Id int `pulumi:"id"`
-	// The project's name (`name`).
-	Name *string `pulumi:"name"`
-	// The project's full path, e.g. `acme/api` (`path_with_namespace`).
+	// The project's full path, e.g. `acme/api`. GitLab: `path_with_namespace`.
 	PathWithNamespace string `pulumi:"pathWithNamespace"`
 }
 
-// A project a runner is assigned to.
+// The projects the runner is assigned to that this token may see.
 type RunnerProjectOutput struct{ *pulumi.OutputState }
 
 func (RunnerProjectOutput) ElementType() reflect.Type {
@@ -445,17 +556,12 @@ func (o RunnerProjectOutput) ToRunnerProjectOutputWithContext(ctx context.Contex
 	return o
 }
 
-// The project id (`id`).
+// The project id. GitLab: `id`.
 func (o RunnerProjectOutput) Id() pulumi.IntOutput {
 	return o.ApplyT(func(v RunnerProject) int { return v.Id }).(pulumi.IntOutput)
 }
 
-// The project's name (`name`).
-func (o RunnerProjectOutput) Name() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v RunnerProject) *string { return v.Name }).(pulumi.StringPtrOutput)
-}
-
-// The project's full path, e.g. `acme/api` (`path_with_namespace`).
+// The project's full path, e.g. `acme/api`. GitLab: `path_with_namespace`.
 func (o RunnerProjectOutput) PathWithNamespace() pulumi.StringOutput {
 	return o.ApplyT(func(v RunnerProject) string { return v.PathWithNamespace }).(pulumi.StringOutput)
 }
@@ -490,7 +596,7 @@ type RunnerSummary struct {
 	Description string `pulumi:"description"`
 	// Runner id (`id`).
 	Id int `pulumi:"id"`
-	// Last IP address (`ip_address`); absent on 17.0+.
+	// Last IP address (`ip_address`); absent on GitLab 17.0+.
 	IpAddress *string `pulumi:"ipAddress"`
 	// True for instance runners (`is_shared`).
 	IsShared bool `pulumi:"isShared"`
@@ -498,13 +604,13 @@ type RunnerSummary struct {
 	JobExecutionStatus *string `pulumi:"jobExecutionStatus"`
 	// Name the runner registered with (`name`).
 	Name *string `pulumi:"name"`
-	// Whether the runner contacted GitLab recently (`online`).
+	// Whether the runner contacted GitLab recently (`online`); absent if it never did.
 	Online *bool `pulumi:"online"`
 	// True when the runner takes no jobs (`paused`, or `!active` on GitLab < 14.8).
 	Paused bool `pulumi:"paused"`
 	// Scope of the runner (`runner_type`).
 	RunnerType *RunnerType `pulumi:"runnerType"`
-	// GitLab's status word (`status`).
+	// GitLab's status word (`status`): `online`, `offline`, `never_contacted`, `stale`, `active`, `paused`, `not_connected`.
 	Status string `pulumi:"status"`
 }
 
@@ -543,7 +649,7 @@ func (o RunnerSummaryOutput) Id() pulumi.IntOutput {
 	return o.ApplyT(func(v RunnerSummary) int { return v.Id }).(pulumi.IntOutput)
 }
 
-// Last IP address (`ip_address`); absent on 17.0+.
+// Last IP address (`ip_address`); absent on GitLab 17.0+.
 func (o RunnerSummaryOutput) IpAddress() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v RunnerSummary) *string { return v.IpAddress }).(pulumi.StringPtrOutput)
 }
@@ -563,7 +669,7 @@ func (o RunnerSummaryOutput) Name() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v RunnerSummary) *string { return v.Name }).(pulumi.StringPtrOutput)
 }
 
-// Whether the runner contacted GitLab recently (`online`).
+// Whether the runner contacted GitLab recently (`online`); absent if it never did.
 func (o RunnerSummaryOutput) Online() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v RunnerSummary) *bool { return v.Online }).(pulumi.BoolPtrOutput)
 }
@@ -578,7 +684,7 @@ func (o RunnerSummaryOutput) RunnerType() RunnerTypePtrOutput {
 	return o.ApplyT(func(v RunnerSummary) *RunnerType { return v.RunnerType }).(RunnerTypePtrOutput)
 }
 
-// GitLab's status word (`status`).
+// GitLab's status word (`status`): `online`, `offline`, `never_contacted`, `stale`, `active`, `paused`, `not_connected`.
 func (o RunnerSummaryOutput) Status() pulumi.StringOutput {
 	return o.ApplyT(func(v RunnerSummary) string { return v.Status }).(pulumi.StringOutput)
 }
@@ -604,6 +710,10 @@ func (o RunnerSummaryArrayOutput) Index(i pulumi.IntInput) RunnerSummaryOutput {
 }
 
 func init() {
+	pulumi.RegisterOutputType(GroupRefOutput{})
+	pulumi.RegisterOutputType(GroupRefArrayOutput{})
+	pulumi.RegisterOutputType(ProjectRefOutput{})
+	pulumi.RegisterOutputType(ProjectRefArrayOutput{})
 	pulumi.RegisterOutputType(RunnerGroupOutput{})
 	pulumi.RegisterOutputType(RunnerGroupArrayOutput{})
 	pulumi.RegisterOutputType(RunnerJobOutput{})

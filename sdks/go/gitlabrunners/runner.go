@@ -11,55 +11,57 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// A GitLab runner, registered with a registration token, created with `runnerType`, or adopted by id. Set exactly one of `registrationToken`, `runnerType` or `adoptRunnerId`. Changing how the runner came to exist replaces it; every other argument is updated in place. An argument left out is not managed. Import with `pulumi import gitlab-runners:index:Runner NAME RUNNER_ID`.
+// A GitLab runner, registered with a registration token, created with `runnerType`, or adopted by id. Changing how it came to exist replaces it; every other argument is updated in place, and an argument left out is not managed.
+//
+// Import: `pulumi import gitlab-runners:index:Runner NAME RUNNER_ID`.
 type Runner struct {
 	pulumi.CustomResourceState
 
-	// Which refs the runner runs jobs for (GitLab's `access_level`). Default for a new runner: "not_protected".
+	// Which refs the runner runs jobs for: `"not_protected"` (all) or `"ref_protected"` (protected branches and tags only). GitLab: `access_level`. Default: `"not_protected"`.
 	AccessLevel AccessLevelOutput `pulumi:"accessLevel"`
-	// Take over an existing runner by its id instead of creating one: it is read, then updated to this program. `authenticationToken` stays empty until `tokenRotation` is set.
+	// Take over an existing runner by its id instead of creating one: `pulumi up` reads it and updates it to the program; destroying the resource deletes the runner. `authenticationToken` stays empty until the first rotation (`tokenRotation`). GitLab: `id`. Default: not used.
 	AdoptRunnerId pulumi.IntPtrOutput `pulumi:"adoptRunnerId"`
-	// The runner's authentication token (`token`, `glrt-…` for created runners). Absent for an adopted runner until a rotation.
+	// The runner's authentication token (`glrt-…` for created runners), a secret: give it to `gitlab-runner register --token` or the runner's `config.toml`. Absent for an adopted runner until `tokenRotation` is set or changed. GitLab: `token`.
 	AuthenticationToken pulumi.StringPtrOutput `pulumi:"authenticationToken"`
-	// When the runner last contacted GitLab (`contacted_at`).
+	// When the runner last contacted GitLab, or null. GitLab: `contacted_at`.
 	ContactedAt pulumi.StringPtrOutput `pulumi:"contactedAt"`
-	// The runner's description (GitLab's `description`), at most 1024 characters. `""` clears it.
+	// The runner's description. `""` clears it. GitLab: `description`. Default: empty.
 	Description pulumi.StringPtrOutput `pulumi:"description"`
-	// The group of a "group_type" runner: numeric id or full path (GitLab's `group_id`). Changing it replaces the runner.
+	// The group of a `"group_type"` runner: its numeric id or full path. Only with `runnerType: "group_type"`. GitLab: `group_id`. Default: none.
 	GroupId pulumi.AnyOutput `pulumi:"groupId"`
-	// The group of a group runner (`groups`).
+	// The group of a group runner. GitLab: `groups`.
 	Groups RunnerGroupArrayOutput `pulumi:"groups"`
-	// Whether it is an instance runner (`is_shared`).
+	// Whether it is an instance runner. GitLab: `is_shared`.
 	IsShared pulumi.BoolOutput `pulumi:"isShared"`
-	// Whether the runner is locked to its current projects (GitLab's `locked`). Default for a new runner: false.
+	// Whether the runner is locked to its current projects. GitLab: `locked`. Default: `false`.
 	Locked pulumi.BoolOutput `pulumi:"locked"`
-	// A note for the runner's maintainers (GitLab's `maintenance_note`), at most 1024 characters. Not supported by GitLab 13.x.
+	// A note for the runner's maintainers. GitLab shows it only to callers who may update the runner; when it is hidden, the value last set is kept instead of reporting a difference. Not supported by GitLab 13.x. GitLab: `maintenance_note`. Default: empty.
 	MaintenanceNote pulumi.StringPtrOutput `pulumi:"maintenanceNote"`
-	// The longest a job may run on this runner, in seconds (GitLab's `maximum_timeout`); at least 600.
+	// The longest a job may run on this runner, in seconds. GitLab: `maximum_timeout`. Default: no limit.
 	MaximumTimeout pulumi.IntPtrOutput `pulumi:"maximumTimeout"`
-	// Whether the runner contacted GitLab recently (`online`); absent if it never did.
+	// Whether the runner contacted GitLab recently; null if it never did. GitLab: `online`.
 	Online pulumi.BoolPtrOutput `pulumi:"online"`
-	// Whether the runner is paused and picks no jobs (GitLab's `paused`; sent as `active` with the opposite value to GitLab 13.x). Default for a new runner: false.
+	// Whether the runner is paused and picks no jobs (sent as `active` with the opposite value to GitLab 13.x). GitLab: `paused`. Default: `false`.
 	Paused pulumi.BoolOutput `pulumi:"paused"`
-	// The project of a "project_type" runner: numeric id or full path such as "acme/api" (GitLab's `project_id`). Changing it replaces the runner.
+	// The project of a `"project_type"` runner: its numeric id or full path such as `acme/api`. Only with `runnerType: "project_type"`. GitLab: `project_id`. Default: none.
 	ProjectId pulumi.AnyOutput `pulumi:"projectId"`
-	// The projects the runner is assigned to that this token may see (`projects`).
+	// The projects the runner is assigned to that this token may see. GitLab: `projects`.
 	Projects RunnerProjectArrayOutput `pulumi:"projects"`
-	// Register the runner with a runner registration token (`POST /runners`, GitLab's `token`). Disabled by default since GitLab 17.0; use `runnerType` there. Changing it replaces the runner.
+	// Register the runner with a runner registration token of the instance, a group or a project (`POST /runners`); the token decides the runner's scope. Registration tokens are disabled by default since GitLab 17.0 (the server answers 410); use `runnerType` there. GitLab: `token`. Default: not used.
 	RegistrationToken pulumi.StringPtrOutput `pulumi:"registrationToken"`
-	// Whether the runner picks jobs without tags (GitLab's `run_untagged`). When false, `tagList` must have at least one tag. Default for a new runner: true.
+	// Whether the runner picks jobs without tags. When false, `tagList` must have at least one tag. GitLab: `run_untagged`. Default: `true`.
 	RunUntagged pulumi.BoolOutput `pulumi:"runUntagged"`
-	// The runner's id in GitLab (`id`).
+	// The runner's id in GitLab. GitLab: `id`.
 	RunnerId pulumi.IntOutput `pulumi:"runnerId"`
-	// The runner's scope (`runner_type`).
+	// Create the runner with your own token (`POST /user/runners`, GitLab 15.11+): `"instance_type"` (administrators), `"group_type"` with `groupId` (group Owners) or `"project_type"` with `projectId` (project Maintainers). As an output: the runner's scope as GitLab reports it. GitLab: `runner_type`. Default: not used.
 	RunnerType RunnerTypeOutput `pulumi:"runnerType"`
-	// GitLab's status (`status`): `online`, `offline`, `never_contacted`, `stale`, `paused`, or `not_connected` on 13.x.
+	// GitLab's status: `online`, `offline`, `never_contacted`, `stale`, `paused`, or `not_connected` on 13.x. GitLab: `status`.
 	Status pulumi.StringOutput `pulumi:"status"`
-	// The runner's tags (GitLab's `tag_list`): a set, order never matters; no empty tags, no commas, no duplicates, at most 50. `[]` clears them.
+	// The runner's tags: a set, order never matters. `[]` clears them. GitLab: `tag_list`. Default: `[]`.
 	TagList pulumi.StringArrayOutput `pulumi:"tagList"`
-	// When the authentication token expires (`token_expires_at`), if it does.
+	// When the authentication token expires, or null. GitLab: `token_expires_at`.
 	TokenExpiresAt pulumi.StringPtrOutput `pulumi:"tokenExpiresAt"`
-	// Any value; whenever it changes, the runner's authentication token is reset in place (`POST /runners/:id/reset_authentication_token`). The runner is not replaced.
+	// Any value; whenever it changes, the runner's authentication token is reset in place (`POST /runners/:id/reset_authentication_token`) and `authenticationToken` holds the new one. The runner is not replaced. A date (`"2026-11"`) makes rotations easy to schedule. Default: no rotation.
 	TokenRotation pulumi.StringPtrOutput `pulumi:"tokenRotation"`
 }
 
@@ -78,6 +80,13 @@ func NewRunner(ctx *pulumi.Context,
 		"registrationToken",
 	})
 	opts = append(opts, secrets)
+	replaceOnChanges := pulumi.ReplaceOnChanges([]string{
+		"groupId",
+		"projectId",
+		"registrationToken",
+		"runnerType",
+	})
+	opts = append(opts, replaceOnChanges)
 	opts = internal.PkgResourceDefaultOpts(opts)
 	var resource Runner
 	err := ctx.RegisterResource("gitlab-runners:index:Runner", name, args, &resource, opts...)
@@ -111,65 +120,65 @@ func (RunnerState) ElementType() reflect.Type {
 }
 
 type runnerArgs struct {
-	// Which refs the runner runs jobs for (GitLab's `access_level`). Default for a new runner: "not_protected".
+	// Which refs the runner runs jobs for: `"not_protected"` (all) or `"ref_protected"` (protected branches and tags only). GitLab: `access_level`. Default: `"not_protected"`.
 	AccessLevel *AccessLevel `pulumi:"accessLevel"`
-	// Take over an existing runner by its id instead of creating one: it is read, then updated to this program. `authenticationToken` stays empty until `tokenRotation` is set.
+	// Take over an existing runner by its id instead of creating one: `pulumi up` reads it and updates it to the program; destroying the resource deletes the runner. `authenticationToken` stays empty until the first rotation (`tokenRotation`). GitLab: `id`. Default: not used.
 	AdoptRunnerId *int `pulumi:"adoptRunnerId"`
-	// The runner's description (GitLab's `description`), at most 1024 characters. `""` clears it.
+	// The runner's description. `""` clears it. GitLab: `description`. Default: empty.
 	Description *string `pulumi:"description"`
-	// The group of a "group_type" runner: numeric id or full path (GitLab's `group_id`). Changing it replaces the runner.
+	// The group of a `"group_type"` runner: its numeric id or full path. Only with `runnerType: "group_type"`. GitLab: `group_id`. Default: none.
 	GroupId interface{} `pulumi:"groupId"`
-	// Whether the runner is locked to its current projects (GitLab's `locked`). Default for a new runner: false.
+	// Whether the runner is locked to its current projects. GitLab: `locked`. Default: `false`.
 	Locked *bool `pulumi:"locked"`
-	// A note for the runner's maintainers (GitLab's `maintenance_note`), at most 1024 characters. Not supported by GitLab 13.x.
+	// A note for the runner's maintainers. GitLab shows it only to callers who may update the runner; when it is hidden, the value last set is kept instead of reporting a difference. Not supported by GitLab 13.x. GitLab: `maintenance_note`. Default: empty.
 	MaintenanceNote *string `pulumi:"maintenanceNote"`
-	// The longest a job may run on this runner, in seconds (GitLab's `maximum_timeout`); at least 600.
+	// The longest a job may run on this runner, in seconds. GitLab: `maximum_timeout`. Default: no limit.
 	MaximumTimeout *int `pulumi:"maximumTimeout"`
-	// Whether the runner is paused and picks no jobs (GitLab's `paused`; sent as `active` with the opposite value to GitLab 13.x). Default for a new runner: false.
+	// Whether the runner is paused and picks no jobs (sent as `active` with the opposite value to GitLab 13.x). GitLab: `paused`. Default: `false`.
 	Paused *bool `pulumi:"paused"`
-	// The project of a "project_type" runner: numeric id or full path such as "acme/api" (GitLab's `project_id`). Changing it replaces the runner.
+	// The project of a `"project_type"` runner: its numeric id or full path such as `acme/api`. Only with `runnerType: "project_type"`. GitLab: `project_id`. Default: none.
 	ProjectId interface{} `pulumi:"projectId"`
-	// Register the runner with a runner registration token (`POST /runners`, GitLab's `token`). Disabled by default since GitLab 17.0; use `runnerType` there. Changing it replaces the runner.
+	// Register the runner with a runner registration token of the instance, a group or a project (`POST /runners`); the token decides the runner's scope. Registration tokens are disabled by default since GitLab 17.0 (the server answers 410); use `runnerType` there. GitLab: `token`. Default: not used.
 	RegistrationToken *string `pulumi:"registrationToken"`
-	// Whether the runner picks jobs without tags (GitLab's `run_untagged`). When false, `tagList` must have at least one tag. Default for a new runner: true.
+	// Whether the runner picks jobs without tags. When false, `tagList` must have at least one tag. GitLab: `run_untagged`. Default: `true`.
 	RunUntagged *bool `pulumi:"runUntagged"`
-	// Create the runner with your own token (`POST /user/runners`, GitLab's `runner_type`); needs GitLab 15.11 or later. Changing it replaces the runner.
+	// Create the runner with your own token (`POST /user/runners`, GitLab 15.11+): `"instance_type"` (administrators), `"group_type"` with `groupId` (group Owners) or `"project_type"` with `projectId` (project Maintainers). As an output: the runner's scope as GitLab reports it. GitLab: `runner_type`. Default: not used.
 	RunnerType *RunnerType `pulumi:"runnerType"`
-	// The runner's tags (GitLab's `tag_list`): a set, order never matters; no empty tags, no commas, no duplicates, at most 50. `[]` clears them.
+	// The runner's tags: a set, order never matters. `[]` clears them. GitLab: `tag_list`. Default: `[]`.
 	TagList []string `pulumi:"tagList"`
-	// Any value; whenever it changes, the runner's authentication token is reset in place (`POST /runners/:id/reset_authentication_token`). The runner is not replaced.
+	// Any value; whenever it changes, the runner's authentication token is reset in place (`POST /runners/:id/reset_authentication_token`) and `authenticationToken` holds the new one. The runner is not replaced. A date (`"2026-11"`) makes rotations easy to schedule. Default: no rotation.
 	TokenRotation *string `pulumi:"tokenRotation"`
 }
 
 // The set of arguments for constructing a Runner resource.
 type RunnerArgs struct {
-	// Which refs the runner runs jobs for (GitLab's `access_level`). Default for a new runner: "not_protected".
+	// Which refs the runner runs jobs for: `"not_protected"` (all) or `"ref_protected"` (protected branches and tags only). GitLab: `access_level`. Default: `"not_protected"`.
 	AccessLevel AccessLevelPtrInput
-	// Take over an existing runner by its id instead of creating one: it is read, then updated to this program. `authenticationToken` stays empty until `tokenRotation` is set.
+	// Take over an existing runner by its id instead of creating one: `pulumi up` reads it and updates it to the program; destroying the resource deletes the runner. `authenticationToken` stays empty until the first rotation (`tokenRotation`). GitLab: `id`. Default: not used.
 	AdoptRunnerId pulumi.IntPtrInput
-	// The runner's description (GitLab's `description`), at most 1024 characters. `""` clears it.
+	// The runner's description. `""` clears it. GitLab: `description`. Default: empty.
 	Description pulumi.StringPtrInput
-	// The group of a "group_type" runner: numeric id or full path (GitLab's `group_id`). Changing it replaces the runner.
+	// The group of a `"group_type"` runner: its numeric id or full path. Only with `runnerType: "group_type"`. GitLab: `group_id`. Default: none.
 	GroupId pulumi.Input
-	// Whether the runner is locked to its current projects (GitLab's `locked`). Default for a new runner: false.
+	// Whether the runner is locked to its current projects. GitLab: `locked`. Default: `false`.
 	Locked pulumi.BoolPtrInput
-	// A note for the runner's maintainers (GitLab's `maintenance_note`), at most 1024 characters. Not supported by GitLab 13.x.
+	// A note for the runner's maintainers. GitLab shows it only to callers who may update the runner; when it is hidden, the value last set is kept instead of reporting a difference. Not supported by GitLab 13.x. GitLab: `maintenance_note`. Default: empty.
 	MaintenanceNote pulumi.StringPtrInput
-	// The longest a job may run on this runner, in seconds (GitLab's `maximum_timeout`); at least 600.
+	// The longest a job may run on this runner, in seconds. GitLab: `maximum_timeout`. Default: no limit.
 	MaximumTimeout pulumi.IntPtrInput
-	// Whether the runner is paused and picks no jobs (GitLab's `paused`; sent as `active` with the opposite value to GitLab 13.x). Default for a new runner: false.
+	// Whether the runner is paused and picks no jobs (sent as `active` with the opposite value to GitLab 13.x). GitLab: `paused`. Default: `false`.
 	Paused pulumi.BoolPtrInput
-	// The project of a "project_type" runner: numeric id or full path such as "acme/api" (GitLab's `project_id`). Changing it replaces the runner.
+	// The project of a `"project_type"` runner: its numeric id or full path such as `acme/api`. Only with `runnerType: "project_type"`. GitLab: `project_id`. Default: none.
 	ProjectId pulumi.Input
-	// Register the runner with a runner registration token (`POST /runners`, GitLab's `token`). Disabled by default since GitLab 17.0; use `runnerType` there. Changing it replaces the runner.
+	// Register the runner with a runner registration token of the instance, a group or a project (`POST /runners`); the token decides the runner's scope. Registration tokens are disabled by default since GitLab 17.0 (the server answers 410); use `runnerType` there. GitLab: `token`. Default: not used.
 	RegistrationToken pulumi.StringPtrInput
-	// Whether the runner picks jobs without tags (GitLab's `run_untagged`). When false, `tagList` must have at least one tag. Default for a new runner: true.
+	// Whether the runner picks jobs without tags. When false, `tagList` must have at least one tag. GitLab: `run_untagged`. Default: `true`.
 	RunUntagged pulumi.BoolPtrInput
-	// Create the runner with your own token (`POST /user/runners`, GitLab's `runner_type`); needs GitLab 15.11 or later. Changing it replaces the runner.
+	// Create the runner with your own token (`POST /user/runners`, GitLab 15.11+): `"instance_type"` (administrators), `"group_type"` with `groupId` (group Owners) or `"project_type"` with `projectId` (project Maintainers). As an output: the runner's scope as GitLab reports it. GitLab: `runner_type`. Default: not used.
 	RunnerType RunnerTypePtrInput
-	// The runner's tags (GitLab's `tag_list`): a set, order never matters; no empty tags, no commas, no duplicates, at most 50. `[]` clears them.
+	// The runner's tags: a set, order never matters. `[]` clears them. GitLab: `tag_list`. Default: `[]`.
 	TagList pulumi.StringArrayInput
-	// Any value; whenever it changes, the runner's authentication token is reset in place (`POST /runners/:id/reset_authentication_token`). The runner is not replaced.
+	// Any value; whenever it changes, the runner's authentication token is reset in place (`POST /runners/:id/reset_authentication_token`) and `authenticationToken` holds the new one. The runner is not replaced. A date (`"2026-11"`) makes rotations easy to schedule. Default: no rotation.
 	TokenRotation pulumi.StringPtrInput
 }
 
@@ -260,117 +269,117 @@ func (o RunnerOutput) ToRunnerOutputWithContext(ctx context.Context) RunnerOutpu
 	return o
 }
 
-// Which refs the runner runs jobs for (GitLab's `access_level`). Default for a new runner: "not_protected".
+// Which refs the runner runs jobs for: `"not_protected"` (all) or `"ref_protected"` (protected branches and tags only). GitLab: `access_level`. Default: `"not_protected"`.
 func (o RunnerOutput) AccessLevel() AccessLevelOutput {
 	return o.ApplyT(func(v *Runner) AccessLevelOutput { return v.AccessLevel }).(AccessLevelOutput)
 }
 
-// Take over an existing runner by its id instead of creating one: it is read, then updated to this program. `authenticationToken` stays empty until `tokenRotation` is set.
+// Take over an existing runner by its id instead of creating one: `pulumi up` reads it and updates it to the program; destroying the resource deletes the runner. `authenticationToken` stays empty until the first rotation (`tokenRotation`). GitLab: `id`. Default: not used.
 func (o RunnerOutput) AdoptRunnerId() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *Runner) pulumi.IntPtrOutput { return v.AdoptRunnerId }).(pulumi.IntPtrOutput)
 }
 
-// The runner's authentication token (`token`, `glrt-…` for created runners). Absent for an adopted runner until a rotation.
+// The runner's authentication token (`glrt-…` for created runners), a secret: give it to `gitlab-runner register --token` or the runner's `config.toml`. Absent for an adopted runner until `tokenRotation` is set or changed. GitLab: `token`.
 func (o RunnerOutput) AuthenticationToken() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Runner) pulumi.StringPtrOutput { return v.AuthenticationToken }).(pulumi.StringPtrOutput)
 }
 
-// When the runner last contacted GitLab (`contacted_at`).
+// When the runner last contacted GitLab, or null. GitLab: `contacted_at`.
 func (o RunnerOutput) ContactedAt() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Runner) pulumi.StringPtrOutput { return v.ContactedAt }).(pulumi.StringPtrOutput)
 }
 
-// The runner's description (GitLab's `description`), at most 1024 characters. `""` clears it.
+// The runner's description. `""` clears it. GitLab: `description`. Default: empty.
 func (o RunnerOutput) Description() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Runner) pulumi.StringPtrOutput { return v.Description }).(pulumi.StringPtrOutput)
 }
 
-// The group of a "group_type" runner: numeric id or full path (GitLab's `group_id`). Changing it replaces the runner.
+// The group of a `"group_type"` runner: its numeric id or full path. Only with `runnerType: "group_type"`. GitLab: `group_id`. Default: none.
 func (o RunnerOutput) GroupId() pulumi.AnyOutput {
 	return o.ApplyT(func(v *Runner) pulumi.AnyOutput { return v.GroupId }).(pulumi.AnyOutput)
 }
 
-// The group of a group runner (`groups`).
+// The group of a group runner. GitLab: `groups`.
 func (o RunnerOutput) Groups() RunnerGroupArrayOutput {
 	return o.ApplyT(func(v *Runner) RunnerGroupArrayOutput { return v.Groups }).(RunnerGroupArrayOutput)
 }
 
-// Whether it is an instance runner (`is_shared`).
+// Whether it is an instance runner. GitLab: `is_shared`.
 func (o RunnerOutput) IsShared() pulumi.BoolOutput {
 	return o.ApplyT(func(v *Runner) pulumi.BoolOutput { return v.IsShared }).(pulumi.BoolOutput)
 }
 
-// Whether the runner is locked to its current projects (GitLab's `locked`). Default for a new runner: false.
+// Whether the runner is locked to its current projects. GitLab: `locked`. Default: `false`.
 func (o RunnerOutput) Locked() pulumi.BoolOutput {
 	return o.ApplyT(func(v *Runner) pulumi.BoolOutput { return v.Locked }).(pulumi.BoolOutput)
 }
 
-// A note for the runner's maintainers (GitLab's `maintenance_note`), at most 1024 characters. Not supported by GitLab 13.x.
+// A note for the runner's maintainers. GitLab shows it only to callers who may update the runner; when it is hidden, the value last set is kept instead of reporting a difference. Not supported by GitLab 13.x. GitLab: `maintenance_note`. Default: empty.
 func (o RunnerOutput) MaintenanceNote() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Runner) pulumi.StringPtrOutput { return v.MaintenanceNote }).(pulumi.StringPtrOutput)
 }
 
-// The longest a job may run on this runner, in seconds (GitLab's `maximum_timeout`); at least 600.
+// The longest a job may run on this runner, in seconds. GitLab: `maximum_timeout`. Default: no limit.
 func (o RunnerOutput) MaximumTimeout() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *Runner) pulumi.IntPtrOutput { return v.MaximumTimeout }).(pulumi.IntPtrOutput)
 }
 
-// Whether the runner contacted GitLab recently (`online`); absent if it never did.
+// Whether the runner contacted GitLab recently; null if it never did. GitLab: `online`.
 func (o RunnerOutput) Online() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *Runner) pulumi.BoolPtrOutput { return v.Online }).(pulumi.BoolPtrOutput)
 }
 
-// Whether the runner is paused and picks no jobs (GitLab's `paused`; sent as `active` with the opposite value to GitLab 13.x). Default for a new runner: false.
+// Whether the runner is paused and picks no jobs (sent as `active` with the opposite value to GitLab 13.x). GitLab: `paused`. Default: `false`.
 func (o RunnerOutput) Paused() pulumi.BoolOutput {
 	return o.ApplyT(func(v *Runner) pulumi.BoolOutput { return v.Paused }).(pulumi.BoolOutput)
 }
 
-// The project of a "project_type" runner: numeric id or full path such as "acme/api" (GitLab's `project_id`). Changing it replaces the runner.
+// The project of a `"project_type"` runner: its numeric id or full path such as `acme/api`. Only with `runnerType: "project_type"`. GitLab: `project_id`. Default: none.
 func (o RunnerOutput) ProjectId() pulumi.AnyOutput {
 	return o.ApplyT(func(v *Runner) pulumi.AnyOutput { return v.ProjectId }).(pulumi.AnyOutput)
 }
 
-// The projects the runner is assigned to that this token may see (`projects`).
+// The projects the runner is assigned to that this token may see. GitLab: `projects`.
 func (o RunnerOutput) Projects() RunnerProjectArrayOutput {
 	return o.ApplyT(func(v *Runner) RunnerProjectArrayOutput { return v.Projects }).(RunnerProjectArrayOutput)
 }
 
-// Register the runner with a runner registration token (`POST /runners`, GitLab's `token`). Disabled by default since GitLab 17.0; use `runnerType` there. Changing it replaces the runner.
+// Register the runner with a runner registration token of the instance, a group or a project (`POST /runners`); the token decides the runner's scope. Registration tokens are disabled by default since GitLab 17.0 (the server answers 410); use `runnerType` there. GitLab: `token`. Default: not used.
 func (o RunnerOutput) RegistrationToken() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Runner) pulumi.StringPtrOutput { return v.RegistrationToken }).(pulumi.StringPtrOutput)
 }
 
-// Whether the runner picks jobs without tags (GitLab's `run_untagged`). When false, `tagList` must have at least one tag. Default for a new runner: true.
+// Whether the runner picks jobs without tags. When false, `tagList` must have at least one tag. GitLab: `run_untagged`. Default: `true`.
 func (o RunnerOutput) RunUntagged() pulumi.BoolOutput {
 	return o.ApplyT(func(v *Runner) pulumi.BoolOutput { return v.RunUntagged }).(pulumi.BoolOutput)
 }
 
-// The runner's id in GitLab (`id`).
+// The runner's id in GitLab. GitLab: `id`.
 func (o RunnerOutput) RunnerId() pulumi.IntOutput {
 	return o.ApplyT(func(v *Runner) pulumi.IntOutput { return v.RunnerId }).(pulumi.IntOutput)
 }
 
-// The runner's scope (`runner_type`).
+// Create the runner with your own token (`POST /user/runners`, GitLab 15.11+): `"instance_type"` (administrators), `"group_type"` with `groupId` (group Owners) or `"project_type"` with `projectId` (project Maintainers). As an output: the runner's scope as GitLab reports it. GitLab: `runner_type`. Default: not used.
 func (o RunnerOutput) RunnerType() RunnerTypeOutput {
 	return o.ApplyT(func(v *Runner) RunnerTypeOutput { return v.RunnerType }).(RunnerTypeOutput)
 }
 
-// GitLab's status (`status`): `online`, `offline`, `never_contacted`, `stale`, `paused`, or `not_connected` on 13.x.
+// GitLab's status: `online`, `offline`, `never_contacted`, `stale`, `paused`, or `not_connected` on 13.x. GitLab: `status`.
 func (o RunnerOutput) Status() pulumi.StringOutput {
 	return o.ApplyT(func(v *Runner) pulumi.StringOutput { return v.Status }).(pulumi.StringOutput)
 }
 
-// The runner's tags (GitLab's `tag_list`): a set, order never matters; no empty tags, no commas, no duplicates, at most 50. `[]` clears them.
+// The runner's tags: a set, order never matters. `[]` clears them. GitLab: `tag_list`. Default: `[]`.
 func (o RunnerOutput) TagList() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *Runner) pulumi.StringArrayOutput { return v.TagList }).(pulumi.StringArrayOutput)
 }
 
-// When the authentication token expires (`token_expires_at`), if it does.
+// When the authentication token expires, or null. GitLab: `token_expires_at`.
 func (o RunnerOutput) TokenExpiresAt() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Runner) pulumi.StringPtrOutput { return v.TokenExpiresAt }).(pulumi.StringPtrOutput)
 }
 
-// Any value; whenever it changes, the runner's authentication token is reset in place (`POST /runners/:id/reset_authentication_token`). The runner is not replaced.
+// Any value; whenever it changes, the runner's authentication token is reset in place (`POST /runners/:id/reset_authentication_token`) and `authenticationToken` holds the new one. The runner is not replaced. A date (`"2026-11"`) makes rotations easy to schedule. Default: no rotation.
 func (o RunnerOutput) TokenRotation() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Runner) pulumi.StringPtrOutput { return v.TokenRotation }).(pulumi.StringPtrOutput)
 }

@@ -11,7 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// Checks a runner authentication token (`POST /runners/verify`). GitLab marks the runner as contacted and, with `systemId`, creates a runner manager.
+// Checks a runner authentication token (`POST /runners/verify`). GitLab marks the runner as contacted and, with `systemId`, creates a runner manager: this is not a read.
 func VerifyRunnerToken(ctx *pulumi.Context, args *VerifyRunnerTokenArgs, opts ...pulumi.InvokeOption) (*VerifyRunnerTokenResult, error) {
 	opts = internal.PkgInvokeDefaultOpts(opts)
 	var rv VerifyRunnerTokenResult
@@ -34,7 +34,7 @@ type VerifyRunnerTokenResult struct {
 	Id *int `pulumi:"id"`
 	// When the token expires, when it does.
 	TokenExpiresAt *string `pulumi:"tokenExpiresAt"`
-	// False when GitLab refused the token.
+	// False when GitLab refused the token (unknown, expired or reset).
 	Valid bool `pulumi:"valid"`
 }
 
@@ -82,7 +82,7 @@ func (o VerifyRunnerTokenResultOutput) TokenExpiresAt() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v VerifyRunnerTokenResult) *string { return v.TokenExpiresAt }).(pulumi.StringPtrOutput)
 }
 
-// False when GitLab refused the token.
+// False when GitLab refused the token (unknown, expired or reset).
 func (o VerifyRunnerTokenResultOutput) Valid() pulumi.BoolOutput {
 	return o.ApplyT(func(v VerifyRunnerTokenResult) bool { return v.Valid }).(pulumi.BoolOutput)
 }

@@ -8,7 +8,7 @@ declare var exports: any;
 const __config = new pulumi.Config("gitlab-runners");
 
 /**
- * How the token is sent: "private-token" (default) or "bearer".
+ * How the token is sent: `"private-token"` (`PRIVATE-TOKEN` header) or `"bearer"`. Default: `"private-token"`.
  */
 export declare const authHeader: string | undefined;
 Object.defineProperty(exports, "authHeader", {
@@ -19,7 +19,7 @@ Object.defineProperty(exports, "authHeader", {
 });
 
 /**
- * GitLab URL, with or without `/api/v4`, e.g. `https://gitlab.example.com`. Environment fallback: `GITLAB_BASE_URL`.
+ * GitLab's URL, with or without `/api/v4`, e.g. `https://gitlab.example.com`. Environment fallback: `GITLAB_BASE_URL`.
  */
 export declare const baseUrl: string | undefined;
 Object.defineProperty(exports, "baseUrl", {
@@ -63,7 +63,7 @@ Object.defineProperty(exports, "clientKey", {
 });
 
 /**
- * Skip TLS certificate verification. For testing only. Default: false.
+ * Skip TLS certificate verification. For testing only. Default: `false`.
  */
 export declare const insecure: boolean | undefined;
 Object.defineProperty(exports, "insecure", {
@@ -74,7 +74,7 @@ Object.defineProperty(exports, "insecure", {
 });
 
 /**
- * Requests in flight at most, whatever `pulumi up --parallel` is. Default: 8.
+ * Requests in flight at most per provider, whatever `pulumi up --parallel` is. Default: `8`.
  */
 export declare const maxConcurrency: number | undefined;
 Object.defineProperty(exports, "maxConcurrency", {
@@ -85,7 +85,7 @@ Object.defineProperty(exports, "maxConcurrency", {
 });
 
 /**
- * Retries after the first attempt, for requests that may be repeated. Default: 5.
+ * Retries after the first attempt, for requests that may be repeated. Default: `5`.
  */
 export declare const retries: number | undefined;
 Object.defineProperty(exports, "retries", {
@@ -96,7 +96,7 @@ Object.defineProperty(exports, "retries", {
 });
 
 /**
- * Overall deadline of one operation in milliseconds. Default: 120000.
+ * Deadline of one operation in milliseconds, retries and waits included. Default: `120000`.
  */
 export declare const timeoutMs: number | undefined;
 Object.defineProperty(exports, "timeoutMs", {
@@ -107,7 +107,7 @@ Object.defineProperty(exports, "timeoutMs", {
 });
 
 /**
- * Personal, group or project access token (or an OAuth token with `authHeader: bearer`). Environment fallback: `GITLAB_TOKEN`.
+ * A personal, group or project access token (or an OAuth token with `authHeader: bearer`). Environment fallback: `GITLAB_TOKEN`.
  */
 export declare const token: string | undefined;
 Object.defineProperty(exports, "token", {

@@ -9,7 +9,7 @@ import * as enums from "./types/enums";
 /**
  * The group of a group runner.
  */
-export interface RunnerGroup {
+export interface GroupRef {
     /**
      * The group id (`id`).
      */
@@ -17,7 +17,7 @@ export interface RunnerGroup {
     /**
      * The group's name (`name`).
      */
-    name?: string;
+    name: string;
     /**
      * The group's web URL (`web_url`).
      */
@@ -25,139 +25,9 @@ export interface RunnerGroup {
 }
 
 /**
- * A job a runner ran or runs.
+ * A project a runner is assigned to, as GitLab embeds it.
  */
-export interface RunnerJob {
-    /**
-     * Creation time.
-     */
-    createdAt?: string;
-    /**
-     * Duration in seconds.
-     */
-    duration?: number;
-    /**
-     * Finish time.
-     */
-    finishedAt?: string;
-    /**
-     * Job id.
-     */
-    id: number;
-    /**
-     * Job name.
-     */
-    name?: string;
-    /**
-     * The pipeline's id.
-     */
-    pipelineId?: number;
-    /**
-     * The job's project.
-     */
-    project?: outputs.RunnerJobProject;
-    /**
-     * Time queued in seconds.
-     */
-    queuedDuration?: number;
-    /**
-     * Git ref.
-     */
-    ref?: string;
-    /**
-     * Stage.
-     */
-    stage?: string;
-    /**
-     * Start time.
-     */
-    startedAt?: string;
-    /**
-     * Job status.
-     */
-    status: string;
-    /**
-     * Whether the ref is a tag.
-     */
-    tag?: boolean;
-    /**
-     * Web URL.
-     */
-    webUrl?: string;
-}
-
-/**
- * The project of a job.
- */
-export interface RunnerJobProject {
-    /**
-     * Project id.
-     */
-    id: number;
-    /**
-     * Name.
-     */
-    name?: string;
-    /**
-     * Full path.
-     */
-    pathWithNamespace?: string;
-}
-
-/**
- * One host (runner manager) that uses a runner's token (GitLab 15.11+).
- */
-export interface RunnerManager {
-    /**
-     * Architecture.
-     */
-    architecture?: string;
-    /**
-     * Last contact.
-     */
-    contactedAt?: string;
-    /**
-     * Creation time.
-     */
-    createdAt?: string;
-    /**
-     * Manager id.
-     */
-    id: number;
-    /**
-     * Last IP address.
-     */
-    ipAddress?: string;
-    /**
-     * `active` or `idle`.
-     */
-    jobExecutionStatus?: string;
-    /**
-     * Platform.
-     */
-    platform?: string;
-    /**
-     * Runner revision.
-     */
-    revision?: string;
-    /**
-     * Status.
-     */
-    status?: string;
-    /**
-     * `system_id`.
-     */
-    systemId: string;
-    /**
-     * Runner version.
-     */
-    version?: string;
-}
-
-/**
- * A project a runner is assigned to.
- */
-export interface RunnerProject {
+export interface ProjectRef {
     /**
      * The project id (`id`).
      */
@@ -168,6 +38,164 @@ export interface RunnerProject {
     name?: string;
     /**
      * The project's full path, e.g. `acme/api` (`path_with_namespace`).
+     */
+    pathWithNamespace: string;
+}
+
+/**
+ * The group of a group runner.
+ */
+export interface RunnerGroup {
+    /**
+     * The group id. GitLab: `id`.
+     */
+    id: number;
+    /**
+     * The group's name. GitLab: `name`.
+     */
+    name?: string;
+}
+
+/**
+ * A job a runner ran or runs.
+ */
+export interface RunnerJob {
+    /**
+     * Creation time (`created_at`).
+     */
+    createdAt?: string;
+    /**
+     * Duration in seconds (`duration`).
+     */
+    duration?: number;
+    /**
+     * Finish time (`finished_at`).
+     */
+    finishedAt?: string;
+    /**
+     * Job id (`id`).
+     */
+    id: number;
+    /**
+     * Job name (`name`).
+     */
+    name?: string;
+    /**
+     * The pipeline's id (`pipeline.id`).
+     */
+    pipelineId?: number;
+    /**
+     * The job's project (`project`).
+     */
+    project?: outputs.RunnerJobProject;
+    /**
+     * Time queued in seconds (`queued_duration`).
+     */
+    queuedDuration?: number;
+    /**
+     * Git ref (`ref`).
+     */
+    ref?: string;
+    /**
+     * Stage (`stage`).
+     */
+    stage?: string;
+    /**
+     * Start time (`started_at`).
+     */
+    startedAt?: string;
+    /**
+     * Job status (`status`): `created`, `waiting_for_resource`, `preparing`, `pending`, `running`, `success`, `failed`, `canceling`, `canceled`, `skipped`, `manual`, `scheduled`.
+     */
+    status: string;
+    /**
+     * Whether the ref is a tag (`tag`).
+     */
+    tag?: boolean;
+    /**
+     * Web URL (`web_url`).
+     */
+    webUrl?: string;
+}
+
+/**
+ * The project of a job.
+ */
+export interface RunnerJobProject {
+    /**
+     * Project id (`id`).
+     */
+    id: number;
+    /**
+     * Name (`name`).
+     */
+    name?: string;
+    /**
+     * Full path (`path_with_namespace`).
+     */
+    pathWithNamespace?: string;
+}
+
+/**
+ * One host (runner manager) that uses a runner's token (GitLab 15.11+).
+ */
+export interface RunnerManager {
+    /**
+     * Architecture (`architecture`).
+     */
+    architecture?: string;
+    /**
+     * Last contact (`contacted_at`).
+     */
+    contactedAt?: string;
+    /**
+     * Creation time (`created_at`).
+     */
+    createdAt?: string;
+    /**
+     * Manager id (`id`).
+     */
+    id: number;
+    /**
+     * Last IP address (`ip_address`).
+     */
+    ipAddress?: string;
+    /**
+     * `active` or `idle` (`job_execution_status`).
+     */
+    jobExecutionStatus?: string;
+    /**
+     * Platform (`platform`).
+     */
+    platform?: string;
+    /**
+     * Runner revision (`revision`).
+     */
+    revision?: string;
+    /**
+     * Status (`status`).
+     */
+    status?: string;
+    /**
+     * The host's system id (`system_id`).
+     */
+    systemId: string;
+    /**
+     * Runner version (`version`).
+     */
+    version?: string;
+}
+
+/**
+ * The projects the runner is assigned to that this token may see.
+ */
+export interface RunnerProject {
+    /**
+     * The project id. GitLab: `id`.
+     */
+    id: number;
+    /**
+     * The project's full path, e.g. `acme/api`. GitLab: `path_with_namespace`.
      */
     pathWithNamespace: string;
 }
@@ -193,7 +221,7 @@ export interface RunnerSummary {
      */
     id: number;
     /**
-     * Last IP address (`ip_address`); absent on 17.0+.
+     * Last IP address (`ip_address`); absent on GitLab 17.0+.
      */
     ipAddress?: string;
     /**
@@ -209,7 +237,7 @@ export interface RunnerSummary {
      */
     name?: string;
     /**
-     * Whether the runner contacted GitLab recently (`online`).
+     * Whether the runner contacted GitLab recently (`online`); absent if it never did.
      */
     online?: boolean;
     /**
@@ -221,7 +249,7 @@ export interface RunnerSummary {
      */
     runnerType?: enums.RunnerType;
     /**
-     * GitLab's status word (`status`).
+     * GitLab's status word (`status`): `online`, `offline`, `never_contacted`, `stale`, `active`, `paused`, `not_connected`.
      */
     status: string;
 }

@@ -15,32 +15,17 @@ __all__ = [
 @pulumi.type_token("gitlab-runners:index:AccessLevel")
 class AccessLevel(_builtins.str, Enum):
     """
-    Which refs a runner may run jobs for (`access_level`).
+    GitLab's values of `access_level`.
     """
     NOT_PROTECTED = "not_protected"
-    """
-    All refs.
-    """
     REF_PROTECTED = "ref_protected"
-    """
-    Protected branches and tags only.
-    """
 
 
 @pulumi.type_token("gitlab-runners:index:RunnerType")
 class RunnerType(_builtins.str, Enum):
     """
-    GitLab's runner scope (`runner_type`).
+    GitLab's values of `runner_type`.
     """
     INSTANCE_TYPE = "instance_type"
-    """
-    An instance runner (administrators).
-    """
     GROUP_TYPE = "group_type"
-    """
-    A group runner.
-    """
     PROJECT_TYPE = "project_type"
-    """
-    A project runner.
-    """

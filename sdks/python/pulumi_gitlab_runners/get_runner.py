@@ -106,7 +106,7 @@ class GetRunnerResult:
     @pulumi.getter(name="accessLevel")
     def access_level(self) -> 'AccessLevel':
         """
-        `access_level`.
+        Which refs it runs jobs for (`access_level`).
         """
         return pulumi.get(self, "access_level")
 
@@ -122,7 +122,7 @@ class GetRunnerResult:
     @pulumi.getter
     def architecture(self) -> Optional[_builtins.str]:
         """
-        `architecture`.
+        Architecture of that runner manager (`architecture`).
         """
         return pulumi.get(self, "architecture")
 
@@ -152,7 +152,7 @@ class GetRunnerResult:
 
     @_builtins.property
     @pulumi.getter
-    def groups(self) -> Sequence['outputs.RunnerGroup']:
+    def groups(self) -> Sequence['outputs.GroupRef']:
         """
         The runner's group (`groups`).
         """
@@ -170,7 +170,7 @@ class GetRunnerResult:
     @pulumi.getter(name="ipAddress")
     def ip_address(self) -> Optional[_builtins.str]:
         """
-        Last IP address (`ip_address`); absent on 17.0+.
+        Last IP address (`ip_address`); absent on GitLab 17.0+.
         """
         return pulumi.get(self, "ip_address")
 
@@ -226,7 +226,7 @@ class GetRunnerResult:
     @pulumi.getter
     def online(self) -> Optional[_builtins.bool]:
         """
-        Whether the runner contacted GitLab recently (`online`).
+        Whether the runner contacted GitLab recently (`online`); absent if it never did.
         """
         return pulumi.get(self, "online")
 
@@ -242,13 +242,13 @@ class GetRunnerResult:
     @pulumi.getter
     def platform(self) -> Optional[_builtins.str]:
         """
-        `platform`.
+        Platform of that runner manager (`platform`).
         """
         return pulumi.get(self, "platform")
 
     @_builtins.property
     @pulumi.getter
-    def projects(self) -> Optional[Sequence['outputs.RunnerProject']]:
+    def projects(self) -> Optional[Sequence['outputs.ProjectRef']]:
         """
         Projects visible to this token (`projects`).
         """
@@ -258,7 +258,7 @@ class GetRunnerResult:
     @pulumi.getter
     def revision(self) -> Optional[_builtins.str]:
         """
-        `revision`.
+        Revision of that runner manager (`revision`).
         """
         return pulumi.get(self, "revision")
 
@@ -272,7 +272,7 @@ class GetRunnerResult:
 
     @_builtins.property
     @pulumi.getter(name="runnerType")
-    def runner_type(self) -> Optional['RunnerType']:
+    def runner_type(self) -> 'RunnerType':
         """
         Scope of the runner (`runner_type`).
         """
@@ -282,7 +282,7 @@ class GetRunnerResult:
     @pulumi.getter
     def status(self) -> _builtins.str:
         """
-        GitLab's status word (`status`).
+        GitLab's status word (`status`): `online`, `offline`, `never_contacted`, `stale`, `active`, `paused`, `not_connected`.
         """
         return pulumi.get(self, "status")
 

@@ -58,9 +58,9 @@ def list_group_runners(group: Optional[Union[_builtins.int, _builtins.str]] = No
     Runners available to a group (`GET /groups/:id/runners`).
 
 
-    :param Union[_builtins.int, _builtins.str] group: The group: numeric id or full path.
+    :param Union[_builtins.int, _builtins.str] group: The group: numeric id or full path such as `"acme"`.
     :param _builtins.bool paused: Only paused (true) or unpaused (false) runners (`paused`).
-    :param _builtins.str status: Only runners with this status (`status`): online, offline, never_contacted, stale, active, paused (or 13.x's not_connected).
+    :param _builtins.str status: Only runners with this status (`status`): `online`, `offline`, `never_contacted`, `stale`, `active`, `paused`, `not_connected`.
     :param Sequence[_builtins.str] tag_list: Only runners with all of these tags (`tag_list`).
     :param 'RunnerType' type: Only runners of this scope (`type`).
     """
@@ -85,9 +85,9 @@ def list_group_runners_output(group: Optional[pulumi.Input[Union[_builtins.int, 
     Runners available to a group (`GET /groups/:id/runners`).
 
 
-    :param Union[_builtins.int, _builtins.str] group: The group: numeric id or full path.
+    :param Union[_builtins.int, _builtins.str] group: The group: numeric id or full path such as `"acme"`.
     :param _builtins.bool paused: Only paused (true) or unpaused (false) runners (`paused`).
-    :param _builtins.str status: Only runners with this status (`status`): online, offline, never_contacted, stale, active, paused (or 13.x's not_connected).
+    :param _builtins.str status: Only runners with this status (`status`): `online`, `offline`, `never_contacted`, `stale`, `active`, `paused`, `not_connected`.
     :param Sequence[_builtins.str] tag_list: Only runners with all of these tags (`tag_list`).
     :param 'RunnerType' type: Only runners of this scope (`type`).
     """

@@ -59,8 +59,8 @@ def list_project_runners(paused: Optional[_builtins.bool] = None,
 
 
     :param _builtins.bool paused: Only paused (true) or unpaused (false) runners (`paused`).
-    :param Union[_builtins.int, _builtins.str] project: The project: numeric id or full path.
-    :param _builtins.str status: Only runners with this status (`status`): online, offline, never_contacted, stale, active, paused (or 13.x's not_connected).
+    :param Union[_builtins.int, _builtins.str] project: The project: numeric id or full path such as `"acme/api"`.
+    :param _builtins.str status: Only runners with this status (`status`): `online`, `offline`, `never_contacted`, `stale`, `active`, `paused`, `not_connected`.
     :param Sequence[_builtins.str] tag_list: Only runners with all of these tags (`tag_list`).
     :param 'RunnerType' type: Only runners of this scope (`type`).
     """
@@ -86,8 +86,8 @@ def list_project_runners_output(paused: Optional[pulumi.Input[Optional[_builtins
 
 
     :param _builtins.bool paused: Only paused (true) or unpaused (false) runners (`paused`).
-    :param Union[_builtins.int, _builtins.str] project: The project: numeric id or full path.
-    :param _builtins.str status: Only runners with this status (`status`): online, offline, never_contacted, stale, active, paused (or 13.x's not_connected).
+    :param Union[_builtins.int, _builtins.str] project: The project: numeric id or full path such as `"acme/api"`.
+    :param _builtins.str status: Only runners with this status (`status`): `online`, `offline`, `never_contacted`, `stale`, `active`, `paused`, `not_connected`.
     :param Sequence[_builtins.str] tag_list: Only runners with all of these tags (`tag_list`).
     :param 'RunnerType' type: Only runners of this scope (`type`).
     """

@@ -56,10 +56,10 @@ def list_runner_jobs(order_by: Optional[_builtins.str] = None,
     Jobs a runner ran or runs (`GET /runners/:id/jobs`).
 
 
-    :param _builtins.str order_by: "id".
+    :param _builtins.str order_by: `"id"`.
     :param _builtins.int runner_id: The runner id.
-    :param _builtins.str sort: "asc" or "desc".
-    :param _builtins.str status: Only jobs with this status, e.g. running, success, failed.
+    :param _builtins.str sort: `"asc"` or `"desc"`.
+    :param _builtins.str status: Only jobs with this status: `created`, `waiting_for_resource`, `preparing`, `pending`, `running`, `success`, `failed`, `canceling`, `canceled`, `skipped`, `manual`, `scheduled`.
     """
     __args__ = dict()
     __args__['orderBy'] = order_by
@@ -80,10 +80,10 @@ def list_runner_jobs_output(order_by: Optional[pulumi.Input[Optional[_builtins.s
     Jobs a runner ran or runs (`GET /runners/:id/jobs`).
 
 
-    :param _builtins.str order_by: "id".
+    :param _builtins.str order_by: `"id"`.
     :param _builtins.int runner_id: The runner id.
-    :param _builtins.str sort: "asc" or "desc".
-    :param _builtins.str status: Only jobs with this status, e.g. running, success, failed.
+    :param _builtins.str sort: `"asc"` or `"desc"`.
+    :param _builtins.str status: Only jobs with this status: `created`, `waiting_for_resource`, `preparing`, `pending`, `running`, `success`, `failed`, `canceling`, `canceled`, `skipped`, `manual`, `scheduled`.
     """
     __args__ = dict()
     __args__['orderBy'] = order_by

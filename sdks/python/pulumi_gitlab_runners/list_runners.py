@@ -60,11 +60,11 @@ def list_runners(paused: Optional[_builtins.bool] = None,
 
 
     :param _builtins.bool paused: Only paused (true) or unpaused (false) runners (`paused`).
-    :param _builtins.str scope: "owned" or "all" (administrators).
-    :param _builtins.str status: Only runners with this status (`status`): online, offline, never_contacted, stale, active, paused (or 13.x's not_connected).
+    :param _builtins.str scope: `"owned"` or `"all"` (administrators).
+    :param _builtins.str status: Only runners with this status (`status`): `online`, `offline`, `never_contacted`, `stale`, `active`, `paused`, `not_connected`.
     :param Sequence[_builtins.str] tag_list: Only runners with all of these tags (`tag_list`).
     :param 'RunnerType' type: Only runners of this scope (`type`).
-    :param _builtins.str version_prefix: Only runners whose version starts with this, e.g. "17" or "16.11" (`version_prefix`).
+    :param _builtins.str version_prefix: Only runners whose version starts with this, e.g. `"17"` or `"16.11"` (`version_prefix`).
     """
     __args__ = dict()
     __args__['paused'] = paused
@@ -90,11 +90,11 @@ def list_runners_output(paused: Optional[pulumi.Input[Optional[_builtins.bool]]]
 
 
     :param _builtins.bool paused: Only paused (true) or unpaused (false) runners (`paused`).
-    :param _builtins.str scope: "owned" or "all" (administrators).
-    :param _builtins.str status: Only runners with this status (`status`): online, offline, never_contacted, stale, active, paused (or 13.x's not_connected).
+    :param _builtins.str scope: `"owned"` or `"all"` (administrators).
+    :param _builtins.str status: Only runners with this status (`status`): `online`, `offline`, `never_contacted`, `stale`, `active`, `paused`, `not_connected`.
     :param Sequence[_builtins.str] tag_list: Only runners with all of these tags (`tag_list`).
     :param 'RunnerType' type: Only runners of this scope (`type`).
-    :param _builtins.str version_prefix: Only runners whose version starts with this, e.g. "17" or "16.11" (`version_prefix`).
+    :param _builtins.str version_prefix: Only runners whose version starts with this, e.g. `"17"` or `"16.11"` (`version_prefix`).
     """
     __args__ = dict()
     __args__['paused'] = paused

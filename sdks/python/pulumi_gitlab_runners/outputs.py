@@ -17,6 +17,8 @@ from . import outputs
 from ._enums import *
 
 __all__ = [
+    'GroupRef',
+    'ProjectRef',
     'RunnerGroup',
     'RunnerJob',
     'RunnerJobProject',
@@ -26,30 +28,13 @@ __all__ = [
 ]
 
 @pulumi.output_type
-class RunnerGroup(dict):
+class GroupRef(dict):
     """
     The group of a group runner.
     """
-    @staticmethod
-    def __key_warning(key: str):
-        suggest = None
-        if key == "webUrl":
-            suggest = "web_url"
-
-        if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in RunnerGroup. Access the value via the '{suggest}' property getter instead.")
-
-    def __getitem__(self, key: str) -> Any:
-        RunnerGroup.__key_warning(key)
-        return super().__getitem__(key)
-
-    def get(self, key: str, default = None) -> Any:
-        RunnerGroup.__key_warning(key)
-        return super().get(key, default)
-
     def __init__(__self__, *,
                  id: _builtins.int,
-                 name: Optional[_builtins.str] = None,
+                 name: _builtins.str,
                  web_url: Optional[_builtins.str] = None):
         """
         The group of a group runner.
@@ -58,8 +43,7 @@ class RunnerGroup(dict):
         :param _builtins.str web_url: The group's web URL (`web_url`).
         """
         pulumi.set(__self__, "id", id)
-        if name is not None:
-            pulumi.set(__self__, "name", name)
+        pulumi.set(__self__, "name", name)
         if web_url is not None:
             pulumi.set(__self__, "web_url", web_url)
 
@@ -73,7 +57,7 @@ class RunnerGroup(dict):
 
     @_builtins.property
     @pulumi.getter
-    def name(self) -> Optional[_builtins.str]:
+    def name(self) -> _builtins.str:
         """
         The group's name (`name`).
         """
@@ -89,397 +73,16 @@ class RunnerGroup(dict):
 
 
 @pulumi.output_type
-class RunnerJob(dict):
+class ProjectRef(dict):
     """
-    A job a runner ran or runs.
+    A project a runner is assigned to, as GitLab embeds it.
     """
-    def __init__(__self__, *,
-                 id: _builtins.int,
-                 status: _builtins.str,
-                 created_at: Optional[_builtins.str] = None,
-                 duration: Optional[_builtins.float] = None,
-                 finished_at: Optional[_builtins.str] = None,
-                 name: Optional[_builtins.str] = None,
-                 pipeline_id: Optional[_builtins.int] = None,
-                 project: Optional['outputs.RunnerJobProject'] = None,
-                 queued_duration: Optional[_builtins.float] = None,
-                 ref: Optional[_builtins.str] = None,
-                 stage: Optional[_builtins.str] = None,
-                 started_at: Optional[_builtins.str] = None,
-                 tag: Optional[_builtins.bool] = None,
-                 web_url: Optional[_builtins.str] = None):
-        """
-        A job a runner ran or runs.
-        :param _builtins.int id: Job id.
-        :param _builtins.str status: Job status.
-        :param _builtins.str created_at: Creation time.
-        :param _builtins.float duration: Duration in seconds.
-        :param _builtins.str finished_at: Finish time.
-        :param _builtins.str name: Job name.
-        :param _builtins.int pipeline_id: The pipeline's id.
-        :param 'RunnerJobProject' project: The job's project.
-        :param _builtins.float queued_duration: Time queued in seconds.
-        :param _builtins.str ref: Git ref.
-        :param _builtins.str stage: Stage.
-        :param _builtins.str started_at: Start time.
-        :param _builtins.bool tag: Whether the ref is a tag.
-        :param _builtins.str web_url: Web URL.
-        """
-        pulumi.set(__self__, "id", id)
-        pulumi.set(__self__, "status", status)
-        if created_at is not None:
-            pulumi.set(__self__, "created_at", created_at)
-        if duration is not None:
-            pulumi.set(__self__, "duration", duration)
-        if finished_at is not None:
-            pulumi.set(__self__, "finished_at", finished_at)
-        if name is not None:
-            pulumi.set(__self__, "name", name)
-        if pipeline_id is not None:
-            pulumi.set(__self__, "pipeline_id", pipeline_id)
-        if project is not None:
-            pulumi.set(__self__, "project", project)
-        if queued_duration is not None:
-            pulumi.set(__self__, "queued_duration", queued_duration)
-        if ref is not None:
-            pulumi.set(__self__, "ref", ref)
-        if stage is not None:
-            pulumi.set(__self__, "stage", stage)
-        if started_at is not None:
-            pulumi.set(__self__, "started_at", started_at)
-        if tag is not None:
-            pulumi.set(__self__, "tag", tag)
-        if web_url is not None:
-            pulumi.set(__self__, "web_url", web_url)
-
-    @_builtins.property
-    @pulumi.getter
-    def id(self) -> _builtins.int:
-        """
-        Job id.
-        """
-        return pulumi.get(self, "id")
-
-    @_builtins.property
-    @pulumi.getter
-    def status(self) -> _builtins.str:
-        """
-        Job status.
-        """
-        return pulumi.get(self, "status")
-
-    @_builtins.property
-    @pulumi.getter(name="createdAt")
-    def created_at(self) -> Optional[_builtins.str]:
-        """
-        Creation time.
-        """
-        return pulumi.get(self, "created_at")
-
-    @_builtins.property
-    @pulumi.getter
-    def duration(self) -> Optional[_builtins.float]:
-        """
-        Duration in seconds.
-        """
-        return pulumi.get(self, "duration")
-
-    @_builtins.property
-    @pulumi.getter(name="finishedAt")
-    def finished_at(self) -> Optional[_builtins.str]:
-        """
-        Finish time.
-        """
-        return pulumi.get(self, "finished_at")
-
-    @_builtins.property
-    @pulumi.getter
-    def name(self) -> Optional[_builtins.str]:
-        """
-        Job name.
-        """
-        return pulumi.get(self, "name")
-
-    @_builtins.property
-    @pulumi.getter(name="pipelineId")
-    def pipeline_id(self) -> Optional[_builtins.int]:
-        """
-        The pipeline's id.
-        """
-        return pulumi.get(self, "pipeline_id")
-
-    @_builtins.property
-    @pulumi.getter
-    def project(self) -> Optional['outputs.RunnerJobProject']:
-        """
-        The job's project.
-        """
-        return pulumi.get(self, "project")
-
-    @_builtins.property
-    @pulumi.getter(name="queuedDuration")
-    def queued_duration(self) -> Optional[_builtins.float]:
-        """
-        Time queued in seconds.
-        """
-        return pulumi.get(self, "queued_duration")
-
-    @_builtins.property
-    @pulumi.getter
-    def ref(self) -> Optional[_builtins.str]:
-        """
-        Git ref.
-        """
-        return pulumi.get(self, "ref")
-
-    @_builtins.property
-    @pulumi.getter
-    def stage(self) -> Optional[_builtins.str]:
-        """
-        Stage.
-        """
-        return pulumi.get(self, "stage")
-
-    @_builtins.property
-    @pulumi.getter(name="startedAt")
-    def started_at(self) -> Optional[_builtins.str]:
-        """
-        Start time.
-        """
-        return pulumi.get(self, "started_at")
-
-    @_builtins.property
-    @pulumi.getter
-    def tag(self) -> Optional[_builtins.bool]:
-        """
-        Whether the ref is a tag.
-        """
-        return pulumi.get(self, "tag")
-
-    @_builtins.property
-    @pulumi.getter(name="webUrl")
-    def web_url(self) -> Optional[_builtins.str]:
-        """
-        Web URL.
-        """
-        return pulumi.get(self, "web_url")
-
-
-@pulumi.output_type
-class RunnerJobProject(dict):
-    """
-    The project of a job.
-    """
-    def __init__(__self__, *,
-                 id: _builtins.int,
-                 name: Optional[_builtins.str] = None,
-                 path_with_namespace: Optional[_builtins.str] = None):
-        """
-        The project of a job.
-        :param _builtins.int id: Project id.
-        :param _builtins.str name: Name.
-        :param _builtins.str path_with_namespace: Full path.
-        """
-        pulumi.set(__self__, "id", id)
-        if name is not None:
-            pulumi.set(__self__, "name", name)
-        if path_with_namespace is not None:
-            pulumi.set(__self__, "path_with_namespace", path_with_namespace)
-
-    @_builtins.property
-    @pulumi.getter
-    def id(self) -> _builtins.int:
-        """
-        Project id.
-        """
-        return pulumi.get(self, "id")
-
-    @_builtins.property
-    @pulumi.getter
-    def name(self) -> Optional[_builtins.str]:
-        """
-        Name.
-        """
-        return pulumi.get(self, "name")
-
-    @_builtins.property
-    @pulumi.getter(name="pathWithNamespace")
-    def path_with_namespace(self) -> Optional[_builtins.str]:
-        """
-        Full path.
-        """
-        return pulumi.get(self, "path_with_namespace")
-
-
-@pulumi.output_type
-class RunnerManager(dict):
-    """
-    One host (runner manager) that uses a runner's token (GitLab 15.11+).
-    """
-    def __init__(__self__, *,
-                 id: _builtins.int,
-                 system_id: _builtins.str,
-                 architecture: Optional[_builtins.str] = None,
-                 contacted_at: Optional[_builtins.str] = None,
-                 created_at: Optional[_builtins.str] = None,
-                 ip_address: Optional[_builtins.str] = None,
-                 job_execution_status: Optional[_builtins.str] = None,
-                 platform: Optional[_builtins.str] = None,
-                 revision: Optional[_builtins.str] = None,
-                 status: Optional[_builtins.str] = None,
-                 version: Optional[_builtins.str] = None):
-        """
-        One host (runner manager) that uses a runner's token (GitLab 15.11+).
-        :param _builtins.int id: Manager id.
-        :param _builtins.str system_id: `system_id`.
-        :param _builtins.str architecture: Architecture.
-        :param _builtins.str contacted_at: Last contact.
-        :param _builtins.str created_at: Creation time.
-        :param _builtins.str ip_address: Last IP address.
-        :param _builtins.str job_execution_status: `active` or `idle`.
-        :param _builtins.str platform: Platform.
-        :param _builtins.str revision: Runner revision.
-        :param _builtins.str status: Status.
-        :param _builtins.str version: Runner version.
-        """
-        pulumi.set(__self__, "id", id)
-        pulumi.set(__self__, "system_id", system_id)
-        if architecture is not None:
-            pulumi.set(__self__, "architecture", architecture)
-        if contacted_at is not None:
-            pulumi.set(__self__, "contacted_at", contacted_at)
-        if created_at is not None:
-            pulumi.set(__self__, "created_at", created_at)
-        if ip_address is not None:
-            pulumi.set(__self__, "ip_address", ip_address)
-        if job_execution_status is not None:
-            pulumi.set(__self__, "job_execution_status", job_execution_status)
-        if platform is not None:
-            pulumi.set(__self__, "platform", platform)
-        if revision is not None:
-            pulumi.set(__self__, "revision", revision)
-        if status is not None:
-            pulumi.set(__self__, "status", status)
-        if version is not None:
-            pulumi.set(__self__, "version", version)
-
-    @_builtins.property
-    @pulumi.getter
-    def id(self) -> _builtins.int:
-        """
-        Manager id.
-        """
-        return pulumi.get(self, "id")
-
-    @_builtins.property
-    @pulumi.getter(name="systemId")
-    def system_id(self) -> _builtins.str:
-        """
-        `system_id`.
-        """
-        return pulumi.get(self, "system_id")
-
-    @_builtins.property
-    @pulumi.getter
-    def architecture(self) -> Optional[_builtins.str]:
-        """
-        Architecture.
-        """
-        return pulumi.get(self, "architecture")
-
-    @_builtins.property
-    @pulumi.getter(name="contactedAt")
-    def contacted_at(self) -> Optional[_builtins.str]:
-        """
-        Last contact.
-        """
-        return pulumi.get(self, "contacted_at")
-
-    @_builtins.property
-    @pulumi.getter(name="createdAt")
-    def created_at(self) -> Optional[_builtins.str]:
-        """
-        Creation time.
-        """
-        return pulumi.get(self, "created_at")
-
-    @_builtins.property
-    @pulumi.getter(name="ipAddress")
-    def ip_address(self) -> Optional[_builtins.str]:
-        """
-        Last IP address.
-        """
-        return pulumi.get(self, "ip_address")
-
-    @_builtins.property
-    @pulumi.getter(name="jobExecutionStatus")
-    def job_execution_status(self) -> Optional[_builtins.str]:
-        """
-        `active` or `idle`.
-        """
-        return pulumi.get(self, "job_execution_status")
-
-    @_builtins.property
-    @pulumi.getter
-    def platform(self) -> Optional[_builtins.str]:
-        """
-        Platform.
-        """
-        return pulumi.get(self, "platform")
-
-    @_builtins.property
-    @pulumi.getter
-    def revision(self) -> Optional[_builtins.str]:
-        """
-        Runner revision.
-        """
-        return pulumi.get(self, "revision")
-
-    @_builtins.property
-    @pulumi.getter
-    def status(self) -> Optional[_builtins.str]:
-        """
-        Status.
-        """
-        return pulumi.get(self, "status")
-
-    @_builtins.property
-    @pulumi.getter
-    def version(self) -> Optional[_builtins.str]:
-        """
-        Runner version.
-        """
-        return pulumi.get(self, "version")
-
-
-@pulumi.output_type
-class RunnerProject(dict):
-    """
-    A project a runner is assigned to.
-    """
-    @staticmethod
-    def __key_warning(key: str):
-        suggest = None
-        if key == "pathWithNamespace":
-            suggest = "path_with_namespace"
-
-        if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in RunnerProject. Access the value via the '{suggest}' property getter instead.")
-
-    def __getitem__(self, key: str) -> Any:
-        RunnerProject.__key_warning(key)
-        return super().__getitem__(key)
-
-    def get(self, key: str, default = None) -> Any:
-        RunnerProject.__key_warning(key)
-        return super().get(key, default)
-
     def __init__(__self__, *,
                  id: _builtins.int,
                  path_with_namespace: _builtins.str,
                  name: Optional[_builtins.str] = None):
         """
-        A project a runner is assigned to.
+        A project a runner is assigned to, as GitLab embeds it.
         :param _builtins.int id: The project id (`id`).
         :param _builtins.str path_with_namespace: The project's full path, e.g. `acme/api` (`path_with_namespace`).
         :param _builtins.str name: The project's name (`name`).
@@ -515,6 +118,454 @@ class RunnerProject(dict):
 
 
 @pulumi.output_type
+class RunnerGroup(dict):
+    """
+    The group of a group runner.
+    """
+    def __init__(__self__, *,
+                 id: _builtins.int,
+                 name: Optional[_builtins.str] = None):
+        """
+        The group of a group runner.
+        :param _builtins.int id: The group id. GitLab: `id`.
+        :param _builtins.str name: The group's name. GitLab: `name`.
+        """
+        pulumi.set(__self__, "id", id)
+        if name is not None:
+            pulumi.set(__self__, "name", name)
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> _builtins.int:
+        """
+        The group id. GitLab: `id`.
+        """
+        return pulumi.get(self, "id")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> Optional[_builtins.str]:
+        """
+        The group's name. GitLab: `name`.
+        """
+        return pulumi.get(self, "name")
+
+
+@pulumi.output_type
+class RunnerJob(dict):
+    """
+    A job a runner ran or runs.
+    """
+    def __init__(__self__, *,
+                 id: _builtins.int,
+                 status: _builtins.str,
+                 created_at: Optional[_builtins.str] = None,
+                 duration: Optional[_builtins.float] = None,
+                 finished_at: Optional[_builtins.str] = None,
+                 name: Optional[_builtins.str] = None,
+                 pipeline_id: Optional[_builtins.int] = None,
+                 project: Optional['outputs.RunnerJobProject'] = None,
+                 queued_duration: Optional[_builtins.float] = None,
+                 ref: Optional[_builtins.str] = None,
+                 stage: Optional[_builtins.str] = None,
+                 started_at: Optional[_builtins.str] = None,
+                 tag: Optional[_builtins.bool] = None,
+                 web_url: Optional[_builtins.str] = None):
+        """
+        A job a runner ran or runs.
+        :param _builtins.int id: Job id (`id`).
+        :param _builtins.str status: Job status (`status`): `created`, `waiting_for_resource`, `preparing`, `pending`, `running`, `success`, `failed`, `canceling`, `canceled`, `skipped`, `manual`, `scheduled`.
+        :param _builtins.str created_at: Creation time (`created_at`).
+        :param _builtins.float duration: Duration in seconds (`duration`).
+        :param _builtins.str finished_at: Finish time (`finished_at`).
+        :param _builtins.str name: Job name (`name`).
+        :param _builtins.int pipeline_id: The pipeline's id (`pipeline.id`).
+        :param 'RunnerJobProject' project: The job's project (`project`).
+        :param _builtins.float queued_duration: Time queued in seconds (`queued_duration`).
+        :param _builtins.str ref: Git ref (`ref`).
+        :param _builtins.str stage: Stage (`stage`).
+        :param _builtins.str started_at: Start time (`started_at`).
+        :param _builtins.bool tag: Whether the ref is a tag (`tag`).
+        :param _builtins.str web_url: Web URL (`web_url`).
+        """
+        pulumi.set(__self__, "id", id)
+        pulumi.set(__self__, "status", status)
+        if created_at is not None:
+            pulumi.set(__self__, "created_at", created_at)
+        if duration is not None:
+            pulumi.set(__self__, "duration", duration)
+        if finished_at is not None:
+            pulumi.set(__self__, "finished_at", finished_at)
+        if name is not None:
+            pulumi.set(__self__, "name", name)
+        if pipeline_id is not None:
+            pulumi.set(__self__, "pipeline_id", pipeline_id)
+        if project is not None:
+            pulumi.set(__self__, "project", project)
+        if queued_duration is not None:
+            pulumi.set(__self__, "queued_duration", queued_duration)
+        if ref is not None:
+            pulumi.set(__self__, "ref", ref)
+        if stage is not None:
+            pulumi.set(__self__, "stage", stage)
+        if started_at is not None:
+            pulumi.set(__self__, "started_at", started_at)
+        if tag is not None:
+            pulumi.set(__self__, "tag", tag)
+        if web_url is not None:
+            pulumi.set(__self__, "web_url", web_url)
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> _builtins.int:
+        """
+        Job id (`id`).
+        """
+        return pulumi.get(self, "id")
+
+    @_builtins.property
+    @pulumi.getter
+    def status(self) -> _builtins.str:
+        """
+        Job status (`status`): `created`, `waiting_for_resource`, `preparing`, `pending`, `running`, `success`, `failed`, `canceling`, `canceled`, `skipped`, `manual`, `scheduled`.
+        """
+        return pulumi.get(self, "status")
+
+    @_builtins.property
+    @pulumi.getter(name="createdAt")
+    def created_at(self) -> Optional[_builtins.str]:
+        """
+        Creation time (`created_at`).
+        """
+        return pulumi.get(self, "created_at")
+
+    @_builtins.property
+    @pulumi.getter
+    def duration(self) -> Optional[_builtins.float]:
+        """
+        Duration in seconds (`duration`).
+        """
+        return pulumi.get(self, "duration")
+
+    @_builtins.property
+    @pulumi.getter(name="finishedAt")
+    def finished_at(self) -> Optional[_builtins.str]:
+        """
+        Finish time (`finished_at`).
+        """
+        return pulumi.get(self, "finished_at")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> Optional[_builtins.str]:
+        """
+        Job name (`name`).
+        """
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter(name="pipelineId")
+    def pipeline_id(self) -> Optional[_builtins.int]:
+        """
+        The pipeline's id (`pipeline.id`).
+        """
+        return pulumi.get(self, "pipeline_id")
+
+    @_builtins.property
+    @pulumi.getter
+    def project(self) -> Optional['outputs.RunnerJobProject']:
+        """
+        The job's project (`project`).
+        """
+        return pulumi.get(self, "project")
+
+    @_builtins.property
+    @pulumi.getter(name="queuedDuration")
+    def queued_duration(self) -> Optional[_builtins.float]:
+        """
+        Time queued in seconds (`queued_duration`).
+        """
+        return pulumi.get(self, "queued_duration")
+
+    @_builtins.property
+    @pulumi.getter
+    def ref(self) -> Optional[_builtins.str]:
+        """
+        Git ref (`ref`).
+        """
+        return pulumi.get(self, "ref")
+
+    @_builtins.property
+    @pulumi.getter
+    def stage(self) -> Optional[_builtins.str]:
+        """
+        Stage (`stage`).
+        """
+        return pulumi.get(self, "stage")
+
+    @_builtins.property
+    @pulumi.getter(name="startedAt")
+    def started_at(self) -> Optional[_builtins.str]:
+        """
+        Start time (`started_at`).
+        """
+        return pulumi.get(self, "started_at")
+
+    @_builtins.property
+    @pulumi.getter
+    def tag(self) -> Optional[_builtins.bool]:
+        """
+        Whether the ref is a tag (`tag`).
+        """
+        return pulumi.get(self, "tag")
+
+    @_builtins.property
+    @pulumi.getter(name="webUrl")
+    def web_url(self) -> Optional[_builtins.str]:
+        """
+        Web URL (`web_url`).
+        """
+        return pulumi.get(self, "web_url")
+
+
+@pulumi.output_type
+class RunnerJobProject(dict):
+    """
+    The project of a job.
+    """
+    def __init__(__self__, *,
+                 id: _builtins.int,
+                 name: Optional[_builtins.str] = None,
+                 path_with_namespace: Optional[_builtins.str] = None):
+        """
+        The project of a job.
+        :param _builtins.int id: Project id (`id`).
+        :param _builtins.str name: Name (`name`).
+        :param _builtins.str path_with_namespace: Full path (`path_with_namespace`).
+        """
+        pulumi.set(__self__, "id", id)
+        if name is not None:
+            pulumi.set(__self__, "name", name)
+        if path_with_namespace is not None:
+            pulumi.set(__self__, "path_with_namespace", path_with_namespace)
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> _builtins.int:
+        """
+        Project id (`id`).
+        """
+        return pulumi.get(self, "id")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> Optional[_builtins.str]:
+        """
+        Name (`name`).
+        """
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter(name="pathWithNamespace")
+    def path_with_namespace(self) -> Optional[_builtins.str]:
+        """
+        Full path (`path_with_namespace`).
+        """
+        return pulumi.get(self, "path_with_namespace")
+
+
+@pulumi.output_type
+class RunnerManager(dict):
+    """
+    One host (runner manager) that uses a runner's token (GitLab 15.11+).
+    """
+    def __init__(__self__, *,
+                 id: _builtins.int,
+                 system_id: _builtins.str,
+                 architecture: Optional[_builtins.str] = None,
+                 contacted_at: Optional[_builtins.str] = None,
+                 created_at: Optional[_builtins.str] = None,
+                 ip_address: Optional[_builtins.str] = None,
+                 job_execution_status: Optional[_builtins.str] = None,
+                 platform: Optional[_builtins.str] = None,
+                 revision: Optional[_builtins.str] = None,
+                 status: Optional[_builtins.str] = None,
+                 version: Optional[_builtins.str] = None):
+        """
+        One host (runner manager) that uses a runner's token (GitLab 15.11+).
+        :param _builtins.int id: Manager id (`id`).
+        :param _builtins.str system_id: The host's system id (`system_id`).
+        :param _builtins.str architecture: Architecture (`architecture`).
+        :param _builtins.str contacted_at: Last contact (`contacted_at`).
+        :param _builtins.str created_at: Creation time (`created_at`).
+        :param _builtins.str ip_address: Last IP address (`ip_address`).
+        :param _builtins.str job_execution_status: `active` or `idle` (`job_execution_status`).
+        :param _builtins.str platform: Platform (`platform`).
+        :param _builtins.str revision: Runner revision (`revision`).
+        :param _builtins.str status: Status (`status`).
+        :param _builtins.str version: Runner version (`version`).
+        """
+        pulumi.set(__self__, "id", id)
+        pulumi.set(__self__, "system_id", system_id)
+        if architecture is not None:
+            pulumi.set(__self__, "architecture", architecture)
+        if contacted_at is not None:
+            pulumi.set(__self__, "contacted_at", contacted_at)
+        if created_at is not None:
+            pulumi.set(__self__, "created_at", created_at)
+        if ip_address is not None:
+            pulumi.set(__self__, "ip_address", ip_address)
+        if job_execution_status is not None:
+            pulumi.set(__self__, "job_execution_status", job_execution_status)
+        if platform is not None:
+            pulumi.set(__self__, "platform", platform)
+        if revision is not None:
+            pulumi.set(__self__, "revision", revision)
+        if status is not None:
+            pulumi.set(__self__, "status", status)
+        if version is not None:
+            pulumi.set(__self__, "version", version)
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> _builtins.int:
+        """
+        Manager id (`id`).
+        """
+        return pulumi.get(self, "id")
+
+    @_builtins.property
+    @pulumi.getter(name="systemId")
+    def system_id(self) -> _builtins.str:
+        """
+        The host's system id (`system_id`).
+        """
+        return pulumi.get(self, "system_id")
+
+    @_builtins.property
+    @pulumi.getter
+    def architecture(self) -> Optional[_builtins.str]:
+        """
+        Architecture (`architecture`).
+        """
+        return pulumi.get(self, "architecture")
+
+    @_builtins.property
+    @pulumi.getter(name="contactedAt")
+    def contacted_at(self) -> Optional[_builtins.str]:
+        """
+        Last contact (`contacted_at`).
+        """
+        return pulumi.get(self, "contacted_at")
+
+    @_builtins.property
+    @pulumi.getter(name="createdAt")
+    def created_at(self) -> Optional[_builtins.str]:
+        """
+        Creation time (`created_at`).
+        """
+        return pulumi.get(self, "created_at")
+
+    @_builtins.property
+    @pulumi.getter(name="ipAddress")
+    def ip_address(self) -> Optional[_builtins.str]:
+        """
+        Last IP address (`ip_address`).
+        """
+        return pulumi.get(self, "ip_address")
+
+    @_builtins.property
+    @pulumi.getter(name="jobExecutionStatus")
+    def job_execution_status(self) -> Optional[_builtins.str]:
+        """
+        `active` or `idle` (`job_execution_status`).
+        """
+        return pulumi.get(self, "job_execution_status")
+
+    @_builtins.property
+    @pulumi.getter
+    def platform(self) -> Optional[_builtins.str]:
+        """
+        Platform (`platform`).
+        """
+        return pulumi.get(self, "platform")
+
+    @_builtins.property
+    @pulumi.getter
+    def revision(self) -> Optional[_builtins.str]:
+        """
+        Runner revision (`revision`).
+        """
+        return pulumi.get(self, "revision")
+
+    @_builtins.property
+    @pulumi.getter
+    def status(self) -> Optional[_builtins.str]:
+        """
+        Status (`status`).
+        """
+        return pulumi.get(self, "status")
+
+    @_builtins.property
+    @pulumi.getter
+    def version(self) -> Optional[_builtins.str]:
+        """
+        Runner version (`version`).
+        """
+        return pulumi.get(self, "version")
+
+
+@pulumi.output_type
+class RunnerProject(dict):
+    """
+    The projects the runner is assigned to that this token may see.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "pathWithNamespace":
+            suggest = "path_with_namespace"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in RunnerProject. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        RunnerProject.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        RunnerProject.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 id: _builtins.int,
+                 path_with_namespace: _builtins.str):
+        """
+        The projects the runner is assigned to that this token may see.
+        :param _builtins.int id: The project id. GitLab: `id`.
+        :param _builtins.str path_with_namespace: The project's full path, e.g. `acme/api`. GitLab: `path_with_namespace`.
+        """
+        pulumi.set(__self__, "id", id)
+        pulumi.set(__self__, "path_with_namespace", path_with_namespace)
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> _builtins.int:
+        """
+        The project id. GitLab: `id`.
+        """
+        return pulumi.get(self, "id")
+
+    @_builtins.property
+    @pulumi.getter(name="pathWithNamespace")
+    def path_with_namespace(self) -> _builtins.str:
+        """
+        The project's full path, e.g. `acme/api`. GitLab: `path_with_namespace`.
+        """
+        return pulumi.get(self, "path_with_namespace")
+
+
+@pulumi.output_type
 class RunnerSummary(dict):
     """
     A runner as GitLab lists it.
@@ -539,12 +590,12 @@ class RunnerSummary(dict):
         :param _builtins.int id: Runner id (`id`).
         :param _builtins.bool is_shared: True for instance runners (`is_shared`).
         :param _builtins.bool paused: True when the runner takes no jobs (`paused`, or `!active` on GitLab < 14.8).
-        :param _builtins.str status: GitLab's status word (`status`).
+        :param _builtins.str status: GitLab's status word (`status`): `online`, `offline`, `never_contacted`, `stale`, `active`, `paused`, `not_connected`.
         :param _builtins.str created_at: ISO-8601 creation time (`created_at`).
-        :param _builtins.str ip_address: Last IP address (`ip_address`); absent on 17.0+.
+        :param _builtins.str ip_address: Last IP address (`ip_address`); absent on GitLab 17.0+.
         :param _builtins.str job_execution_status: `active` (running a job) or `idle` (`job_execution_status`, GitLab 18).
         :param _builtins.str name: Name the runner registered with (`name`).
-        :param _builtins.bool online: Whether the runner contacted GitLab recently (`online`).
+        :param _builtins.bool online: Whether the runner contacted GitLab recently (`online`); absent if it never did.
         :param 'RunnerType' runner_type: Scope of the runner (`runner_type`).
         """
         pulumi.set(__self__, "active", active)
@@ -610,7 +661,7 @@ class RunnerSummary(dict):
     @pulumi.getter
     def status(self) -> _builtins.str:
         """
-        GitLab's status word (`status`).
+        GitLab's status word (`status`): `online`, `offline`, `never_contacted`, `stale`, `active`, `paused`, `not_connected`.
         """
         return pulumi.get(self, "status")
 
@@ -626,7 +677,7 @@ class RunnerSummary(dict):
     @pulumi.getter(name="ipAddress")
     def ip_address(self) -> Optional[_builtins.str]:
         """
-        Last IP address (`ip_address`); absent on 17.0+.
+        Last IP address (`ip_address`); absent on GitLab 17.0+.
         """
         return pulumi.get(self, "ip_address")
 
@@ -650,7 +701,7 @@ class RunnerSummary(dict):
     @pulumi.getter
     def online(self) -> Optional[_builtins.bool]:
         """
-        Whether the runner contacted GitLab recently (`online`).
+        Whether the runner contacted GitLab recently (`online`); absent if it never did.
         """
         return pulumi.get(self, "online")
 

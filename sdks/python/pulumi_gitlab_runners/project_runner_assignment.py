@@ -23,8 +23,8 @@ class ProjectRunnerAssignmentArgs:
                  runner_id: pulumi.Input[_builtins.int]):
         """
         The set of arguments for constructing a ProjectRunnerAssignment resource.
-        :param pulumi.Input[Union[_builtins.int, _builtins.str]] project: The project: numeric id or full path such as "acme/api". Switching between the path and the id of the same project is not a change.
-        :param pulumi.Input[_builtins.int] runner_id: The runner to enable (GitLab's `runner_id`), e.g. a Runner's `runnerId`.
+        :param pulumi.Input[Union[_builtins.int, _builtins.str]] project: The project to enable the runner on: its numeric id (`100`) or its full path with every namespace (`"acme/platform/deploy"`, case-insensitive). Switching between the path and the id of the same project is not a change; a numeric string such as `"100"` is taken as the id. GitLab: `:id`.
+        :param pulumi.Input[_builtins.int] runner_id: The runner to enable, typically `runner.runnerId` of a Runner. It must be a project runner that is not locked, or the token must be an administrator's; group and instance runners are never assigned to projects. A numeric string (such as a Runner's `id`) is accepted. GitLab: `runner_id`.
         """
         pulumi.set(__self__, "project", project)
         pulumi.set(__self__, "runner_id", runner_id)
@@ -33,7 +33,7 @@ class ProjectRunnerAssignmentArgs:
     @pulumi.getter
     def project(self) -> pulumi.Input[Union[_builtins.int, _builtins.str]]:
         """
-        The project: numeric id or full path such as "acme/api". Switching between the path and the id of the same project is not a change.
+        The project to enable the runner on: its numeric id (`100`) or its full path with every namespace (`"acme/platform/deploy"`, case-insensitive). Switching between the path and the id of the same project is not a change; a numeric string such as `"100"` is taken as the id. GitLab: `:id`.
         """
         return pulumi.get(self, "project")
 
@@ -45,7 +45,7 @@ class ProjectRunnerAssignmentArgs:
     @pulumi.getter(name="runnerId")
     def runner_id(self) -> pulumi.Input[_builtins.int]:
         """
-        The runner to enable (GitLab's `runner_id`), e.g. a Runner's `runnerId`.
+        The runner to enable, typically `runner.runnerId` of a Runner. It must be a project runner that is not locked, or the token must be an administrator's; group and instance runners are never assigned to projects. A numeric string (such as a Runner's `id`) is accepted. GitLab: `runner_id`.
         """
         return pulumi.get(self, "runner_id")
 
@@ -64,12 +64,14 @@ class ProjectRunnerAssignment(pulumi.CustomResource):
                  runner_id: Optional[pulumi.Input[_builtins.int]] = None,
                  __props__=None):
         """
-        Enables a project runner on a project (`POST /projects/:id/runners`), undone by `DELETE /projects/:id/runners/:runner_id`. The id is `<projectId>:<runnerId>`; any change replaces it.
+        Enables ("assigns") a project runner on a project: GitLab's `POST /projects/:id/runners`, undone by `DELETE /projects/:id/runners/:runner_id`. The resource id is `<projectId>:<runnerId>`.
+
+        Import: `pulumi import gitlab-runners:index:ProjectRunnerAssignment NAME PROJECT_ID:RUNNER_ID`.
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
-        :param pulumi.Input[Union[_builtins.int, _builtins.str]] project: The project: numeric id or full path such as "acme/api". Switching between the path and the id of the same project is not a change.
-        :param pulumi.Input[_builtins.int] runner_id: The runner to enable (GitLab's `runner_id`), e.g. a Runner's `runnerId`.
+        :param pulumi.Input[Union[_builtins.int, _builtins.str]] project: The project to enable the runner on: its numeric id (`100`) or its full path with every namespace (`"acme/platform/deploy"`, case-insensitive). Switching between the path and the id of the same project is not a change; a numeric string such as `"100"` is taken as the id. GitLab: `:id`.
+        :param pulumi.Input[_builtins.int] runner_id: The runner to enable, typically `runner.runnerId` of a Runner. It must be a project runner that is not locked, or the token must be an administrator's; group and instance runners are never assigned to projects. A numeric string (such as a Runner's `id`) is accepted. GitLab: `runner_id`.
         """
         ...
     @overload
@@ -78,7 +80,9 @@ class ProjectRunnerAssignment(pulumi.CustomResource):
                  args: ProjectRunnerAssignmentArgs,
                  opts: Optional[pulumi.ResourceOptions] = None):
         """
-        Enables a project runner on a project (`POST /projects/:id/runners`), undone by `DELETE /projects/:id/runners/:runner_id`. The id is `<projectId>:<runnerId>`; any change replaces it.
+        Enables ("assigns") a project runner on a project: GitLab's `POST /projects/:id/runners`, undone by `DELETE /projects/:id/runners/:runner_id`. The resource id is `<projectId>:<runnerId>`.
+
+        Import: `pulumi import gitlab-runners:index:ProjectRunnerAssignment NAME PROJECT_ID:RUNNER_ID`.
 
         :param str resource_name: The name of the resource.
         :param ProjectRunnerAssignmentArgs args: The arguments to use to populate this resource's properties.
@@ -115,6 +119,8 @@ class ProjectRunnerAssignment(pulumi.CustomResource):
             __props__.__dict__["pre_existing"] = None
             __props__.__dict__["project_id"] = None
             __props__.__dict__["project_path"] = None
+        replace_on_changes = pulumi.ResourceOptions(replace_on_changes=["project", "runnerId"])
+        opts = pulumi.ResourceOptions.merge(opts, replace_on_changes)
         super(ProjectRunnerAssignment, __self__).__init__(
             'gitlab-runners:index:ProjectRunnerAssignment',
             resource_name,
@@ -148,7 +154,7 @@ class ProjectRunnerAssignment(pulumi.CustomResource):
     @pulumi.getter(name="preExisting")
     def pre_existing(self) -> pulumi.Output[_builtins.bool]:
         """
-        True when GitLab already had the runner on the project when this resource was created.
+        True when GitLab already had the runner on the project when this resource was created (the link was adopted: the runner's own project, or one enabled by hand); false when this resource enabled it.
         """
         return pulumi.get(self, "pre_existing")
 
@@ -156,7 +162,7 @@ class ProjectRunnerAssignment(pulumi.CustomResource):
     @pulumi.getter
     def project(self) -> pulumi.Output[Any]:
         """
-        The `project` argument as the program gave it.
+        The project to enable the runner on: its numeric id (`100`) or its full path with every namespace (`"acme/platform/deploy"`, case-insensitive). Switching between the path and the id of the same project is not a change; a numeric string such as `"100"` is taken as the id. GitLab: `:id`.
         """
         return pulumi.get(self, "project")
 
@@ -164,7 +170,7 @@ class ProjectRunnerAssignment(pulumi.CustomResource):
     @pulumi.getter(name="projectId")
     def project_id(self) -> pulumi.Output[_builtins.int]:
         """
-        The project's numeric id.
+        The project's numeric id. GitLab: `id`.
         """
         return pulumi.get(self, "project_id")
 
@@ -172,7 +178,7 @@ class ProjectRunnerAssignment(pulumi.CustomResource):
     @pulumi.getter(name="projectPath")
     def project_path(self) -> pulumi.Output[_builtins.str]:
         """
-        The project's full path as GitLab reports it (`path_with_namespace`).
+        The project's full path as GitLab reports it now, e.g. `acme/api`. GitLab: `path_with_namespace`.
         """
         return pulumi.get(self, "project_path")
 
@@ -180,7 +186,7 @@ class ProjectRunnerAssignment(pulumi.CustomResource):
     @pulumi.getter(name="runnerId")
     def runner_id(self) -> pulumi.Output[_builtins.int]:
         """
-        The runner's id.
+        The runner to enable, typically `runner.runnerId` of a Runner. It must be a project runner that is not locked, or the token must be an administrator's; group and instance runners are never assigned to projects. A numeric string (such as a Runner's `id`) is accepted. GitLab: `runner_id`.
         """
         return pulumi.get(self, "runner_id")
 

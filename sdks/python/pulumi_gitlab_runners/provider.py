@@ -31,16 +31,16 @@ class ProviderArgs:
                  token: Optional[pulumi.Input[_builtins.str]] = None):
         """
         The set of arguments for constructing a Provider resource.
-        :param pulumi.Input[_builtins.str] auth_header: How the token is sent: "private-token" (default) or "bearer".
-        :param pulumi.Input[_builtins.str] base_url: GitLab URL, with or without `/api/v4`, e.g. `https://gitlab.example.com`. Environment fallback: `GITLAB_BASE_URL`.
+        :param pulumi.Input[_builtins.str] auth_header: How the token is sent: `"private-token"` (`PRIVATE-TOKEN` header) or `"bearer"`. Default: `"private-token"`.
+        :param pulumi.Input[_builtins.str] base_url: GitLab's URL, with or without `/api/v4`, e.g. `https://gitlab.example.com`. Environment fallback: `GITLAB_BASE_URL`.
         :param pulumi.Input[_builtins.str] cacert_file: PEM file of extra CAs to trust for GitLab (and the proxy).
         :param pulumi.Input[_builtins.str] client_cert: PEM file of a client certificate for mutual TLS.
         :param pulumi.Input[_builtins.str] client_key: PEM file of the client certificate's private key.
-        :param pulumi.Input[_builtins.bool] insecure: Skip TLS certificate verification. For testing only. Default: false.
-        :param pulumi.Input[_builtins.int] max_concurrency: Requests in flight at most, whatever `pulumi up --parallel` is. Default: 8.
-        :param pulumi.Input[_builtins.int] retries: Retries after the first attempt, for requests that may be repeated. Default: 5.
-        :param pulumi.Input[_builtins.int] timeout_ms: Overall deadline of one operation in milliseconds. Default: 120000.
-        :param pulumi.Input[_builtins.str] token: Personal, group or project access token (or an OAuth token with `authHeader: bearer`). Environment fallback: `GITLAB_TOKEN`.
+        :param pulumi.Input[_builtins.bool] insecure: Skip TLS certificate verification. For testing only. Default: `false`.
+        :param pulumi.Input[_builtins.int] max_concurrency: Requests in flight at most per provider, whatever `pulumi up --parallel` is. Default: `8`.
+        :param pulumi.Input[_builtins.int] retries: Retries after the first attempt, for requests that may be repeated. Default: `5`.
+        :param pulumi.Input[_builtins.int] timeout_ms: Deadline of one operation in milliseconds, retries and waits included. Default: `120000`.
+        :param pulumi.Input[_builtins.str] token: A personal, group or project access token (or an OAuth token with `authHeader: bearer`). Environment fallback: `GITLAB_TOKEN`.
         """
         if auth_header is not None:
             pulumi.set(__self__, "auth_header", auth_header)
@@ -67,7 +67,7 @@ class ProviderArgs:
     @pulumi.getter(name="authHeader")
     def auth_header(self) -> Optional[pulumi.Input[_builtins.str]]:
         """
-        How the token is sent: "private-token" (default) or "bearer".
+        How the token is sent: `"private-token"` (`PRIVATE-TOKEN` header) or `"bearer"`. Default: `"private-token"`.
         """
         return pulumi.get(self, "auth_header")
 
@@ -79,7 +79,7 @@ class ProviderArgs:
     @pulumi.getter(name="baseUrl")
     def base_url(self) -> Optional[pulumi.Input[_builtins.str]]:
         """
-        GitLab URL, with or without `/api/v4`, e.g. `https://gitlab.example.com`. Environment fallback: `GITLAB_BASE_URL`.
+        GitLab's URL, with or without `/api/v4`, e.g. `https://gitlab.example.com`. Environment fallback: `GITLAB_BASE_URL`.
         """
         return pulumi.get(self, "base_url")
 
@@ -127,7 +127,7 @@ class ProviderArgs:
     @pulumi.getter
     def insecure(self) -> Optional[pulumi.Input[_builtins.bool]]:
         """
-        Skip TLS certificate verification. For testing only. Default: false.
+        Skip TLS certificate verification. For testing only. Default: `false`.
         """
         return pulumi.get(self, "insecure")
 
@@ -139,7 +139,7 @@ class ProviderArgs:
     @pulumi.getter(name="maxConcurrency")
     def max_concurrency(self) -> Optional[pulumi.Input[_builtins.int]]:
         """
-        Requests in flight at most, whatever `pulumi up --parallel` is. Default: 8.
+        Requests in flight at most per provider, whatever `pulumi up --parallel` is. Default: `8`.
         """
         return pulumi.get(self, "max_concurrency")
 
@@ -151,7 +151,7 @@ class ProviderArgs:
     @pulumi.getter
     def retries(self) -> Optional[pulumi.Input[_builtins.int]]:
         """
-        Retries after the first attempt, for requests that may be repeated. Default: 5.
+        Retries after the first attempt, for requests that may be repeated. Default: `5`.
         """
         return pulumi.get(self, "retries")
 
@@ -163,7 +163,7 @@ class ProviderArgs:
     @pulumi.getter(name="timeoutMs")
     def timeout_ms(self) -> Optional[pulumi.Input[_builtins.int]]:
         """
-        Overall deadline of one operation in milliseconds. Default: 120000.
+        Deadline of one operation in milliseconds, retries and waits included. Default: `120000`.
         """
         return pulumi.get(self, "timeout_ms")
 
@@ -175,7 +175,7 @@ class ProviderArgs:
     @pulumi.getter
     def token(self) -> Optional[pulumi.Input[_builtins.str]]:
         """
-        Personal, group or project access token (or an OAuth token with `authHeader: bearer`). Environment fallback: `GITLAB_TOKEN`.
+        A personal, group or project access token (or an OAuth token with `authHeader: bearer`). Environment fallback: `GITLAB_TOKEN`.
         """
         return pulumi.get(self, "token")
 
@@ -202,20 +202,20 @@ class Provider(pulumi.ProviderResource):
                  token: Optional[pulumi.Input[_builtins.str]] = None,
                  __props__=None):
         """
-        The GitLab a group of resources talks to. Give one per GitLab instance.
+        The GitLab a group of resources talks to. The default provider reads the stack's `gitlab-runners:` configuration; give an explicit provider per further GitLab instance.
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
-        :param pulumi.Input[_builtins.str] auth_header: How the token is sent: "private-token" (default) or "bearer".
-        :param pulumi.Input[_builtins.str] base_url: GitLab URL, with or without `/api/v4`, e.g. `https://gitlab.example.com`. Environment fallback: `GITLAB_BASE_URL`.
+        :param pulumi.Input[_builtins.str] auth_header: How the token is sent: `"private-token"` (`PRIVATE-TOKEN` header) or `"bearer"`. Default: `"private-token"`.
+        :param pulumi.Input[_builtins.str] base_url: GitLab's URL, with or without `/api/v4`, e.g. `https://gitlab.example.com`. Environment fallback: `GITLAB_BASE_URL`.
         :param pulumi.Input[_builtins.str] cacert_file: PEM file of extra CAs to trust for GitLab (and the proxy).
         :param pulumi.Input[_builtins.str] client_cert: PEM file of a client certificate for mutual TLS.
         :param pulumi.Input[_builtins.str] client_key: PEM file of the client certificate's private key.
-        :param pulumi.Input[_builtins.bool] insecure: Skip TLS certificate verification. For testing only. Default: false.
-        :param pulumi.Input[_builtins.int] max_concurrency: Requests in flight at most, whatever `pulumi up --parallel` is. Default: 8.
-        :param pulumi.Input[_builtins.int] retries: Retries after the first attempt, for requests that may be repeated. Default: 5.
-        :param pulumi.Input[_builtins.int] timeout_ms: Overall deadline of one operation in milliseconds. Default: 120000.
-        :param pulumi.Input[_builtins.str] token: Personal, group or project access token (or an OAuth token with `authHeader: bearer`). Environment fallback: `GITLAB_TOKEN`.
+        :param pulumi.Input[_builtins.bool] insecure: Skip TLS certificate verification. For testing only. Default: `false`.
+        :param pulumi.Input[_builtins.int] max_concurrency: Requests in flight at most per provider, whatever `pulumi up --parallel` is. Default: `8`.
+        :param pulumi.Input[_builtins.int] retries: Retries after the first attempt, for requests that may be repeated. Default: `5`.
+        :param pulumi.Input[_builtins.int] timeout_ms: Deadline of one operation in milliseconds, retries and waits included. Default: `120000`.
+        :param pulumi.Input[_builtins.str] token: A personal, group or project access token (or an OAuth token with `authHeader: bearer`). Environment fallback: `GITLAB_TOKEN`.
         """
         ...
     @overload
@@ -224,7 +224,7 @@ class Provider(pulumi.ProviderResource):
                  args: Optional[ProviderArgs] = None,
                  opts: Optional[pulumi.ResourceOptions] = None):
         """
-        The GitLab a group of resources talks to. Give one per GitLab instance.
+        The GitLab a group of resources talks to. The default provider reads the stack's `gitlab-runners:` configuration; give an explicit provider per further GitLab instance.
 
         :param str resource_name: The name of the resource.
         :param ProviderArgs args: The arguments to use to populate this resource's properties.

@@ -37,20 +37,20 @@ class RunnerArgs:
                  token_rotation: Optional[pulumi.Input[_builtins.str]] = None):
         """
         The set of arguments for constructing a Runner resource.
-        :param pulumi.Input['AccessLevel'] access_level: Which refs the runner runs jobs for (GitLab's `access_level`). Default for a new runner: "not_protected".
-        :param pulumi.Input[_builtins.int] adopt_runner_id: Take over an existing runner by its id instead of creating one: it is read, then updated to this program. `authenticationToken` stays empty until `tokenRotation` is set.
-        :param pulumi.Input[_builtins.str] description: The runner's description (GitLab's `description`), at most 1024 characters. `""` clears it.
-        :param pulumi.Input[Union[_builtins.int, _builtins.str]] group_id: The group of a "group_type" runner: numeric id or full path (GitLab's `group_id`). Changing it replaces the runner.
-        :param pulumi.Input[_builtins.bool] locked: Whether the runner is locked to its current projects (GitLab's `locked`). Default for a new runner: false.
-        :param pulumi.Input[_builtins.str] maintenance_note: A note for the runner's maintainers (GitLab's `maintenance_note`), at most 1024 characters. Not supported by GitLab 13.x.
-        :param pulumi.Input[_builtins.int] maximum_timeout: The longest a job may run on this runner, in seconds (GitLab's `maximum_timeout`); at least 600.
-        :param pulumi.Input[_builtins.bool] paused: Whether the runner is paused and picks no jobs (GitLab's `paused`; sent as `active` with the opposite value to GitLab 13.x). Default for a new runner: false.
-        :param pulumi.Input[Union[_builtins.int, _builtins.str]] project_id: The project of a "project_type" runner: numeric id or full path such as "acme/api" (GitLab's `project_id`). Changing it replaces the runner.
-        :param pulumi.Input[_builtins.str] registration_token: Register the runner with a runner registration token (`POST /runners`, GitLab's `token`). Disabled by default since GitLab 17.0; use `runnerType` there. Changing it replaces the runner.
-        :param pulumi.Input[_builtins.bool] run_untagged: Whether the runner picks jobs without tags (GitLab's `run_untagged`). When false, `tagList` must have at least one tag. Default for a new runner: true.
-        :param pulumi.Input['RunnerType'] runner_type: Create the runner with your own token (`POST /user/runners`, GitLab's `runner_type`); needs GitLab 15.11 or later. Changing it replaces the runner.
-        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] tag_list: The runner's tags (GitLab's `tag_list`): a set, order never matters; no empty tags, no commas, no duplicates, at most 50. `[]` clears them.
-        :param pulumi.Input[_builtins.str] token_rotation: Any value; whenever it changes, the runner's authentication token is reset in place (`POST /runners/:id/reset_authentication_token`). The runner is not replaced.
+        :param pulumi.Input['AccessLevel'] access_level: Which refs the runner runs jobs for: `"not_protected"` (all) or `"ref_protected"` (protected branches and tags only). GitLab: `access_level`. Default: `"not_protected"`.
+        :param pulumi.Input[_builtins.int] adopt_runner_id: Take over an existing runner by its id instead of creating one: `pulumi up` reads it and updates it to the program; destroying the resource deletes the runner. `authenticationToken` stays empty until the first rotation (`tokenRotation`). GitLab: `id`. Default: not used.
+        :param pulumi.Input[_builtins.str] description: The runner's description. `""` clears it. GitLab: `description`. Default: empty.
+        :param pulumi.Input[Union[_builtins.int, _builtins.str]] group_id: The group of a `"group_type"` runner: its numeric id or full path. Only with `runnerType: "group_type"`. GitLab: `group_id`. Default: none.
+        :param pulumi.Input[_builtins.bool] locked: Whether the runner is locked to its current projects. GitLab: `locked`. Default: `false`.
+        :param pulumi.Input[_builtins.str] maintenance_note: A note for the runner's maintainers. GitLab shows it only to callers who may update the runner; when it is hidden, the value last set is kept instead of reporting a difference. Not supported by GitLab 13.x. GitLab: `maintenance_note`. Default: empty.
+        :param pulumi.Input[_builtins.int] maximum_timeout: The longest a job may run on this runner, in seconds. GitLab: `maximum_timeout`. Default: no limit.
+        :param pulumi.Input[_builtins.bool] paused: Whether the runner is paused and picks no jobs (sent as `active` with the opposite value to GitLab 13.x). GitLab: `paused`. Default: `false`.
+        :param pulumi.Input[Union[_builtins.int, _builtins.str]] project_id: The project of a `"project_type"` runner: its numeric id or full path such as `acme/api`. Only with `runnerType: "project_type"`. GitLab: `project_id`. Default: none.
+        :param pulumi.Input[_builtins.str] registration_token: Register the runner with a runner registration token of the instance, a group or a project (`POST /runners`); the token decides the runner's scope. Registration tokens are disabled by default since GitLab 17.0 (the server answers 410); use `runnerType` there. GitLab: `token`. Default: not used.
+        :param pulumi.Input[_builtins.bool] run_untagged: Whether the runner picks jobs without tags. When false, `tagList` must have at least one tag. GitLab: `run_untagged`. Default: `true`.
+        :param pulumi.Input['RunnerType'] runner_type: Create the runner with your own token (`POST /user/runners`, GitLab 15.11+): `"instance_type"` (administrators), `"group_type"` with `groupId` (group Owners) or `"project_type"` with `projectId` (project Maintainers). As an output: the runner's scope as GitLab reports it. GitLab: `runner_type`. Default: not used.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] tag_list: The runner's tags: a set, order never matters. `[]` clears them. GitLab: `tag_list`. Default: `[]`.
+        :param pulumi.Input[_builtins.str] token_rotation: Any value; whenever it changes, the runner's authentication token is reset in place (`POST /runners/:id/reset_authentication_token`) and `authenticationToken` holds the new one. The runner is not replaced. A date (`"2026-11"`) makes rotations easy to schedule. Default: no rotation.
         """
         if access_level is not None:
             pulumi.set(__self__, "access_level", access_level)
@@ -85,7 +85,7 @@ class RunnerArgs:
     @pulumi.getter(name="accessLevel")
     def access_level(self) -> Optional[pulumi.Input['AccessLevel']]:
         """
-        Which refs the runner runs jobs for (GitLab's `access_level`). Default for a new runner: "not_protected".
+        Which refs the runner runs jobs for: `"not_protected"` (all) or `"ref_protected"` (protected branches and tags only). GitLab: `access_level`. Default: `"not_protected"`.
         """
         return pulumi.get(self, "access_level")
 
@@ -97,7 +97,7 @@ class RunnerArgs:
     @pulumi.getter(name="adoptRunnerId")
     def adopt_runner_id(self) -> Optional[pulumi.Input[_builtins.int]]:
         """
-        Take over an existing runner by its id instead of creating one: it is read, then updated to this program. `authenticationToken` stays empty until `tokenRotation` is set.
+        Take over an existing runner by its id instead of creating one: `pulumi up` reads it and updates it to the program; destroying the resource deletes the runner. `authenticationToken` stays empty until the first rotation (`tokenRotation`). GitLab: `id`. Default: not used.
         """
         return pulumi.get(self, "adopt_runner_id")
 
@@ -109,7 +109,7 @@ class RunnerArgs:
     @pulumi.getter
     def description(self) -> Optional[pulumi.Input[_builtins.str]]:
         """
-        The runner's description (GitLab's `description`), at most 1024 characters. `""` clears it.
+        The runner's description. `""` clears it. GitLab: `description`. Default: empty.
         """
         return pulumi.get(self, "description")
 
@@ -121,7 +121,7 @@ class RunnerArgs:
     @pulumi.getter(name="groupId")
     def group_id(self) -> Optional[pulumi.Input[Union[_builtins.int, _builtins.str]]]:
         """
-        The group of a "group_type" runner: numeric id or full path (GitLab's `group_id`). Changing it replaces the runner.
+        The group of a `"group_type"` runner: its numeric id or full path. Only with `runnerType: "group_type"`. GitLab: `group_id`. Default: none.
         """
         return pulumi.get(self, "group_id")
 
@@ -133,7 +133,7 @@ class RunnerArgs:
     @pulumi.getter
     def locked(self) -> Optional[pulumi.Input[_builtins.bool]]:
         """
-        Whether the runner is locked to its current projects (GitLab's `locked`). Default for a new runner: false.
+        Whether the runner is locked to its current projects. GitLab: `locked`. Default: `false`.
         """
         return pulumi.get(self, "locked")
 
@@ -145,7 +145,7 @@ class RunnerArgs:
     @pulumi.getter(name="maintenanceNote")
     def maintenance_note(self) -> Optional[pulumi.Input[_builtins.str]]:
         """
-        A note for the runner's maintainers (GitLab's `maintenance_note`), at most 1024 characters. Not supported by GitLab 13.x.
+        A note for the runner's maintainers. GitLab shows it only to callers who may update the runner; when it is hidden, the value last set is kept instead of reporting a difference. Not supported by GitLab 13.x. GitLab: `maintenance_note`. Default: empty.
         """
         return pulumi.get(self, "maintenance_note")
 
@@ -157,7 +157,7 @@ class RunnerArgs:
     @pulumi.getter(name="maximumTimeout")
     def maximum_timeout(self) -> Optional[pulumi.Input[_builtins.int]]:
         """
-        The longest a job may run on this runner, in seconds (GitLab's `maximum_timeout`); at least 600.
+        The longest a job may run on this runner, in seconds. GitLab: `maximum_timeout`. Default: no limit.
         """
         return pulumi.get(self, "maximum_timeout")
 
@@ -169,7 +169,7 @@ class RunnerArgs:
     @pulumi.getter
     def paused(self) -> Optional[pulumi.Input[_builtins.bool]]:
         """
-        Whether the runner is paused and picks no jobs (GitLab's `paused`; sent as `active` with the opposite value to GitLab 13.x). Default for a new runner: false.
+        Whether the runner is paused and picks no jobs (sent as `active` with the opposite value to GitLab 13.x). GitLab: `paused`. Default: `false`.
         """
         return pulumi.get(self, "paused")
 
@@ -181,7 +181,7 @@ class RunnerArgs:
     @pulumi.getter(name="projectId")
     def project_id(self) -> Optional[pulumi.Input[Union[_builtins.int, _builtins.str]]]:
         """
-        The project of a "project_type" runner: numeric id or full path such as "acme/api" (GitLab's `project_id`). Changing it replaces the runner.
+        The project of a `"project_type"` runner: its numeric id or full path such as `acme/api`. Only with `runnerType: "project_type"`. GitLab: `project_id`. Default: none.
         """
         return pulumi.get(self, "project_id")
 
@@ -193,7 +193,7 @@ class RunnerArgs:
     @pulumi.getter(name="registrationToken")
     def registration_token(self) -> Optional[pulumi.Input[_builtins.str]]:
         """
-        Register the runner with a runner registration token (`POST /runners`, GitLab's `token`). Disabled by default since GitLab 17.0; use `runnerType` there. Changing it replaces the runner.
+        Register the runner with a runner registration token of the instance, a group or a project (`POST /runners`); the token decides the runner's scope. Registration tokens are disabled by default since GitLab 17.0 (the server answers 410); use `runnerType` there. GitLab: `token`. Default: not used.
         """
         return pulumi.get(self, "registration_token")
 
@@ -205,7 +205,7 @@ class RunnerArgs:
     @pulumi.getter(name="runUntagged")
     def run_untagged(self) -> Optional[pulumi.Input[_builtins.bool]]:
         """
-        Whether the runner picks jobs without tags (GitLab's `run_untagged`). When false, `tagList` must have at least one tag. Default for a new runner: true.
+        Whether the runner picks jobs without tags. When false, `tagList` must have at least one tag. GitLab: `run_untagged`. Default: `true`.
         """
         return pulumi.get(self, "run_untagged")
 
@@ -217,7 +217,7 @@ class RunnerArgs:
     @pulumi.getter(name="runnerType")
     def runner_type(self) -> Optional[pulumi.Input['RunnerType']]:
         """
-        Create the runner with your own token (`POST /user/runners`, GitLab's `runner_type`); needs GitLab 15.11 or later. Changing it replaces the runner.
+        Create the runner with your own token (`POST /user/runners`, GitLab 15.11+): `"instance_type"` (administrators), `"group_type"` with `groupId` (group Owners) or `"project_type"` with `projectId` (project Maintainers). As an output: the runner's scope as GitLab reports it. GitLab: `runner_type`. Default: not used.
         """
         return pulumi.get(self, "runner_type")
 
@@ -229,7 +229,7 @@ class RunnerArgs:
     @pulumi.getter(name="tagList")
     def tag_list(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]:
         """
-        The runner's tags (GitLab's `tag_list`): a set, order never matters; no empty tags, no commas, no duplicates, at most 50. `[]` clears them.
+        The runner's tags: a set, order never matters. `[]` clears them. GitLab: `tag_list`. Default: `[]`.
         """
         return pulumi.get(self, "tag_list")
 
@@ -241,7 +241,7 @@ class RunnerArgs:
     @pulumi.getter(name="tokenRotation")
     def token_rotation(self) -> Optional[pulumi.Input[_builtins.str]]:
         """
-        Any value; whenever it changes, the runner's authentication token is reset in place (`POST /runners/:id/reset_authentication_token`). The runner is not replaced.
+        Any value; whenever it changes, the runner's authentication token is reset in place (`POST /runners/:id/reset_authentication_token`) and `authenticationToken` holds the new one. The runner is not replaced. A date (`"2026-11"`) makes rotations easy to schedule. Default: no rotation.
         """
         return pulumi.get(self, "token_rotation")
 
@@ -272,24 +272,26 @@ class Runner(pulumi.CustomResource):
                  token_rotation: Optional[pulumi.Input[_builtins.str]] = None,
                  __props__=None):
         """
-        A GitLab runner, registered with a registration token, created with `runnerType`, or adopted by id. Set exactly one of `registrationToken`, `runnerType` or `adoptRunnerId`. Changing how the runner came to exist replaces it; every other argument is updated in place. An argument left out is not managed. Import with `pulumi import gitlab-runners:index:Runner NAME RUNNER_ID`.
+        A GitLab runner, registered with a registration token, created with `runnerType`, or adopted by id. Changing how it came to exist replaces it; every other argument is updated in place, and an argument left out is not managed.
+
+        Import: `pulumi import gitlab-runners:index:Runner NAME RUNNER_ID`.
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
-        :param pulumi.Input['AccessLevel'] access_level: Which refs the runner runs jobs for (GitLab's `access_level`). Default for a new runner: "not_protected".
-        :param pulumi.Input[_builtins.int] adopt_runner_id: Take over an existing runner by its id instead of creating one: it is read, then updated to this program. `authenticationToken` stays empty until `tokenRotation` is set.
-        :param pulumi.Input[_builtins.str] description: The runner's description (GitLab's `description`), at most 1024 characters. `""` clears it.
-        :param pulumi.Input[Union[_builtins.int, _builtins.str]] group_id: The group of a "group_type" runner: numeric id or full path (GitLab's `group_id`). Changing it replaces the runner.
-        :param pulumi.Input[_builtins.bool] locked: Whether the runner is locked to its current projects (GitLab's `locked`). Default for a new runner: false.
-        :param pulumi.Input[_builtins.str] maintenance_note: A note for the runner's maintainers (GitLab's `maintenance_note`), at most 1024 characters. Not supported by GitLab 13.x.
-        :param pulumi.Input[_builtins.int] maximum_timeout: The longest a job may run on this runner, in seconds (GitLab's `maximum_timeout`); at least 600.
-        :param pulumi.Input[_builtins.bool] paused: Whether the runner is paused and picks no jobs (GitLab's `paused`; sent as `active` with the opposite value to GitLab 13.x). Default for a new runner: false.
-        :param pulumi.Input[Union[_builtins.int, _builtins.str]] project_id: The project of a "project_type" runner: numeric id or full path such as "acme/api" (GitLab's `project_id`). Changing it replaces the runner.
-        :param pulumi.Input[_builtins.str] registration_token: Register the runner with a runner registration token (`POST /runners`, GitLab's `token`). Disabled by default since GitLab 17.0; use `runnerType` there. Changing it replaces the runner.
-        :param pulumi.Input[_builtins.bool] run_untagged: Whether the runner picks jobs without tags (GitLab's `run_untagged`). When false, `tagList` must have at least one tag. Default for a new runner: true.
-        :param pulumi.Input['RunnerType'] runner_type: Create the runner with your own token (`POST /user/runners`, GitLab's `runner_type`); needs GitLab 15.11 or later. Changing it replaces the runner.
-        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] tag_list: The runner's tags (GitLab's `tag_list`): a set, order never matters; no empty tags, no commas, no duplicates, at most 50. `[]` clears them.
-        :param pulumi.Input[_builtins.str] token_rotation: Any value; whenever it changes, the runner's authentication token is reset in place (`POST /runners/:id/reset_authentication_token`). The runner is not replaced.
+        :param pulumi.Input['AccessLevel'] access_level: Which refs the runner runs jobs for: `"not_protected"` (all) or `"ref_protected"` (protected branches and tags only). GitLab: `access_level`. Default: `"not_protected"`.
+        :param pulumi.Input[_builtins.int] adopt_runner_id: Take over an existing runner by its id instead of creating one: `pulumi up` reads it and updates it to the program; destroying the resource deletes the runner. `authenticationToken` stays empty until the first rotation (`tokenRotation`). GitLab: `id`. Default: not used.
+        :param pulumi.Input[_builtins.str] description: The runner's description. `""` clears it. GitLab: `description`. Default: empty.
+        :param pulumi.Input[Union[_builtins.int, _builtins.str]] group_id: The group of a `"group_type"` runner: its numeric id or full path. Only with `runnerType: "group_type"`. GitLab: `group_id`. Default: none.
+        :param pulumi.Input[_builtins.bool] locked: Whether the runner is locked to its current projects. GitLab: `locked`. Default: `false`.
+        :param pulumi.Input[_builtins.str] maintenance_note: A note for the runner's maintainers. GitLab shows it only to callers who may update the runner; when it is hidden, the value last set is kept instead of reporting a difference. Not supported by GitLab 13.x. GitLab: `maintenance_note`. Default: empty.
+        :param pulumi.Input[_builtins.int] maximum_timeout: The longest a job may run on this runner, in seconds. GitLab: `maximum_timeout`. Default: no limit.
+        :param pulumi.Input[_builtins.bool] paused: Whether the runner is paused and picks no jobs (sent as `active` with the opposite value to GitLab 13.x). GitLab: `paused`. Default: `false`.
+        :param pulumi.Input[Union[_builtins.int, _builtins.str]] project_id: The project of a `"project_type"` runner: its numeric id or full path such as `acme/api`. Only with `runnerType: "project_type"`. GitLab: `project_id`. Default: none.
+        :param pulumi.Input[_builtins.str] registration_token: Register the runner with a runner registration token of the instance, a group or a project (`POST /runners`); the token decides the runner's scope. Registration tokens are disabled by default since GitLab 17.0 (the server answers 410); use `runnerType` there. GitLab: `token`. Default: not used.
+        :param pulumi.Input[_builtins.bool] run_untagged: Whether the runner picks jobs without tags. When false, `tagList` must have at least one tag. GitLab: `run_untagged`. Default: `true`.
+        :param pulumi.Input['RunnerType'] runner_type: Create the runner with your own token (`POST /user/runners`, GitLab 15.11+): `"instance_type"` (administrators), `"group_type"` with `groupId` (group Owners) or `"project_type"` with `projectId` (project Maintainers). As an output: the runner's scope as GitLab reports it. GitLab: `runner_type`. Default: not used.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] tag_list: The runner's tags: a set, order never matters. `[]` clears them. GitLab: `tag_list`. Default: `[]`.
+        :param pulumi.Input[_builtins.str] token_rotation: Any value; whenever it changes, the runner's authentication token is reset in place (`POST /runners/:id/reset_authentication_token`) and `authenticationToken` holds the new one. The runner is not replaced. A date (`"2026-11"`) makes rotations easy to schedule. Default: no rotation.
         """
         ...
     @overload
@@ -298,7 +300,9 @@ class Runner(pulumi.CustomResource):
                  args: Optional[RunnerArgs] = None,
                  opts: Optional[pulumi.ResourceOptions] = None):
         """
-        A GitLab runner, registered with a registration token, created with `runnerType`, or adopted by id. Set exactly one of `registrationToken`, `runnerType` or `adoptRunnerId`. Changing how the runner came to exist replaces it; every other argument is updated in place. An argument left out is not managed. Import with `pulumi import gitlab-runners:index:Runner NAME RUNNER_ID`.
+        A GitLab runner, registered with a registration token, created with `runnerType`, or adopted by id. Changing how it came to exist replaces it; every other argument is updated in place, and an argument left out is not managed.
+
+        Import: `pulumi import gitlab-runners:index:Runner NAME RUNNER_ID`.
 
         :param str resource_name: The name of the resource.
         :param RunnerArgs args: The arguments to use to populate this resource's properties.
@@ -363,6 +367,8 @@ class Runner(pulumi.CustomResource):
             __props__.__dict__["token_expires_at"] = None
         secret_opts = pulumi.ResourceOptions(additional_secret_outputs=["authenticationToken", "registrationToken"])
         opts = pulumi.ResourceOptions.merge(opts, secret_opts)
+        replace_on_changes = pulumi.ResourceOptions(replace_on_changes=["groupId", "projectId", "registrationToken", "runnerType"])
+        opts = pulumi.ResourceOptions.merge(opts, replace_on_changes)
         super(Runner, __self__).__init__(
             'gitlab-runners:index:Runner',
             resource_name,
@@ -414,7 +420,7 @@ class Runner(pulumi.CustomResource):
     @pulumi.getter(name="accessLevel")
     def access_level(self) -> pulumi.Output['AccessLevel']:
         """
-        Which refs the runner runs jobs for (GitLab's `access_level`). Default for a new runner: "not_protected".
+        Which refs the runner runs jobs for: `"not_protected"` (all) or `"ref_protected"` (protected branches and tags only). GitLab: `access_level`. Default: `"not_protected"`.
         """
         return pulumi.get(self, "access_level")
 
@@ -422,7 +428,7 @@ class Runner(pulumi.CustomResource):
     @pulumi.getter(name="adoptRunnerId")
     def adopt_runner_id(self) -> pulumi.Output[Optional[_builtins.int]]:
         """
-        Take over an existing runner by its id instead of creating one: it is read, then updated to this program. `authenticationToken` stays empty until `tokenRotation` is set.
+        Take over an existing runner by its id instead of creating one: `pulumi up` reads it and updates it to the program; destroying the resource deletes the runner. `authenticationToken` stays empty until the first rotation (`tokenRotation`). GitLab: `id`. Default: not used.
         """
         return pulumi.get(self, "adopt_runner_id")
 
@@ -430,7 +436,7 @@ class Runner(pulumi.CustomResource):
     @pulumi.getter(name="authenticationToken")
     def authentication_token(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        The runner's authentication token (`token`, `glrt-…` for created runners). Absent for an adopted runner until a rotation.
+        The runner's authentication token (`glrt-…` for created runners), a secret: give it to `gitlab-runner register --token` or the runner's `config.toml`. Absent for an adopted runner until `tokenRotation` is set or changed. GitLab: `token`.
         """
         return pulumi.get(self, "authentication_token")
 
@@ -438,7 +444,7 @@ class Runner(pulumi.CustomResource):
     @pulumi.getter(name="contactedAt")
     def contacted_at(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        When the runner last contacted GitLab (`contacted_at`).
+        When the runner last contacted GitLab, or null. GitLab: `contacted_at`.
         """
         return pulumi.get(self, "contacted_at")
 
@@ -446,7 +452,7 @@ class Runner(pulumi.CustomResource):
     @pulumi.getter
     def description(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        The runner's description (GitLab's `description`), at most 1024 characters. `""` clears it.
+        The runner's description. `""` clears it. GitLab: `description`. Default: empty.
         """
         return pulumi.get(self, "description")
 
@@ -454,7 +460,7 @@ class Runner(pulumi.CustomResource):
     @pulumi.getter(name="groupId")
     def group_id(self) -> pulumi.Output[Optional[Any]]:
         """
-        The group of a "group_type" runner: numeric id or full path (GitLab's `group_id`). Changing it replaces the runner.
+        The group of a `"group_type"` runner: its numeric id or full path. Only with `runnerType: "group_type"`. GitLab: `group_id`. Default: none.
         """
         return pulumi.get(self, "group_id")
 
@@ -462,7 +468,7 @@ class Runner(pulumi.CustomResource):
     @pulumi.getter
     def groups(self) -> pulumi.Output[Sequence['outputs.RunnerGroup']]:
         """
-        The group of a group runner (`groups`).
+        The group of a group runner. GitLab: `groups`.
         """
         return pulumi.get(self, "groups")
 
@@ -470,7 +476,7 @@ class Runner(pulumi.CustomResource):
     @pulumi.getter(name="isShared")
     def is_shared(self) -> pulumi.Output[_builtins.bool]:
         """
-        Whether it is an instance runner (`is_shared`).
+        Whether it is an instance runner. GitLab: `is_shared`.
         """
         return pulumi.get(self, "is_shared")
 
@@ -478,7 +484,7 @@ class Runner(pulumi.CustomResource):
     @pulumi.getter
     def locked(self) -> pulumi.Output[_builtins.bool]:
         """
-        Whether the runner is locked to its current projects (GitLab's `locked`). Default for a new runner: false.
+        Whether the runner is locked to its current projects. GitLab: `locked`. Default: `false`.
         """
         return pulumi.get(self, "locked")
 
@@ -486,7 +492,7 @@ class Runner(pulumi.CustomResource):
     @pulumi.getter(name="maintenanceNote")
     def maintenance_note(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        A note for the runner's maintainers (GitLab's `maintenance_note`), at most 1024 characters. Not supported by GitLab 13.x.
+        A note for the runner's maintainers. GitLab shows it only to callers who may update the runner; when it is hidden, the value last set is kept instead of reporting a difference. Not supported by GitLab 13.x. GitLab: `maintenance_note`. Default: empty.
         """
         return pulumi.get(self, "maintenance_note")
 
@@ -494,7 +500,7 @@ class Runner(pulumi.CustomResource):
     @pulumi.getter(name="maximumTimeout")
     def maximum_timeout(self) -> pulumi.Output[Optional[_builtins.int]]:
         """
-        The longest a job may run on this runner, in seconds (GitLab's `maximum_timeout`); at least 600.
+        The longest a job may run on this runner, in seconds. GitLab: `maximum_timeout`. Default: no limit.
         """
         return pulumi.get(self, "maximum_timeout")
 
@@ -502,7 +508,7 @@ class Runner(pulumi.CustomResource):
     @pulumi.getter
     def online(self) -> pulumi.Output[Optional[_builtins.bool]]:
         """
-        Whether the runner contacted GitLab recently (`online`); absent if it never did.
+        Whether the runner contacted GitLab recently; null if it never did. GitLab: `online`.
         """
         return pulumi.get(self, "online")
 
@@ -510,7 +516,7 @@ class Runner(pulumi.CustomResource):
     @pulumi.getter
     def paused(self) -> pulumi.Output[_builtins.bool]:
         """
-        Whether the runner is paused and picks no jobs (GitLab's `paused`; sent as `active` with the opposite value to GitLab 13.x). Default for a new runner: false.
+        Whether the runner is paused and picks no jobs (sent as `active` with the opposite value to GitLab 13.x). GitLab: `paused`. Default: `false`.
         """
         return pulumi.get(self, "paused")
 
@@ -518,7 +524,7 @@ class Runner(pulumi.CustomResource):
     @pulumi.getter(name="projectId")
     def project_id(self) -> pulumi.Output[Optional[Any]]:
         """
-        The project of a "project_type" runner: numeric id or full path such as "acme/api" (GitLab's `project_id`). Changing it replaces the runner.
+        The project of a `"project_type"` runner: its numeric id or full path such as `acme/api`. Only with `runnerType: "project_type"`. GitLab: `project_id`. Default: none.
         """
         return pulumi.get(self, "project_id")
 
@@ -526,7 +532,7 @@ class Runner(pulumi.CustomResource):
     @pulumi.getter
     def projects(self) -> pulumi.Output[Sequence['outputs.RunnerProject']]:
         """
-        The projects the runner is assigned to that this token may see (`projects`).
+        The projects the runner is assigned to that this token may see. GitLab: `projects`.
         """
         return pulumi.get(self, "projects")
 
@@ -534,7 +540,7 @@ class Runner(pulumi.CustomResource):
     @pulumi.getter(name="registrationToken")
     def registration_token(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        Register the runner with a runner registration token (`POST /runners`, GitLab's `token`). Disabled by default since GitLab 17.0; use `runnerType` there. Changing it replaces the runner.
+        Register the runner with a runner registration token of the instance, a group or a project (`POST /runners`); the token decides the runner's scope. Registration tokens are disabled by default since GitLab 17.0 (the server answers 410); use `runnerType` there. GitLab: `token`. Default: not used.
         """
         return pulumi.get(self, "registration_token")
 
@@ -542,7 +548,7 @@ class Runner(pulumi.CustomResource):
     @pulumi.getter(name="runUntagged")
     def run_untagged(self) -> pulumi.Output[_builtins.bool]:
         """
-        Whether the runner picks jobs without tags (GitLab's `run_untagged`). When false, `tagList` must have at least one tag. Default for a new runner: true.
+        Whether the runner picks jobs without tags. When false, `tagList` must have at least one tag. GitLab: `run_untagged`. Default: `true`.
         """
         return pulumi.get(self, "run_untagged")
 
@@ -550,7 +556,7 @@ class Runner(pulumi.CustomResource):
     @pulumi.getter(name="runnerId")
     def runner_id(self) -> pulumi.Output[_builtins.int]:
         """
-        The runner's id in GitLab (`id`).
+        The runner's id in GitLab. GitLab: `id`.
         """
         return pulumi.get(self, "runner_id")
 
@@ -558,7 +564,7 @@ class Runner(pulumi.CustomResource):
     @pulumi.getter(name="runnerType")
     def runner_type(self) -> pulumi.Output['RunnerType']:
         """
-        The runner's scope (`runner_type`).
+        Create the runner with your own token (`POST /user/runners`, GitLab 15.11+): `"instance_type"` (administrators), `"group_type"` with `groupId` (group Owners) or `"project_type"` with `projectId` (project Maintainers). As an output: the runner's scope as GitLab reports it. GitLab: `runner_type`. Default: not used.
         """
         return pulumi.get(self, "runner_type")
 
@@ -566,7 +572,7 @@ class Runner(pulumi.CustomResource):
     @pulumi.getter
     def status(self) -> pulumi.Output[_builtins.str]:
         """
-        GitLab's status (`status`): `online`, `offline`, `never_contacted`, `stale`, `paused`, or `not_connected` on 13.x.
+        GitLab's status: `online`, `offline`, `never_contacted`, `stale`, `paused`, or `not_connected` on 13.x. GitLab: `status`.
         """
         return pulumi.get(self, "status")
 
@@ -574,7 +580,7 @@ class Runner(pulumi.CustomResource):
     @pulumi.getter(name="tagList")
     def tag_list(self) -> pulumi.Output[Sequence[_builtins.str]]:
         """
-        The runner's tags (GitLab's `tag_list`): a set, order never matters; no empty tags, no commas, no duplicates, at most 50. `[]` clears them.
+        The runner's tags: a set, order never matters. `[]` clears them. GitLab: `tag_list`. Default: `[]`.
         """
         return pulumi.get(self, "tag_list")
 
@@ -582,7 +588,7 @@ class Runner(pulumi.CustomResource):
     @pulumi.getter(name="tokenExpiresAt")
     def token_expires_at(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        When the authentication token expires (`token_expires_at`), if it does.
+        When the authentication token expires, or null. GitLab: `token_expires_at`.
         """
         return pulumi.get(self, "token_expires_at")
 
@@ -590,7 +596,7 @@ class Runner(pulumi.CustomResource):
     @pulumi.getter(name="tokenRotation")
     def token_rotation(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        Any value; whenever it changes, the runner's authentication token is reset in place (`POST /runners/:id/reset_authentication_token`). The runner is not replaced.
+        Any value; whenever it changes, the runner's authentication token is reset in place (`POST /runners/:id/reset_authentication_token`) and `authenticationToken` holds the new one. The runner is not replaced. A date (`"2026-11"`) makes rotations easy to schedule. Default: no rotation.
         """
         return pulumi.get(self, "token_rotation")
 

@@ -54,7 +54,7 @@ class VerifyRunnerTokenResult:
     @pulumi.getter
     def valid(self) -> _builtins.bool:
         """
-        False when GitLab refused the token.
+        False when GitLab refused the token (unknown, expired or reset).
         """
         return pulumi.get(self, "valid")
 
@@ -74,7 +74,7 @@ def verify_runner_token(system_id: Optional[_builtins.str] = None,
                         token: Optional[_builtins.str] = None,
                         opts: Optional[pulumi.InvokeOptions] = None) -> AwaitableVerifyRunnerTokenResult:
     """
-    Checks a runner authentication token (`POST /runners/verify`). GitLab marks the runner as contacted and, with `systemId`, creates a runner manager.
+    Checks a runner authentication token (`POST /runners/verify`). GitLab marks the runner as contacted and, with `systemId`, creates a runner manager: this is not a read.
 
 
     :param _builtins.str system_id: A runner manager's system id.
@@ -94,7 +94,7 @@ def verify_runner_token_output(system_id: Optional[pulumi.Input[Optional[_builti
                                token: Optional[pulumi.Input[_builtins.str]] = None,
                                opts: Optional[Union[pulumi.InvokeOptions, pulumi.InvokeOutputOptions]] = None) -> pulumi.Output[VerifyRunnerTokenResult]:
     """
-    Checks a runner authentication token (`POST /runners/verify`). GitLab marks the runner as contacted and, with `systemId`, creates a runner manager.
+    Checks a runner authentication token (`POST /runners/verify`). GitLab marks the runner as contacted and, with `systemId`, creates a runner manager: this is not a read.
 
 
     :param _builtins.str system_id: A runner manager's system id.

@@ -11,12 +11,12 @@ import (
 
 var _ = internal.GetEnvOrDefault
 
-// How the token is sent: "private-token" (default) or "bearer".
+// How the token is sent: `"private-token"` (`PRIVATE-TOKEN` header) or `"bearer"`. Default: `"private-token"`.
 func GetAuthHeader(ctx *pulumi.Context) string {
 	return config.Get(ctx, "gitlab-runners:authHeader")
 }
 
-// GitLab URL, with or without `/api/v4`, e.g. `https://gitlab.example.com`. Environment fallback: `GITLAB_BASE_URL`.
+// GitLab's URL, with or without `/api/v4`, e.g. `https://gitlab.example.com`. Environment fallback: `GITLAB_BASE_URL`.
 func GetBaseUrl(ctx *pulumi.Context) string {
 	return config.Get(ctx, "gitlab-runners:baseUrl")
 }
@@ -36,27 +36,27 @@ func GetClientKey(ctx *pulumi.Context) string {
 	return config.Get(ctx, "gitlab-runners:clientKey")
 }
 
-// Skip TLS certificate verification. For testing only. Default: false.
+// Skip TLS certificate verification. For testing only. Default: `false`.
 func GetInsecure(ctx *pulumi.Context) bool {
 	return config.GetBool(ctx, "gitlab-runners:insecure")
 }
 
-// Requests in flight at most, whatever `pulumi up --parallel` is. Default: 8.
+// Requests in flight at most per provider, whatever `pulumi up --parallel` is. Default: `8`.
 func GetMaxConcurrency(ctx *pulumi.Context) int {
 	return config.GetInt(ctx, "gitlab-runners:maxConcurrency")
 }
 
-// Retries after the first attempt, for requests that may be repeated. Default: 5.
+// Retries after the first attempt, for requests that may be repeated. Default: `5`.
 func GetRetries(ctx *pulumi.Context) int {
 	return config.GetInt(ctx, "gitlab-runners:retries")
 }
 
-// Overall deadline of one operation in milliseconds. Default: 120000.
+// Deadline of one operation in milliseconds, retries and waits included. Default: `120000`.
 func GetTimeoutMs(ctx *pulumi.Context) int {
 	return config.GetInt(ctx, "gitlab-runners:timeoutMs")
 }
 
-// Personal, group or project access token (or an OAuth token with `authHeader: bearer`). Environment fallback: `GITLAB_TOKEN`.
+// A personal, group or project access token (or an OAuth token with `authHeader: bearer`). Environment fallback: `GITLAB_TOKEN`.
 func GetToken(ctx *pulumi.Context) string {
 	return config.Get(ctx, "gitlab-runners:token")
 }

@@ -3,37 +3,22 @@
 
 
 export const AccessLevel = {
-    /**
-     * All refs.
-     */
     NotProtected: "not_protected",
-    /**
-     * Protected branches and tags only.
-     */
     RefProtected: "ref_protected",
 } as const;
 
 /**
- * Which refs a runner may run jobs for (`access_level`).
+ * GitLab's values of `access_level`.
  */
 export type AccessLevel = (typeof AccessLevel)[keyof typeof AccessLevel];
 
 export const RunnerType = {
-    /**
-     * An instance runner (administrators).
-     */
     InstanceType: "instance_type",
-    /**
-     * A group runner.
-     */
     GroupType: "group_type",
-    /**
-     * A project runner.
-     */
     ProjectType: "project_type",
 } as const;
 
 /**
- * GitLab's runner scope (`runner_type`).
+ * GitLab's values of `runner_type`.
  */
 export type RunnerType = (typeof RunnerType)[keyof typeof RunnerType];

@@ -16,12 +16,12 @@ from . import _utilities
 
 authHeader: Optional[str]
 """
-How the token is sent: "private-token" (default) or "bearer".
+How the token is sent: `"private-token"` (`PRIVATE-TOKEN` header) or `"bearer"`. Default: `"private-token"`.
 """
 
 baseUrl: Optional[str]
 """
-GitLab URL, with or without `/api/v4`, e.g. `https://gitlab.example.com`. Environment fallback: `GITLAB_BASE_URL`.
+GitLab's URL, with or without `/api/v4`, e.g. `https://gitlab.example.com`. Environment fallback: `GITLAB_BASE_URL`.
 """
 
 cacertFile: Optional[str]
@@ -41,26 +41,26 @@ PEM file of the client certificate's private key.
 
 insecure: Optional[bool]
 """
-Skip TLS certificate verification. For testing only. Default: false.
+Skip TLS certificate verification. For testing only. Default: `false`.
 """
 
 maxConcurrency: Optional[int]
 """
-Requests in flight at most, whatever `pulumi up --parallel` is. Default: 8.
+Requests in flight at most per provider, whatever `pulumi up --parallel` is. Default: `8`.
 """
 
 retries: Optional[int]
 """
-Retries after the first attempt, for requests that may be repeated. Default: 5.
+Retries after the first attempt, for requests that may be repeated. Default: `5`.
 """
 
 timeoutMs: Optional[int]
 """
-Overall deadline of one operation in milliseconds. Default: 120000.
+Deadline of one operation in milliseconds, retries and waits included. Default: `120000`.
 """
 
 token: Optional[str]
 """
-Personal, group or project access token (or an OAuth token with `authHeader: bearer`). Environment fallback: `GITLAB_TOKEN`.
+A personal, group or project access token (or an OAuth token with `authHeader: bearer`). Environment fallback: `GITLAB_TOKEN`.
 """
 

@@ -23,14 +23,14 @@ class _ExportableConfig(types.ModuleType):
     @_builtins.property
     def auth_header(self) -> Optional[str]:
         """
-        How the token is sent: "private-token" (default) or "bearer".
+        How the token is sent: `"private-token"` (`PRIVATE-TOKEN` header) or `"bearer"`. Default: `"private-token"`.
         """
         return __config__.get('authHeader')
 
     @_builtins.property
     def base_url(self) -> Optional[str]:
         """
-        GitLab URL, with or without `/api/v4`, e.g. `https://gitlab.example.com`. Environment fallback: `GITLAB_BASE_URL`.
+        GitLab's URL, with or without `/api/v4`, e.g. `https://gitlab.example.com`. Environment fallback: `GITLAB_BASE_URL`.
         """
         return __config__.get('baseUrl')
 
@@ -58,35 +58,35 @@ class _ExportableConfig(types.ModuleType):
     @_builtins.property
     def insecure(self) -> Optional[bool]:
         """
-        Skip TLS certificate verification. For testing only. Default: false.
+        Skip TLS certificate verification. For testing only. Default: `false`.
         """
         return __config__.get_bool('insecure')
 
     @_builtins.property
     def max_concurrency(self) -> Optional[int]:
         """
-        Requests in flight at most, whatever `pulumi up --parallel` is. Default: 8.
+        Requests in flight at most per provider, whatever `pulumi up --parallel` is. Default: `8`.
         """
         return __config__.get_int('maxConcurrency')
 
     @_builtins.property
     def retries(self) -> Optional[int]:
         """
-        Retries after the first attempt, for requests that may be repeated. Default: 5.
+        Retries after the first attempt, for requests that may be repeated. Default: `5`.
         """
         return __config__.get_int('retries')
 
     @_builtins.property
     def timeout_ms(self) -> Optional[int]:
         """
-        Overall deadline of one operation in milliseconds. Default: 120000.
+        Deadline of one operation in milliseconds, retries and waits included. Default: `120000`.
         """
         return __config__.get_int('timeoutMs')
 
     @_builtins.property
     def token(self) -> Optional[str]:
         """
-        Personal, group or project access token (or an OAuth token with `authHeader: bearer`). Environment fallback: `GITLAB_TOKEN`.
+        A personal, group or project access token (or an OAuth token with `authHeader: bearer`). Environment fallback: `GITLAB_TOKEN`.
         """
         return __config__.get('token')
 
