@@ -27,7 +27,9 @@ function main(): void {
     return;
   }
   const { serve } = require("./server") as typeof Server;
-  serve().then(
+  // The engine's address comes last (`host:port`); flags such as `--logtostderr` come before it.
+  const engine = process.argv.slice(2).findLast((arg) => /^[\w.-]+:\d+$|^\[[0-9a-f:]+\]:\d+$/i.test(arg));
+  serve(engine).then(
     ({ port }) => {
       process.stdout.write(`${port}\n`);
     },

@@ -13,19 +13,23 @@ import type * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import type * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import { Any } from "google-protobuf/google/protobuf/any_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
-import {
-  CONFIG_KEYS,
-  configure,
-  frontDoorText,
-  invokes,
-  isArgumentError,
-  PACKAGE,
-  type ResourceBinding,
-  resources,
-} from "./adapter";
-import { packageSchema, SECRET_PROPERTIES } from "./schema";
+import type { PlannedDiff, PropertyChange } from "../provider/resource/diff";
+import type * as Adapter from "./adapter";
+import type { ResourceBinding } from "./adapter";
+import { PACKAGE, packageSchema, SECRET_PROPERTIES } from "./schema";
+import { CONFIG_KEYS, configKeysOfType, SECRET_CONFIG_KEYS } from "./schema-config";
 import { type Bag, containsUnknown, fromStruct, toStruct, unwrap, unwrapValue, wrap } from "./values";
 import { version } from "./version";
+
+/**
+ * The adapter, loaded on first use: it loads the implementation (zod and undici, about 0.8 s),
+ * which a plugin process started only for GetSchema or GetPluginInfo never needs.
+ */
+let adapterModule: typeof Adapter | undefined;
+function adapter(): typeof Adapter {
+  adapterModule ??= require("./adapter") as typeof Adapter;
+  return adapterModule;
+}
 
 // The generated modules are CommonJS with classes on `exports`; loaded at run time so this file's
 // types come from their declarations and their values from the copy @pulumi/pulumi uses.
@@ -46,10 +50,8 @@ const Changes = () => pb.DiffResponse.DiffChanges;
 
 /** Keys the engine itself puts into a provider's inputs; they are not configuration. */
 const ENGINE_CONFIG_KEYS = new Set(["version", "pluginDownloadURL"]);
-/** Configuration keys that are always stored as secrets. */
-const SECRET_CONFIG_KEYS = ["token"];
-const BOOLEAN_CONFIG_KEYS = new Set(["insecure"]);
-const INTEGER_CONFIG_KEYS = new Set(["retries", "maxConcurrency", "timeoutMs"]);
+const BOOLEAN_CONFIG_KEYS = new Set<string>(configKeysOfType("boolean"));
+const INTEGER_CONFIG_KEYS = new Set<string>(configKeysOfType("integer"));
 
 /** A type token from a request: its `type` field, or the URN's type (`urn:pulumi:s::p::[parent$]type::name`). */
 export function typeOf(type: string, urn: string): string {
@@ -59,10 +61,12 @@ export function typeOf(type: string, urn: string): string {
 }
 
 function bindingFor(type: string): ResourceBinding {
-  const binding = resources[type];
+  const binding = adapter().resources[type];
   if (!binding) {
     throw Object.assign(
-      new Error(`${PACKAGE} has no resource type "${type}"; it serves ${Object.keys(resources).join(", ")}`),
+      new Error(
+        `${PACKAGE} has no resource type "${type}"; it serves ${Object.keys(adapter().resources).join(", ")}`,
+      ),
       {
         grpcCode: grpc.status.INVALID_ARGUMENT,
       },
@@ -83,7 +87,7 @@ function toServiceError(err: unknown, type?: string, inputSecrets: Iterable<stri
     reasons?: unknown;
     grpcCode?: number;
   };
-  const message = frontDoorText(e.message);
+  const message = e.message;
   const metadata = new grpc.Metadata();
   if (typeof e.id === "string" && e.id !== "") {
     // Pulumi's way to record a partially created resource (ErrorResourceInitFailed in the
@@ -141,44 +145,35 @@ function same(a: unknown, b: unknown): boolean {
   return false;
 }
 
-function sortedIfStrings(v: unknown): unknown {
-  return Array.isArray(v) && v.every((x) => typeof x === "string") ? [...v].sort() : v;
+/** `PropertyDiff.Kind` of each change the implementation names. */
+function kindOf(change: PropertyChange): provproto.PropertyDiff.Kind {
+  const k = Kind();
+  const kinds: Record<PropertyChange, provproto.PropertyDiff.Kind> = {
+    add: k.ADD,
+    "add-replace": k.ADD_REPLACE,
+    delete: k.DELETE,
+    "delete-replace": k.DELETE_REPLACE,
+    update: k.UPDATE,
+    "update-replace": k.UPDATE_REPLACE,
+  };
+  return kinds[change];
 }
 
 /**
- * The per-property diff shown by `pulumi preview --diff`: the new inputs against the old outputs
- * (what GitLab last reported, so a refreshed drift shows as GitLab's value → the program's).
- * A property the program leaves out is not managed and is not listed, unless it replaces.
+ * The implementation's plan as the engine takes it: changes, replaces, stables,
+ * delete-before-replace and the detailed diff, forwarded as they are (the properties named are
+ * the program's inputs, compared with the old outputs).
  */
-export function detailedDiff(olds: Bag, news: Bag, oldInputs: Bag, replaces: readonly string[]) {
-  const kinds: Record<string, number> = {};
-  const replacing = new Set(replaces);
-  for (const key of new Set([...Object.keys(news), ...Object.keys(oldInputs)])) {
-    const now = news[key];
-    const before = olds[key] ?? oldInputs[key];
-    if (now === undefined || now === null) {
-      if (replacing.has(key) && before !== undefined && before !== null) kinds[key] = Kind().DELETE_REPLACE;
-      continue;
-    }
-    const differs = containsUnknown(now) || !same(sortedIfStrings(now), sortedIfStrings(before));
-    if (!differs && !replacing.has(key)) continue;
-    const added = before === undefined || before === null;
-    kinds[key] = replacing.has(key)
-      ? added
-        ? Kind().ADD_REPLACE
-        : Kind().UPDATE_REPLACE
-      : added
-        ? Kind().ADD
-        : Kind().UPDATE;
-  }
-  for (const key of replacing) if (!(key in kinds)) kinds[key] = Kind().UPDATE_REPLACE;
-  return kinds;
+export function planResponse(plan: PlannedDiff): provproto.DiffResponse {
+  const kinds: Record<string, provproto.PropertyDiff.Kind> = {};
+  for (const [key, change] of Object.entries(plan.detailedDiff)) kinds[key] = kindOf(change);
+  return diffResponse(plan.changes, plan.replaces, kinds, plan.stables, plan.deleteBeforeReplace);
 }
 
 function diffResponse(
   changes: boolean,
   replaces: readonly string[],
-  kinds: Record<string, number>,
+  kinds: Record<string, provproto.PropertyDiff.Kind>,
   stables: readonly string[],
   deleteBeforeReplace = false,
 ): provproto.DiffResponse {
@@ -196,7 +191,7 @@ function diffResponse(
       const map = resp.getDetaileddiffMap();
       for (const [key, kind] of Object.entries(kinds)) {
         const d = new pb.PropertyDiff();
-        d.setKind(kind as provproto.PropertyDiff.Kind);
+        d.setKind(kind);
         d.setInputdiff(false);
         map.set(key, d);
       }
@@ -231,7 +226,7 @@ export function checkConfig(news: Bag): CheckFailureLike[] {
   const failures: CheckFailureLike[] = [];
   for (const [key, raw] of Object.entries(news)) {
     if (ENGINE_CONFIG_KEYS.has(key) || key.startsWith("__")) continue;
-    if (!CONFIG_KEYS.includes(key)) {
+    if (!(CONFIG_KEYS as readonly string[]).includes(key)) {
       failures.push({
         property: key,
         reason: `${PACKAGE}:${key} is not a ${PACKAGE} setting; the settings are ${CONFIG_KEYS.map((k) => `${PACKAGE}:${k}`).join(", ")}.`,
@@ -267,7 +262,7 @@ function checkResponse(inputs: Bag, failures: readonly CheckFailureLike[]): prov
     failures.map((f) => {
       const failure = new pb.CheckFailure();
       failure.setProperty(f.property);
-      failure.setReason(frontDoorText(f.reason));
+      failure.setReason(f.reason);
       return failure;
     }),
   );
@@ -310,7 +305,7 @@ export function createService(): provrpc.IResourceProviderServer {
     diffConfig: unary(async (req: provproto.DiffRequest) => {
       const olds = unwrap(fromStruct(req.getOldInputs() ?? req.getOlds())).values;
       const news = unwrap(fromStruct(req.getNews())).values;
-      const kinds: Record<string, number> = {};
+      const kinds: Record<string, provproto.PropertyDiff.Kind> = {};
       for (const key of new Set([...Object.keys(olds), ...Object.keys(news)])) {
         if (ENGINE_CONFIG_KEYS.has(key) || same(olds[key], news[key])) continue;
         kinds[key] =
@@ -321,7 +316,7 @@ export function createService(): provrpc.IResourceProviderServer {
     }),
 
     configure: unary(async (req: provproto.ConfigureRequest) => {
-      await configure(configFrom(req));
+      adapter().configure(configFrom(req));
       const resp = new pb.ConfigureResponse();
       resp.setAcceptsecrets(true);
       resp.setSupportspreview(true);
@@ -343,17 +338,8 @@ export function createService(): provrpc.IResourceProviderServer {
       const type = typeOf(req.getType(), req.getUrn());
       const binding = bindingFor(type);
       const olds = unwrap(fromStruct(req.getOlds())).values;
-      const oldInputs = unwrap(fromStruct(req.getOldInputs())).values;
       const news = unwrap(fromStruct(req.getNews())).values;
-      const result = await binding.diff(req.getId(), olds, news);
-      const kinds = result.changes ? detailedDiff(olds, news, oldInputs, result.replaces) : {};
-      return diffResponse(
-        result.changes,
-        result.replaces,
-        kinds,
-        binding.stables(olds, news),
-        result.deleteBeforeReplace,
-      );
+      return planResponse(await binding.diff(req.getId(), olds, news));
     }),
 
     create: unary(
@@ -402,11 +388,8 @@ export function createService(): provrpc.IResourceProviderServer {
         const news = unwrap(fromStruct(req.getNews()));
         const secrets = secretNames(type, [...olds.secrets, ...news.secrets]);
         const resp = new pb.UpdateResponse();
-        if (!binding.update || !binding.previewUpdate) {
-          throw new Error(`${type} is never updated in place; its Diff replaces it`);
-        }
         const outs = req.getPreview()
-          ? binding.previewUpdate(olds.values, news.values)
+          ? await binding.previewUpdate(req.getId(), olds.values, news.values)
           : (await binding.update(req.getId(), olds.values, news.values)).outs;
         resp.setProperties(toStruct(wrap(outs, secrets)));
         return resp;
@@ -424,11 +407,11 @@ export function createService(): provrpc.IResourceProviderServer {
     }),
 
     invoke: unary(async (req: provproto.InvokeRequest) => {
-      const fn = invokes[req.getTok()];
+      const fn = adapter().invokes[req.getTok()];
       if (!fn) {
         throw Object.assign(
           new Error(
-            `${PACKAGE} has no function "${req.getTok()}"; it serves ${Object.keys(invokes).join(", ")}`,
+            `${PACKAGE} has no function "${req.getTok()}"; it serves ${Object.keys(adapter().invokes).join(", ")}`,
           ),
           { grpcCode: grpc.status.INVALID_ARGUMENT },
         );
@@ -437,7 +420,7 @@ export function createService(): provrpc.IResourceProviderServer {
       try {
         resp.setReturn(toStruct(await fn(unwrap(fromStruct(req.getArgs())).values)));
       } catch (err) {
-        if (!isArgumentError(err)) throw err;
+        if (!adapter().isArgumentError(err)) throw err;
         const failure = new pb.CheckFailure();
         failure.setProperty("");
         failure.setReason(err.message);
@@ -460,8 +443,12 @@ export function createService(): provrpc.IResourceProviderServer {
   };
 }
 
-/** Starts the service on a free loopback port and returns the port. */
-export async function serve(): Promise<{ port: number; server: grpc.Server }> {
+/**
+ * Starts the service on a free loopback port and returns the port. `engine` is the engine's
+ * address (the plugin's last start-up argument): warnings and progress go to its Log RPC.
+ */
+export async function serve(engine?: string): Promise<{ port: number; server: grpc.Server }> {
+  adapter().useEngine(engine);
   const server = new grpc.Server({
     // Large schemas and states; the same limit as Pulumi's own Node processes.
     "grpc.max_receive_message_length": 400 * 1024 * 1024,

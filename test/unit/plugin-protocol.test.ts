@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { frontDoorText, resources } from "../../plugin/adapter";
-import { checkConfig, detailedDiff, typeOf } from "../../plugin/server";
+import { resources } from "../../plugin/adapter";
+import { checkConfig, planResponse, typeOf } from "../../plugin/server";
 import {
   fromStruct,
   SECRET_SIG,
@@ -46,30 +46,42 @@ describe("secrets and unknowns", () => {
   });
 });
 
-describe("detailed diff", () => {
-  it("lists changed inputs against the old outputs, tags as a set, and replacements", () => {
-    const olds = { description: "a", tagList: ["docker", "linux"], runnerType: "group_type", groupId: 10 };
-    const news = { description: "b", tagList: ["linux", "docker"], runnerType: "group_type", groupId: 11 };
-    expect(detailedDiff(olds, news, olds, ["groupId"])).toEqual({
-      description: KIND.UPDATE,
-      groupId: KIND.UPDATE_REPLACE,
-    });
+describe("the plan forwarded to the engine", () => {
+  const runner = resources["gitlab-runners:index:Runner"]!;
+  const olds = {
+    runnerId: 7,
+    runnerType: "group_type",
+    groupId: 10,
+    description: "a",
+    tagList: ["docker", "linux"],
+    authenticationToken: "glrt-x",
+  };
+
+  it("carries the implementation's detailed diff, replaces and stables as they are", async () => {
+    const plan = await runner.diff("7", olds, { runnerType: "group_type", groupId: 10, description: "b" });
+    const resp = planResponse(plan);
+    expect(resp.getChanges()).toBe(2); // DIFF_SOME
+    expect(resp.getHasdetaileddiff()).toBe(true);
+    expect(resp.getDiffsList()).toEqual(["description"]);
+    expect(resp.getDetaileddiffMap().get("description")?.getKind()).toBe(KIND.UPDATE);
+    expect(resp.getReplacesList()).toEqual([]);
+    expect(resp.getStablesList()).toEqual(plan.stables);
+    expect(resp.getStablesList()).toContain("authenticationToken");
   });
 
-  it("counts an unknown value as a change and a new property as an addition", () => {
-    expect(detailedDiff({}, { maximumTimeout: 3600, description: UNKNOWN }, {}, [])).toEqual({
-      maximumTimeout: KIND.ADD,
-      description: KIND.ADD,
-    });
+  it("names a replacement with its kind and promises no stables", async () => {
+    const resp = planResponse(await runner.diff("7", olds, { runnerType: "group_type", groupId: 11 }));
+    expect(resp.getReplacesList()).toEqual(["groupId"]);
+    expect(resp.getDetaileddiffMap().get("groupId")?.getKind()).toBe(KIND.UPDATE_REPLACE);
+    expect(resp.getStablesList()).toEqual([]);
   });
 
-  it("does not list a property the program stopped managing, unless it replaces", () => {
-    const olds = { description: "a", registrationToken: "t" };
-    expect(detailedDiff(olds, {}, olds, [])).toEqual({});
-    expect(detailedDiff(olds, { adoptRunnerId: 4 }, olds, ["adoptRunnerId", "registrationToken"])).toEqual({
-      adoptRunnerId: KIND.ADD_REPLACE,
-      registrationToken: KIND.DELETE_REPLACE,
-    });
+  it("says no change, with tags compared as a set", async () => {
+    const resp = planResponse(
+      await runner.diff("7", olds, { runnerType: "group_type", groupId: 10, tagList: ["linux", "docker"] }),
+    );
+    expect(resp.getChanges()).toBe(1); // DIFF_NONE
+    expect(resp.getDiffsList()).toEqual([]);
   });
 });
 
@@ -94,13 +106,6 @@ describe("provider configuration", () => {
       { property: "timeoutMs", reason: "gitlab-runners:timeoutMs must be a whole number; got 1.5." },
     ]);
   });
-
-  it("rewrites the implementation's gitlab: keys into the plugin's", () => {
-    expect(frontDoorText("gitlab:baseUrl is not set. Set it with `pulumi config set gitlab:baseUrl …`")).toBe(
-      "gitlab-runners:baseUrl is not set. Set it with `pulumi config set gitlab-runners:baseUrl …`",
-    );
-    expect(frontDoorText("see gitlab:Runner docs")).toBe("see gitlab:Runner docs");
-  });
 });
 
 describe("type tokens", () => {
@@ -121,26 +126,69 @@ describe("type tokens", () => {
 
 describe("previews", () => {
   const runner = resources["gitlab-runners:index:Runner"]!;
+  const assignment = resources["gitlab-runners:index:ProjectRunnerAssignment"]!;
 
-  it("knows a new runner's given settings and leaves the rest unknown", () => {
-    const out = runner.previewCreate({ runnerType: "group_type", groupId: "acme", tagList: ["b", "a"] });
+  it("knows a new runner's given inputs (tags as the set stored) and leaves the rest unknown", () => {
+    const out = runner.previewCreate({ runnerType: "group_type", groupId: "acme", tagList: ["b", "a", "b"] });
     expect(out.tagList).toEqual(["a", "b"]);
     expect(out.runnerType).toBe("group_type");
+    expect(out.groupId).toBe("acme");
     expect(out.runnerId).toBe(UNKNOWN);
     expect(out.authenticationToken).toBe(UNKNOWN);
+    // A setting the program leaves out is whatever GitLab reports; an identity left out is absent.
+    expect(out.locked).toBe(UNKNOWN);
+    expect(out).not.toHaveProperty("projectId");
+    expect(out).not.toHaveProperty("tokenRotation");
+    const link = assignment.previewCreate({ project: "acme/api", runnerId: UNKNOWN });
+    expect(link).toEqual({
+      project: "acme/api",
+      runnerId: UNKNOWN,
+      projectId: UNKNOWN,
+      projectPath: UNKNOWN,
+      preExisting: UNKNOWN,
+    });
   });
 
-  it("keeps the token through an update unless tokenRotation changes", () => {
-    const olds = { runnerId: 4, authenticationToken: "glrt-x", description: "a", tokenRotation: "1" };
-    expect(runner.previewUpdate?.(olds, { description: "b", tokenRotation: "1" })).toMatchObject({
+  const olds = {
+    runnerId: 4,
+    runnerType: "instance_type",
+    isShared: true,
+    authenticationToken: "glrt-x",
+    tokenExpiresAt: null,
+    status: "online",
+    description: "a",
+    locked: false,
+    tokenRotation: "1",
+  };
+
+  it("an update keeps the old outputs, takes the changed inputs, and keeps the stables known", async () => {
+    const out = await runner.previewUpdate("4", olds, {
+      runnerType: "instance_type",
+      description: "b",
+      tokenRotation: "1",
+    });
+    expect(out).toMatchObject({
       runnerId: 4,
       authenticationToken: "glrt-x",
+      isShared: true,
       description: "b",
+      locked: false,
     });
-    expect(runner.previewUpdate?.(olds, { tokenRotation: "2" })).toMatchObject({
+    // What GitLab reports about the runner's life may change with any update.
+    expect(out.status).toBe(UNKNOWN);
+  });
+
+  it("a rotation leaves the token unknown until the update runs", async () => {
+    const out = await runner.previewUpdate("4", olds, { runnerType: "instance_type", tokenRotation: "2" });
+    expect(out).toMatchObject({
+      runnerId: 4,
+      tokenRotation: "2",
       authenticationToken: UNKNOWN,
+      tokenExpiresAt: UNKNOWN,
     });
-    expect(runner.stables(olds, { tokenRotation: "1" })).toContain("authenticationToken");
-    expect(runner.stables(olds, { tokenRotation: "2" })).not.toContain("authenticationToken");
+  });
+
+  it("an assignment is never updated in place", async () => {
+    await expect(assignment.previewUpdate("1:2", {}, {})).rejects.toThrow(/never updated in place/);
   });
 });
