@@ -41,6 +41,19 @@ import {
 export const RUNNER_TYPE = "pulumi-nodejs:dynamic/gitlab:Runner";
 /** The type token of `gitlab.ProjectRunnerAssignment` (its static `__pulumiType`). */
 export const PROJECT_RUNNER_ASSIGNMENT_TYPE = "pulumi-nodejs:dynamic/gitlab:ProjectRunnerAssignment";
+/**
+ * The same resources served by the provider plugin (package `gitlab-runners`, any language):
+ * the same inputs under the same names, so every policy judges them alike.
+ */
+export const PLUGIN_TYPES: Readonly<Record<string, string>> = {
+  [RUNNER_TYPE]: "gitlab-runners:index:Runner",
+  [PROJECT_RUNNER_ASSIGNMENT_TYPE]: "gitlab-runners:index:ProjectRunnerAssignment",
+};
+
+/** True when `type` is the resource `token` names, through either front door. */
+export function isType(type: string, token: string): boolean {
+  return type === token || type === PLUGIN_TYPES[token];
+}
 
 /** The pack's name, as `PulumiPolicy.yaml`'s folder is published and shown in previews. */
 export const POLICY_PACK_NAME = "gitlab-runner-guardrails";
@@ -288,16 +301,17 @@ export const uniqueRunnerDescriptionsParams: ParamSpecs<UniqueRunnerDescriptions
 // ---------------------------------------------------------------------------------------------
 
 /**
- * A validation for one resource type. The attached `__pulumiType` lets @pulumi/policy skip other
- * resources without calling it (`getPulumiType` in @pulumi/policy/policy.js), as
- * `validateResourceOfType` does for SDK classes.
+ * A validation for one resource, under either of its type tokens. No `__pulumiType` is
+ * attached: @pulumi/policy's fast path (`getPulumiType` in @pulumi/policy/server.js) compares it
+ * with one token and would skip the plugin's resources.
  */
 function forType(token: string, validate: ResourceValidation): ResourceValidation {
-  const fn: ResourceValidation = (args, reportViolation) => {
-    if (args.type !== token) args.notApplicable(`the policy applies to ${token} only`);
+  return (args, reportViolation) => {
+    if (!isType(args.type, token)) {
+      args.notApplicable(`the policy applies to ${token} and ${PLUGIN_TYPES[token]} only`);
+    }
     return validate(args, reportViolation);
   };
-  return Object.assign(fn, { __pulumiType: token });
 }
 
 function exempt(args: { name: string; notApplicable(reason?: string): never }, names: readonly string[]) {
@@ -558,14 +572,14 @@ export const forbiddenProjectAssignment: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   configSchema: configSchemaOf(forbiddenProjectAssignmentParams),
   validateResource: (args, reportViolation) => {
-    if (args.type !== PROJECT_RUNNER_ASSIGNMENT_TYPE && args.type !== RUNNER_TYPE) {
+    if (!isType(args.type, PROJECT_RUNNER_ASSIGNMENT_TYPE) && !isType(args.type, RUNNER_TYPE)) {
       args.notApplicable(`the policy applies to ${PROJECT_RUNNER_ASSIGNMENT_TYPE} and ${RUNNER_TYPE} only`);
     }
     const name = POLICY_NAMES.forbiddenProjectAssignment;
     const config = resolveConfig(name, forbiddenProjectAssignmentParams, args.getConfig());
     exempt(args, config.exemptNames);
     const allow = `or remove the project from the "${name}" policy config`;
-    if (args.type === PROJECT_RUNNER_ASSIGNMENT_TYPE) {
+    if (isType(args.type, PROJECT_RUNNER_ASSIGNMENT_TYPE)) {
       const reason = forbiddenReason(readIdOrPath(args.props as Props, "project"), config);
       if (reason === undefined) return;
       reportViolation(
@@ -602,36 +616,38 @@ export const uniqueRunnerDescriptions: StackValidationPolicy = {
   description: "No two runners of a stack may have the same description.",
   enforcementLevel: "mandatory",
   configSchema: configSchemaOf(uniqueRunnerDescriptionsParams),
-  validateStack: Object.assign(
-    (args: StackValidationArgs, reportViolation: ReportViolation) => {
-      const name = POLICY_NAMES.uniqueRunnerDescriptions;
-      const config = resolveConfig(name, uniqueRunnerDescriptionsParams, args.getConfig());
-      const groups = new Map<string, { description: string; runners: PolicyResource[] }>();
-      for (const resource of args.resources) {
-        if (resource.type !== RUNNER_TYPE || config.exemptNames.includes(resource.name)) continue;
-        const description = readString(resource.props as Props, "description");
-        if (description === undefined || description === UNKNOWN || description.trim() === "") continue;
-        const key = config.ignoreCase ? description.trim().toLowerCase() : description.trim();
-        const group = groups.get(key) ?? { description, runners: [] };
-        group.runners.push(resource);
-        groups.set(key, group);
+  // No `__pulumiType` (see forType): it would skip a stack whose runners are the plugin's.
+  validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
+    const name = POLICY_NAMES.uniqueRunnerDescriptions;
+    const config = resolveConfig(name, uniqueRunnerDescriptionsParams, args.getConfig());
+    if (!args.resources.some((r) => isType(r.type, RUNNER_TYPE))) {
+      args.notApplicable(
+        `the policy applies to stacks with ${RUNNER_TYPE} or ${PLUGIN_TYPES[RUNNER_TYPE]} resources only`,
+      );
+    }
+    const groups = new Map<string, { description: string; runners: PolicyResource[] }>();
+    for (const resource of args.resources) {
+      if (!isType(resource.type, RUNNER_TYPE) || config.exemptNames.includes(resource.name)) continue;
+      const description = readString(resource.props as Props, "description");
+      if (description === undefined || description === UNKNOWN || description.trim() === "") continue;
+      const key = config.ignoreCase ? description.trim().toLowerCase() : description.trim();
+      const group = groups.get(key) ?? { description, runners: [] };
+      group.runners.push(resource);
+      groups.set(key, group);
+    }
+    for (const { description, runners } of groups.values()) {
+      if (runners.length < 2) continue;
+      const names = runners.map((r) => JSON.stringify(r.name)).join(", ");
+      for (const duplicate of runners.slice(1)) {
+        reportViolation(
+          `Runners ${names} share the description ${JSON.stringify(description)}, so they cannot be ` +
+            `told apart in GitLab. Give each runner its own description ` +
+            `(e.g. description: ${JSON.stringify(`${description.trim()} 2`)} on "${duplicate.name}").`,
+          duplicate.urn,
+        );
       }
-      for (const { description, runners } of groups.values()) {
-        if (runners.length < 2) continue;
-        const names = runners.map((r) => JSON.stringify(r.name)).join(", ");
-        for (const duplicate of runners.slice(1)) {
-          reportViolation(
-            `Runners ${names} share the description ${JSON.stringify(description)}, so they cannot be ` +
-              `told apart in GitLab. Give each runner its own description ` +
-              `(e.g. description: ${JSON.stringify(`${description.trim()} 2`)} on "${duplicate.name}").`,
-            duplicate.urn,
-          );
-        }
-      }
-    },
-    // Lets @pulumi/policy skip the policy for stacks without runners.
-    { __pulumiType: RUNNER_TYPE },
-  ),
+    }
+  },
 };
 
 /** Every policy of the pack, in the order the previews list them. */
