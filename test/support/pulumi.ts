@@ -120,11 +120,17 @@ export class PulumiWorkspace {
    */
   run(
     args: string[],
-    options: { allowFailure?: boolean; env?: Record<string, string>; timeoutMs?: number } = {},
+    options: {
+      allowFailure?: boolean;
+      env?: Record<string, string>;
+      timeoutMs?: number;
+      /** Another program to run in the workspace (e.g. an Automation API program), with `args` as they are. */
+      command?: string;
+    } = {},
   ): Promise<PulumiRunResult> {
-    const full = [...args, "--non-interactive", "--color", "never"];
+    const full = options.command ? args : [...args, "--non-interactive", "--color", "never"];
     return new Promise((resolvePromise, reject) => {
-      const child = spawn("pulumi", full, {
+      const child = spawn(options.command ?? "pulumi", full, {
         cwd: this.programDir,
         env: { ...this.env, ...options.env },
         stdio: ["ignore", "pipe", "pipe"],
@@ -158,7 +164,9 @@ export class PulumiWorkspace {
           }).catch(() => undefined);
         }
         if (result.code !== 0 && !options.allowFailure) {
-          reject(new Error(`pulumi ${args.join(" ")} exited ${result.code}:\n${output}`));
+          reject(
+            new Error(`${options.command ?? "pulumi"} ${args.join(" ")} exited ${result.code}:\n${output}`),
+          );
         } else {
           resolvePromise(result);
         }
