@@ -1,10 +1,11 @@
-import { cp } from "node:fs/promises";
+import { cp, writeFile } from "node:fs/promises";
 import { delimiter, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { FIXTURE_IDS, FIXTURE_TOKENS, type RunningEmulator, startEmulator } from "../../emulator";
 import { pythonWithSdk } from "../support/languages";
 import { repoRoot } from "../support/paths";
 import { PulumiWorkspace } from "../support/pulumi";
+import { readmeBlock } from "../support/readme";
 
 // A Python program on the plugin (the generated SDK, sdks/python), run as an Automation API
 // inline program with PyPI's `pulumi`: the Python language host is not served by the registries
@@ -17,8 +18,8 @@ describe("a Python program on the plugin (GitLab 17.11)", () => {
   const live = (id: number) => em.state().runners.find((r) => r.id === id);
 
   /** Runs main.py's operation; its last stdout line is `{ summary, outputs }`. */
-  async function program(operation: string) {
-    const { stdout } = await ws.run(["main.py", operation], { command: python, timeoutMs: 600_000 });
+  async function program(operation: string, env: Record<string, string> = {}) {
+    const { stdout } = await ws.run(["main.py", operation], { command: python, timeoutMs: 600_000, env });
     return JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}") as {
       summary: Record<string, number>;
       outputs: Record<string, unknown>;
@@ -81,5 +82,23 @@ describe("a Python program on the plugin (GitLab 17.11)", () => {
     expect(summary.delete).toBe(4);
     expect(live(buildId)).toBeUndefined();
     expect(live(deployId)).toBeUndefined();
+  });
+
+  it("runs the README's Python program as it is printed", async () => {
+    const file = join(ws.programDir, "readme.py");
+    await writeFile(file, await readmeBlock("**The same from Pulumi YAML", "python"));
+    const env = { PROGRAM_FILE: file };
+    const { summary, outputs } = await program("up", env);
+    expect(summary.create).toBe(4);
+    expect(outputs.deploy_token).toBe("[secret]");
+    const made = em
+      .state()
+      .runners.filter((r) => r.description === "build: docker on linux" || r.tagList.includes("deploy"));
+    expect(made.map((r) => r.runnerType).sort()).toEqual(["group_type", "project_type"]);
+    expect(made.find((r) => r.runnerType === "project_type")).toMatchObject({
+      locked: true,
+      accessLevel: "ref_protected",
+    });
+    expect((await program("destroy", env)).summary.delete).toBe(4);
   });
 });

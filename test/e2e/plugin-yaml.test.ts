@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { FIXTURE_IDS, FIXTURE_TOKENS, type RunningEmulator, startEmulator } from "../../emulator";
 import { repoRoot } from "../support/paths";
 import { PulumiWorkspace } from "../support/pulumi";
+import { readmeBlock } from "../support/readme";
 
 // The provider plugin (`pulumi-resource-gitlab-runners`, package `gitlab-runners`) driven by a
 // Pulumi YAML program through the real CLI and the YAML language host that scripts/engine builds:
@@ -52,6 +53,15 @@ outputs:
   dockerRunners: \${dockerRunners}
 `;
 
+/** The engine finds the plugin on PATH, as a user's `npm install` puts it there. */
+const pluginPath = () =>
+  [
+    join(inject("consumerNodeModules"), ".bin"),
+    inject("engineBin"),
+    join(repoRoot, "node_modules", ".bin"),
+    process.env.PATH ?? "",
+  ].join(delimiter);
+
 describe("the plugin from a Pulumi YAML program (GitLab 17.11)", () => {
   let em: RunningEmulator;
   let ws: PulumiWorkspace;
@@ -59,20 +69,11 @@ describe("the plugin from a Pulumi YAML program (GitLab 17.11)", () => {
 
   beforeAll(async () => {
     em = await startEmulator({ gitlabVersion: "17.11" });
-    const pluginBin = join(inject("consumerNodeModules"), ".bin");
     ws = await PulumiWorkspace.create({
       files: { "Pulumi.yaml": program },
       config: { "gitlab-runners:baseUrl": em.url },
       secretConfig: { "gitlab-runners:token": FIXTURE_TOKENS.admin },
-      env: {
-        // The engine finds the plugin on PATH, as a user's `npm install` puts it there.
-        PATH: [
-          pluginBin,
-          inject("engineBin"),
-          join(repoRoot, "node_modules", ".bin"),
-          process.env.PATH ?? "",
-        ].join(delimiter),
-      },
+      env: { PATH: pluginPath() },
     });
   });
   afterAll(async () => {
@@ -157,6 +158,28 @@ describe("the plugin from a Pulumi YAML program (GitLab 17.11)", () => {
       program.replace("variables:", `${imported}\nvariables:`),
     );
     await ws.preview(["--expect-no-changes"]);
+  });
+
+  it("runs the README's YAML program as it is printed", async () => {
+    const readme = await PulumiWorkspace.create({
+      files: { "Pulumi.yaml": await readmeBlock("**The same from Pulumi YAML", "yaml") },
+      config: { "gitlab-runners:baseUrl": em.url },
+      secretConfig: { "gitlab-runners:token": FIXTURE_TOKENS.admin },
+      env: { PATH: pluginPath() },
+    });
+    try {
+      const { output } = await readme.up();
+      expect(output).toMatch(/\+ 4 created/);
+      expect((await readme.outputs()).deployToken).toBe("[secret]");
+      const deploy = em
+        .state()
+        .runners.find((r) => r.tagList.includes("deploy") && r.runnerType === "project_type");
+      expect(deploy).toMatchObject({ locked: true, accessLevel: "ref_protected" });
+      expect(deploy?.projectIds).toEqual([FIXTURE_IDS.projects.api, FIXTURE_IDS.projects.web]);
+      await readme.destroy();
+    } finally {
+      await readme.cleanup();
+    }
   });
 
   it("destroys what it made and the imported runner", async () => {
