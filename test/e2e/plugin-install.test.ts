@@ -68,8 +68,25 @@ describe("the plugin installed from its tarball (GitLab 17.11)", () => {
   });
 
   it("serves a YAML program: up, no-change preview, destroy", async () => {
+    // A 429 on the creation: the bundled plugin reports its wait through the engine's Log RPC.
+    em.setFaults({
+      rules: [
+        {
+          kind: "rate_limit",
+          method: "POST",
+          path: "^/api/v4/user/runners$",
+          count: 1,
+          retryAfterSeconds: 2,
+        },
+      ],
+    });
     const { output } = await ws.up();
     expect(output).toMatch(/\+ 2 created/);
+    // Warnings the engine counts (a plugin's stderr would not be): they came through its Log RPC.
+    expect(output).toMatch(/pulumi:pulumi:Stack plugin-install-test created \(\d+s\) 2 warnings\n/);
+    expect(output).toMatch(
+      /warning: GitLab rate limit: POST \/user\/runners: [^\n]*429[^\n]*; retrying in 2000ms/,
+    );
     // Not found on PATH: the installed plugin is the one the engine ran.
     expect(output).not.toMatch(/from \$PATH/);
     const id = (await ws.outputs()).runnerId as number;
