@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { homedir } from "node:os";
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { repoRoot } from "./paths";
@@ -46,20 +46,18 @@ export async function pythonWithSdk(): Promise<string> {
     });
     await writeFile(marker, `${requirements.join("\n")}\n`);
   }
-  await run(
-    python,
-    [
-      "-m",
-      "pip",
-      "install",
-      "--quiet",
-      "--no-deps",
-      "--no-build-isolation",
-      "--force-reinstall",
-      join(repoRoot, "sdks", "python"),
-    ],
-    { timeout: 5 * 60_000, maxBuffer: 16 * 1024 * 1024 },
-  );
+  // From a copy: building the package writes build/ and *.egg-info next to its sources.
+  const copy = await mkdtemp(join(tmpdir(), "pgr-python-sdk-"));
+  try {
+    await cp(join(repoRoot, "sdks", "python"), copy, { recursive: true });
+    await run(
+      python,
+      ["-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation", "--force-reinstall", copy],
+      { timeout: 5 * 60_000, maxBuffer: 16 * 1024 * 1024 },
+    );
+  } finally {
+    await rm(copy, { recursive: true, force: true });
+  }
   return python;
 }
 
