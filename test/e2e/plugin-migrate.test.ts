@@ -113,3 +113,71 @@ describe("moving a stack from the dynamic resources to the plugin (GitLab 17.11)
     expect(live()).toBeUndefined();
   });
 });
+
+describe("moving it by adoption instead (GitLab 17.11)", () => {
+  let em: RunningEmulator;
+  let ws: PulumiWorkspace;
+  let runnerId: number;
+  const live = () => em.state().runners.find((r) => r.id === runnerId);
+
+  beforeAll(async () => {
+    em = await startEmulator({ gitlabVersion: "17.11" });
+    ws = await PulumiWorkspace.create({
+      files: {
+        "Pulumi.yaml": "name: plugin-adopt\nruntime: nodejs\n",
+        "package.json": JSON.stringify({ name: "plugin-adopt", main: "index.ts" }),
+        "index.ts": dynamicProgram,
+      },
+      config: { "gitlab:baseUrl": em.url, "gitlab-runners:baseUrl": em.url },
+      secretConfig: { "gitlab:token": FIXTURE_TOKENS.admin, "gitlab-runners:token": FIXTURE_TOKENS.admin },
+      env: {
+        PATH: [
+          join(inject("consumerNodeModules"), ".bin"),
+          inject("engineBin"),
+          join(repoRoot, "node_modules", ".bin"),
+          process.env.PATH ?? "",
+        ].join(delimiter),
+      },
+    });
+  });
+  afterAll(async () => {
+    await ws?.cleanup();
+    await em?.stop();
+  });
+
+  it("takes the runner and its assignment over with adoptRunnerId: no new runner, no new link", async () => {
+    await ws.up();
+    runnerId = (await ws.outputs()).runnerId as number;
+    const count = em.state().runners.length;
+    for (const r of [
+      ...(await ws.resourcesOfType(DYNAMIC_ASSIGNMENT)),
+      ...(await ws.resourcesOfType(DYNAMIC_RUNNER)),
+    ]) {
+      await ws.run(["state", "delete", r.urn, "--yes"]);
+    }
+    await writeFile(
+      join(ws.programDir, "index.ts"),
+      `import * as gitlab from "pulumi-gitlab-runners/plugin";
+
+const deploy = new gitlab.Runner("deploy", {
+  adoptRunnerId: ${runnerId},
+  description: "deploy: api",
+  tagList: ["deploy"],
+  runUntagged: false,
+});
+new gitlab.ProjectRunnerAssignment("deploy-web", { project: "acme/web", runnerId: deploy.runnerId });
+export const runnerId = deploy.runnerId;
+`,
+    );
+    const { output } = await ws.up();
+    expect(output).toMatch(/\+ 2 created/);
+    expect((await ws.outputs()).runnerId).toBe(runnerId);
+    expect(em.state().runners).toHaveLength(count);
+    expect(live()?.projectIds).toEqual([FIXTURE_IDS.projects.api, FIXTURE_IDS.projects.web]);
+    const [link] = await ws.resourcesOfType("gitlab-runners:index:ProjectRunnerAssignment");
+    expect(link?.outputs?.preExisting).toBe(true);
+    await ws.preview(["--expect-no-changes"]);
+    await ws.destroy();
+    expect(live()).toBeUndefined();
+  });
+});
