@@ -26,8 +26,13 @@ import { version } from "./version";
  * which a plugin process started only for GetSchema or GetPluginInfo never needs.
  */
 let adapterModule: typeof Adapter | undefined;
+/** The engine's address, given to the adapter when it is loaded (its log goes there). */
+let engineAddress: string | undefined;
 function adapter(): typeof Adapter {
-  adapterModule ??= require("./adapter") as typeof Adapter;
+  if (adapterModule === undefined) {
+    adapterModule = require("./adapter") as typeof Adapter;
+    adapterModule.useEngine(engineAddress);
+  }
   return adapterModule;
 }
 
@@ -448,7 +453,7 @@ export function createService(): provrpc.IResourceProviderServer {
  * address (the plugin's last start-up argument): warnings and progress go to its Log RPC.
  */
 export async function serve(engine?: string): Promise<{ port: number; server: grpc.Server }> {
-  adapter().useEngine(engine);
+  engineAddress = engine;
   const server = new grpc.Server({
     // Large schemas and states; the same limit as Pulumi's own Node processes.
     "grpc.max_receive_message_length": 400 * 1024 * 1024,
