@@ -85,6 +85,12 @@ namespace Pulumi.GitLabRunners
         public Input<int>? MaxConcurrency { get; set; }
 
         /// <summary>
+        /// Whether a preview asks GitLab (the connection, the token, paths, the runner an assignment names); `false` for previews without GitLab or its token. Environment fallback: `GITLAB_ONLINE_CHECKS`. Default: `true`.
+        /// </summary>
+        [Input("onlineChecks", json: true)]
+        public Input<bool>? OnlineChecks { get; set; }
+
+        /// <summary>
         /// Retries after the first attempt, for requests that may be repeated. Default: `5`.
         /// </summary>
         [Input("retries", json: true)]

@@ -78,6 +78,12 @@ namespace Pulumi.GitLabRunners
         public Output<string?> MaintenanceNote { get; private set; } = null!;
 
         /// <summary>
+        /// The settings this program manages: the ones it gives. Refresh reports drift in these only; GitLab's value of any other setting is left to GitLab and never reads as a change the next `up` would make.
+        /// </summary>
+        [Output("managedSettings")]
+        public Output<ImmutableArray<string>> ManagedSettings { get; private set; } = null!;
+
+        /// <summary>
         /// The longest a job may run on this runner, in seconds. GitLab: `maximum_timeout`. Default: no limit.
         /// </summary>
         [Output("maximumTimeout")]

@@ -41,6 +41,7 @@ export class Provider extends pulumi.ProviderResource {
             resourceInputs["clientKey"] = args?.clientKey;
             resourceInputs["insecure"] = pulumi.output(args?.insecure).apply(JSON.stringify);
             resourceInputs["maxConcurrency"] = pulumi.output(args?.maxConcurrency).apply(JSON.stringify);
+            resourceInputs["onlineChecks"] = pulumi.output(args?.onlineChecks).apply(JSON.stringify);
             resourceInputs["retries"] = pulumi.output(args?.retries).apply(JSON.stringify);
             resourceInputs["timeoutMs"] = pulumi.output(args?.timeoutMs).apply(JSON.stringify);
             resourceInputs["token"] = args?.token ? pulumi.secret(args.token) : undefined;
@@ -82,6 +83,10 @@ export interface ProviderArgs {
      * Requests in flight at most per provider, whatever `pulumi up --parallel` is. Default: `8`.
      */
     maxConcurrency?: pulumi.Input<number>;
+    /**
+     * Whether a preview asks GitLab (the connection, the token, paths, the runner an assignment names); `false` for previews without GitLab or its token. Environment fallback: `GITLAB_ONLINE_CHECKS`. Default: `true`.
+     */
+    onlineChecks?: pulumi.Input<boolean>;
     /**
      * Retries after the first attempt, for requests that may be repeated. Default: `5`.
      */

@@ -80,6 +80,10 @@ export class Runner extends pulumi.CustomResource {
      */
     declare public readonly maintenanceNote: pulumi.Output<string | undefined>;
     /**
+     * The settings this program manages: the ones it gives. Refresh reports drift in these only; GitLab's value of any other setting is left to GitLab and never reads as a change the next `up` would make.
+     */
+    declare public /*out*/ readonly managedSettings: pulumi.Output<string[] | undefined>;
+    /**
      * The longest a job may run on this runner, in seconds. GitLab: `maximum_timeout`. Default: no limit.
      */
     declare public readonly maximumTimeout: pulumi.Output<number | undefined>;
@@ -161,6 +165,7 @@ export class Runner extends pulumi.CustomResource {
             resourceInputs["contactedAt"] = undefined /*out*/;
             resourceInputs["groups"] = undefined /*out*/;
             resourceInputs["isShared"] = undefined /*out*/;
+            resourceInputs["managedSettings"] = undefined /*out*/;
             resourceInputs["online"] = undefined /*out*/;
             resourceInputs["projects"] = undefined /*out*/;
             resourceInputs["runnerId"] = undefined /*out*/;
@@ -177,6 +182,7 @@ export class Runner extends pulumi.CustomResource {
             resourceInputs["isShared"] = undefined /*out*/;
             resourceInputs["locked"] = undefined /*out*/;
             resourceInputs["maintenanceNote"] = undefined /*out*/;
+            resourceInputs["managedSettings"] = undefined /*out*/;
             resourceInputs["maximumTimeout"] = undefined /*out*/;
             resourceInputs["online"] = undefined /*out*/;
             resourceInputs["paused"] = undefined /*out*/;

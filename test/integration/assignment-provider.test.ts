@@ -228,7 +228,13 @@ describe.each(["13.12", "17.11", "18.6"] as GitlabVersion[])(
 
       it("explains a locked runner to a non-administrator, and lets an administrator assign it", async () => {
         await configureFor(em, FIXTURE_TOKENS.maintainer);
-        const error = await failure(create({ project: "acme/web", runnerId: runners.project }));
+        // At preview (the token's user is not an administrator), and by GitLab at create.
+        expect((await refusals({ project: "acme/web", runnerId: runners.project })).runnerId).toMatch(
+          /runner 3 is locked to its current projects/,
+        );
+        const error = await failure(
+          assignment.create({ project: "acme/web", runnerId: runners.project, ...PROVIDER }),
+        );
         expect(error.message).toMatch(/runner 3 is locked to its current projects/);
         expect(error.message).toMatch(/locked: false/);
         expect(error.message).toMatch(/Runner is locked/);

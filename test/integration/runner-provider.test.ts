@@ -288,7 +288,12 @@ describe.each(["16.11", "17.11", "18.6"] as GitlabVersion[])("Runner provider on
     const rotated = await create({ adoptRunnerId: FIXTURE_IDS.runners.group, tokenRotation: "now" });
     expect(rotated.outs.authenticationToken).toBe(stateRunner(em, FIXTURE_IDS.runners.group)?.token);
     expect(rotated.outs.authenticationToken).not.toBe(FIXTURE_RUNNER_TOKENS.group);
-    const missing = await failure(create({ adoptRunnerId: 999_999 }));
+    // A runner that does not exist: refused at preview, and by create itself.
+    const atPreview = await runner.check({}, { adoptRunnerId: 999_999, ...PROVIDER });
+    expect(atPreview.failures).toEqual([
+      { property: "adoptRunnerId", reason: expect.stringMatching(/runner 999999 does not exist/) },
+    ]);
+    const missing = await failure(runner.create({ adoptRunnerId: 999_999, ...PROVIDER }));
     expect(missing.message).toMatch(/adoptRunnerId 999999/);
   });
 

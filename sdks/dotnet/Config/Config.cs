@@ -102,6 +102,16 @@ namespace Pulumi.GitLabRunners
             set => _maxConcurrency.Set(value);
         }
 
+        private static readonly __Value<bool?> _onlineChecks = new __Value<bool?>(() => __config.GetBoolean("onlineChecks"));
+        /// <summary>
+        /// Whether a preview asks GitLab (the connection, the token, paths, the runner an assignment names); `false` for previews without GitLab or its token. Environment fallback: `GITLAB_ONLINE_CHECKS`. Default: `true`.
+        /// </summary>
+        public static bool? OnlineChecks
+        {
+            get => _onlineChecks.Get();
+            set => _onlineChecks.Set(value);
+        }
+
         private static readonly __Value<int?> _retries = new __Value<int?>(() => __config.GetInt32("retries"));
         /// <summary>
         /// Retries after the first attempt, for requests that may be repeated. Default: `5`.

@@ -50,6 +50,8 @@ type providerArgs struct {
 	Insecure *bool `pulumi:"insecure"`
 	// Requests in flight at most per provider, whatever `pulumi up --parallel` is. Default: `8`.
 	MaxConcurrency *int `pulumi:"maxConcurrency"`
+	// Whether a preview asks GitLab (the connection, the token, paths, the runner an assignment names); `false` for previews without GitLab or its token. Environment fallback: `GITLAB_ONLINE_CHECKS`. Default: `true`.
+	OnlineChecks *bool `pulumi:"onlineChecks"`
 	// Retries after the first attempt, for requests that may be repeated. Default: `5`.
 	Retries *int `pulumi:"retries"`
 	// Deadline of one operation in milliseconds, retries and waits included. Default: `120000`.
@@ -74,6 +76,8 @@ type ProviderArgs struct {
 	Insecure pulumi.BoolPtrInput
 	// Requests in flight at most per provider, whatever `pulumi up --parallel` is. Default: `8`.
 	MaxConcurrency pulumi.IntPtrInput
+	// Whether a preview asks GitLab (the connection, the token, paths, the runner an assignment names); `false` for previews without GitLab or its token. Environment fallback: `GITLAB_ONLINE_CHECKS`. Default: `true`.
+	OnlineChecks pulumi.BoolPtrInput
 	// Retries after the first attempt, for requests that may be repeated. Default: `5`.
 	Retries pulumi.IntPtrInput
 	// Deadline of one operation in milliseconds, retries and waits included. Default: `120000`.

@@ -37,6 +37,8 @@ type Runner struct {
 	Locked pulumi.BoolOutput `pulumi:"locked"`
 	// A note for the runner's maintainers. GitLab shows it only to callers who may update the runner; when it is hidden, the value last set is kept instead of reporting a difference. Not supported by GitLab 13.x. GitLab: `maintenance_note`. Default: empty.
 	MaintenanceNote pulumi.StringPtrOutput `pulumi:"maintenanceNote"`
+	// The settings this program manages: the ones it gives. Refresh reports drift in these only; GitLab's value of any other setting is left to GitLab and never reads as a change the next `up` would make.
+	ManagedSettings pulumi.StringArrayOutput `pulumi:"managedSettings"`
 	// The longest a job may run on this runner, in seconds. GitLab: `maximum_timeout`. Default: no limit.
 	MaximumTimeout pulumi.IntPtrOutput `pulumi:"maximumTimeout"`
 	// Whether the runner contacted GitLab recently; null if it never did. GitLab: `online`.
@@ -317,6 +319,11 @@ func (o RunnerOutput) Locked() pulumi.BoolOutput {
 // A note for the runner's maintainers. GitLab shows it only to callers who may update the runner; when it is hidden, the value last set is kept instead of reporting a difference. Not supported by GitLab 13.x. GitLab: `maintenance_note`. Default: empty.
 func (o RunnerOutput) MaintenanceNote() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Runner) pulumi.StringPtrOutput { return v.MaintenanceNote }).(pulumi.StringPtrOutput)
+}
+
+// The settings this program manages: the ones it gives. Refresh reports drift in these only; GitLab's value of any other setting is left to GitLab and never reads as a change the next `up` would make.
+func (o RunnerOutput) ManagedSettings() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *Runner) pulumi.StringArrayOutput { return v.ManagedSettings }).(pulumi.StringArrayOutput)
 }
 
 // The longest a job may run on this runner, in seconds. GitLab: `maximum_timeout`. Default: no limit.

@@ -85,6 +85,17 @@ Object.defineProperty(exports, "maxConcurrency", {
 });
 
 /**
+ * Whether a preview asks GitLab (the connection, the token, paths, the runner an assignment names); `false` for previews without GitLab or its token. Environment fallback: `GITLAB_ONLINE_CHECKS`. Default: `true`.
+ */
+export declare const onlineChecks: boolean | undefined;
+Object.defineProperty(exports, "onlineChecks", {
+    get() {
+        return __config.getObject<boolean>("onlineChecks");
+    },
+    enumerable: true,
+});
+
+/**
  * Retries after the first attempt, for requests that may be repeated. Default: `5`.
  */
 export declare const retries: number | undefined;

@@ -26,6 +26,7 @@ class ProviderArgs:
                  client_key: Optional[pulumi.Input[_builtins.str]] = None,
                  insecure: Optional[pulumi.Input[_builtins.bool]] = None,
                  max_concurrency: Optional[pulumi.Input[_builtins.int]] = None,
+                 online_checks: Optional[pulumi.Input[_builtins.bool]] = None,
                  retries: Optional[pulumi.Input[_builtins.int]] = None,
                  timeout_ms: Optional[pulumi.Input[_builtins.int]] = None,
                  token: Optional[pulumi.Input[_builtins.str]] = None):
@@ -38,6 +39,7 @@ class ProviderArgs:
         :param pulumi.Input[_builtins.str] client_key: PEM file of the client certificate's private key.
         :param pulumi.Input[_builtins.bool] insecure: Skip TLS certificate verification. For testing only. Default: `false`.
         :param pulumi.Input[_builtins.int] max_concurrency: Requests in flight at most per provider, whatever `pulumi up --parallel` is. Default: `8`.
+        :param pulumi.Input[_builtins.bool] online_checks: Whether a preview asks GitLab (the connection, the token, paths, the runner an assignment names); `false` for previews without GitLab or its token. Environment fallback: `GITLAB_ONLINE_CHECKS`. Default: `true`.
         :param pulumi.Input[_builtins.int] retries: Retries after the first attempt, for requests that may be repeated. Default: `5`.
         :param pulumi.Input[_builtins.int] timeout_ms: Deadline of one operation in milliseconds, retries and waits included. Default: `120000`.
         :param pulumi.Input[_builtins.str] token: A personal, group or project access token (or an OAuth token with `authHeader: bearer`). Environment fallback: `GITLAB_TOKEN`.
@@ -56,6 +58,8 @@ class ProviderArgs:
             pulumi.set(__self__, "insecure", insecure)
         if max_concurrency is not None:
             pulumi.set(__self__, "max_concurrency", max_concurrency)
+        if online_checks is not None:
+            pulumi.set(__self__, "online_checks", online_checks)
         if retries is not None:
             pulumi.set(__self__, "retries", retries)
         if timeout_ms is not None:
@@ -148,6 +152,18 @@ class ProviderArgs:
         pulumi.set(self, "max_concurrency", value)
 
     @_builtins.property
+    @pulumi.getter(name="onlineChecks")
+    def online_checks(self) -> Optional[pulumi.Input[_builtins.bool]]:
+        """
+        Whether a preview asks GitLab (the connection, the token, paths, the runner an assignment names); `false` for previews without GitLab or its token. Environment fallback: `GITLAB_ONLINE_CHECKS`. Default: `true`.
+        """
+        return pulumi.get(self, "online_checks")
+
+    @online_checks.setter
+    def online_checks(self, value: Optional[pulumi.Input[_builtins.bool]]):
+        pulumi.set(self, "online_checks", value)
+
+    @_builtins.property
     @pulumi.getter
     def retries(self) -> Optional[pulumi.Input[_builtins.int]]:
         """
@@ -197,6 +213,7 @@ class Provider(pulumi.ProviderResource):
                  client_key: Optional[pulumi.Input[_builtins.str]] = None,
                  insecure: Optional[pulumi.Input[_builtins.bool]] = None,
                  max_concurrency: Optional[pulumi.Input[_builtins.int]] = None,
+                 online_checks: Optional[pulumi.Input[_builtins.bool]] = None,
                  retries: Optional[pulumi.Input[_builtins.int]] = None,
                  timeout_ms: Optional[pulumi.Input[_builtins.int]] = None,
                  token: Optional[pulumi.Input[_builtins.str]] = None,
@@ -213,6 +230,7 @@ class Provider(pulumi.ProviderResource):
         :param pulumi.Input[_builtins.str] client_key: PEM file of the client certificate's private key.
         :param pulumi.Input[_builtins.bool] insecure: Skip TLS certificate verification. For testing only. Default: `false`.
         :param pulumi.Input[_builtins.int] max_concurrency: Requests in flight at most per provider, whatever `pulumi up --parallel` is. Default: `8`.
+        :param pulumi.Input[_builtins.bool] online_checks: Whether a preview asks GitLab (the connection, the token, paths, the runner an assignment names); `false` for previews without GitLab or its token. Environment fallback: `GITLAB_ONLINE_CHECKS`. Default: `true`.
         :param pulumi.Input[_builtins.int] retries: Retries after the first attempt, for requests that may be repeated. Default: `5`.
         :param pulumi.Input[_builtins.int] timeout_ms: Deadline of one operation in milliseconds, retries and waits included. Default: `120000`.
         :param pulumi.Input[_builtins.str] token: A personal, group or project access token (or an OAuth token with `authHeader: bearer`). Environment fallback: `GITLAB_TOKEN`.
@@ -248,6 +266,7 @@ class Provider(pulumi.ProviderResource):
                  client_key: Optional[pulumi.Input[_builtins.str]] = None,
                  insecure: Optional[pulumi.Input[_builtins.bool]] = None,
                  max_concurrency: Optional[pulumi.Input[_builtins.int]] = None,
+                 online_checks: Optional[pulumi.Input[_builtins.bool]] = None,
                  retries: Optional[pulumi.Input[_builtins.int]] = None,
                  timeout_ms: Optional[pulumi.Input[_builtins.int]] = None,
                  token: Optional[pulumi.Input[_builtins.str]] = None,
@@ -267,6 +286,7 @@ class Provider(pulumi.ProviderResource):
             __props__.__dict__["client_key"] = client_key
             __props__.__dict__["insecure"] = pulumi.Output.from_input(insecure).apply(pulumi.runtime.to_json) if insecure is not None else None
             __props__.__dict__["max_concurrency"] = pulumi.Output.from_input(max_concurrency).apply(pulumi.runtime.to_json) if max_concurrency is not None else None
+            __props__.__dict__["online_checks"] = pulumi.Output.from_input(online_checks).apply(pulumi.runtime.to_json) if online_checks is not None else None
             __props__.__dict__["retries"] = pulumi.Output.from_input(retries).apply(pulumi.runtime.to_json) if retries is not None else None
             __props__.__dict__["timeout_ms"] = pulumi.Output.from_input(timeout_ms).apply(pulumi.runtime.to_json) if timeout_ms is not None else None
             __props__.__dict__["token"] = None if token is None else pulumi.Output.secret(token)

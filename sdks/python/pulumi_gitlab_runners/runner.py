@@ -360,6 +360,7 @@ class Runner(pulumi.CustomResource):
             __props__.__dict__["contacted_at"] = None
             __props__.__dict__["groups"] = None
             __props__.__dict__["is_shared"] = None
+            __props__.__dict__["managed_settings"] = None
             __props__.__dict__["online"] = None
             __props__.__dict__["projects"] = None
             __props__.__dict__["runner_id"] = None
@@ -401,6 +402,7 @@ class Runner(pulumi.CustomResource):
         __props__.__dict__["is_shared"] = None
         __props__.__dict__["locked"] = None
         __props__.__dict__["maintenance_note"] = None
+        __props__.__dict__["managed_settings"] = None
         __props__.__dict__["maximum_timeout"] = None
         __props__.__dict__["online"] = None
         __props__.__dict__["paused"] = None
@@ -495,6 +497,14 @@ class Runner(pulumi.CustomResource):
         A note for the runner's maintainers. GitLab shows it only to callers who may update the runner; when it is hidden, the value last set is kept instead of reporting a difference. Not supported by GitLab 13.x. GitLab: `maintenance_note`. Default: empty.
         """
         return pulumi.get(self, "maintenance_note")
+
+    @_builtins.property
+    @pulumi.getter(name="managedSettings")
+    def managed_settings(self) -> pulumi.Output[Optional[Sequence[_builtins.str]]]:
+        """
+        The settings this program manages: the ones it gives. Refresh reports drift in these only; GitLab's value of any other setting is left to GitLab and never reads as a change the next `up` would make.
+        """
+        return pulumi.get(self, "managed_settings")
 
     @_builtins.property
     @pulumi.getter(name="maximumTimeout")

@@ -46,6 +46,11 @@ func GetMaxConcurrency(ctx *pulumi.Context) int {
 	return config.GetInt(ctx, "gitlab-runners:maxConcurrency")
 }
 
+// Whether a preview asks GitLab (the connection, the token, paths, the runner an assignment names); `false` for previews without GitLab or its token. Environment fallback: `GITLAB_ONLINE_CHECKS`. Default: `true`.
+func GetOnlineChecks(ctx *pulumi.Context) bool {
+	return config.GetBool(ctx, "gitlab-runners:onlineChecks")
+}
+
 // Retries after the first attempt, for requests that may be repeated. Default: `5`.
 func GetRetries(ctx *pulumi.Context) int {
 	return config.GetInt(ctx, "gitlab-runners:retries")

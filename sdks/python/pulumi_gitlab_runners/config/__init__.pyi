@@ -49,6 +49,11 @@ maxConcurrency: Optional[int]
 Requests in flight at most per provider, whatever `pulumi up --parallel` is. Default: `8`.
 """
 
+onlineChecks: Optional[bool]
+"""
+Whether a preview asks GitLab (the connection, the token, paths, the runner an assignment names); `false` for previews without GitLab or its token. Environment fallback: `GITLAB_ONLINE_CHECKS`. Default: `true`.
+"""
+
 retries: Optional[int]
 """
 Retries after the first attempt, for requests that may be repeated. Default: `5`.

@@ -70,6 +70,13 @@ class _ExportableConfig(types.ModuleType):
         return __config__.get_int('maxConcurrency')
 
     @_builtins.property
+    def online_checks(self) -> Optional[bool]:
+        """
+        Whether a preview asks GitLab (the connection, the token, paths, the runner an assignment names); `false` for previews without GitLab or its token. Environment fallback: `GITLAB_ONLINE_CHECKS`. Default: `true`.
+        """
+        return __config__.get_bool('onlineChecks')
+
+    @_builtins.property
     def retries(self) -> Optional[int]:
         """
         Retries after the first attempt, for requests that may be repeated. Default: `5`.
