@@ -629,3 +629,29 @@ describe("what a preview checks with GitLab (GitLab 17.11)", () => {
     expect(em.requests()).toEqual([]);
   });
 });
+
+describe("a preview's checks under a flaky GitLab (GitLab 17.11)", () => {
+  let em: RunningEmulator;
+  beforeAll(async () => {
+    em = await startEmulator({ gitlabVersion: "17.11" });
+  });
+  afterAll(async () => {
+    await em?.stop();
+  });
+
+  it("a failure that may pass (5xx after the retries) does not fail the check: the operations meet GitLab again", async () => {
+    em.setFaults({ rules: [{ kind: "status", status: 503, method: "GET", path: "^/api/v4/version$" }] });
+    try {
+      const config: Record<string, string> = {
+        "gitlab:baseUrl": em.url,
+        "gitlab:token": FIXTURE_TOKENS.admin,
+        "gitlab:retries": "0",
+      };
+      await configure({ config: { get: (key: string) => config[key] } });
+      const { failures } = await runner.check({}, { runnerType: "instance_type", ...PROVIDER });
+      expect(failures).toEqual([]);
+    } finally {
+      em.setFaults({ rules: [] });
+    }
+  });
+});
