@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AssignmentOutputs } from "../provider/assignment";
 import { type AssignmentDescription, assignmentDescription } from "../provider/assignment/description";
 import { type InputNames, outputNames, type SameNames } from "../provider/resource/description";
+import { ORIGIN_KEY, originInput } from "./origin";
 import { assignmentProvider } from "./shims";
 
 /** The arguments of a {@link ProjectRunnerAssignment}. Changing either one replaces the assignment. */
@@ -86,6 +87,8 @@ export class ProjectRunnerAssignment extends pulumi.dynamic.Resource {
     for (const key of outputNames(assignmentDescription)) props[key] = undefined;
     props.project = args.project;
     props.runnerId = args.runnerId;
+    // Hidden: which resource this is, so destroy can read the stack's configuration (sdk/origin.ts).
+    props[ORIGIN_KEY] = originInput(name, assignmentDescription.dynamicType, opts?.parent);
     super(assignmentProvider, name, props, opts, "gitlab", assignmentDescription.name);
   }
 }

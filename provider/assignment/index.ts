@@ -6,6 +6,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { Bag } from "../resource/check";
 import type { ResourceContext } from "../resource/context";
+import { originOf, withOrigin } from "../resource/origin";
 import { checkAssignmentInputs } from "./check";
 import { createAssignment } from "./create";
 import { deleteAssignment } from "./delete";
@@ -25,11 +26,16 @@ export function assignmentOperations(ctx: () => ResourceContext) {
     },
     /** Enables the runner on the project, or adopts the link GitLab already has. */
     async create(inputs: Bag) {
-      return createAssignment(ctx().client(), inputs);
+      const { id, outs } = await createAssignment(ctx().client(), inputs);
+      // The hidden `__origin` is kept, so destroy knows the stack (provider/resource/origin.ts).
+      return { id, outs: withOrigin(outs, originOf(inputs)) };
     },
     /** Reads whether the link still exists; no id when it is gone. */
     async read(id: string, props?: Bag) {
-      return readAssignment(ctx().client(), id, props);
+      const result = await readAssignment(ctx().client(), id, props);
+      return result.props === undefined
+        ? result
+        : { ...result, props: withOrigin(result.props, originOf(props)) };
     },
     /** Removes the link; already gone is success, a link GitLab keeps is a warning. */
     async delete(id: string, props: Bag) {
