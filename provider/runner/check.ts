@@ -10,6 +10,7 @@ import { ACCESS_LEVELS, RUNNER_TYPES } from "../gitlab/vocabulary";
 import { type Bag, type CheckResult, checkWith, enumOf, parseChecked } from "../resource/check";
 import { type InputNames, inputNames } from "../resource/description";
 import {
+  MAX_NOTE_LENGTH,
   MAX_TAG_LENGTH,
   MAX_TAGS,
   MAX_TEXT_LENGTH,
@@ -71,7 +72,11 @@ const inputSchemas = {
     .optional(),
   maintenanceNote: z
     .string({ error: "maintenanceNote must be a string." })
-    .max(MAX_TEXT_LENGTH, { error: `maintenanceNote must be at most ${MAX_TEXT_LENGTH} characters.` })
+    .max(MAX_NOTE_LENGTH, {
+      error:
+        `maintenanceNote must be at most ${MAX_NOTE_LENGTH} characters: GitLab keeps ${MAX_TEXT_LENGTH}, and the ` +
+        "provider's creation mark takes the rest.",
+    })
     .optional(),
   tokenRotation: z
     .string({ error: "tokenRotation must be a string (any value; change it to rotate)." })
