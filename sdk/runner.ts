@@ -250,6 +250,14 @@ export class Runner extends pulumi.dynamic.Resource {
    * @param opts - resource options; `authenticationToken` is always added to `additionalSecretOutputs`
    */
   constructor(name: string, args: RunnerArgs, opts?: pulumi.CustomResourceOptions) {
+    if (opts?.deleteBeforeReplace === false) {
+      // The provider replaces a runner delete-first: the replacement is recognised after an
+      // interruption by a mark derived from the resource's URN, which the old runner carries too.
+      throw new Error(
+        `Runner "${name}": deleteBeforeReplace: false is not supported. A runner is replaced by deleting it first, ` +
+          "because the new runner is recognised by its resource's URN, which the old one carries too. Leave the option out.",
+      );
+    }
     const props: Record<string, unknown> = {};
     for (const key of outputNames(runnerDescription)) props[key] = undefined;
     Object.assign(props, args);

@@ -180,7 +180,7 @@ describe.each(["16.11", "17.11", "18.6"] as GitlabVersion[])("Runner provider on
       ...PROVIDER,
     };
     const diff = await runner.diff(id, read.props as Bag, program);
-    expect(diff).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    expect(diff).toEqual({ changes: true, replaces: [], deleteBeforeReplace: true });
     const updated = await runner.update(id, read.props as Bag, program);
     expect(updated.outs).toMatchObject({ description: "a", tagList: ["x"], locked: true });
     expect(updated.outs.authenticationToken).toBe(outs.authenticationToken);
