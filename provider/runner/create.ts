@@ -56,6 +56,11 @@ export type CreateClient = Pick<
 >;
 type Api = CreateClient;
 
+/** An error's text as a sentence of an explanation: ending with one full stop. */
+function sentence(err: unknown): string {
+  return `${errorText(err).replace(/[.\s]+$/, "")}.`;
+}
+
 /** Where a create writes what the user should see (the engine's log); silent by default. */
 const quiet: Pick<EngineLog, "warn" | "info"> = { warn() {}, info() {} };
 type Log = Pick<EngineLog, "warn" | "info">;
@@ -169,7 +174,7 @@ async function findAfterLostAnswer(api: Api, evidence: Evidence, cause: unknown)
         continue;
       }
       throw new ProviderError(
-        `the create request got no answer, and looking for the runner it may have created failed: ${errorText(err)}. ` +
+        `the create request got no answer, and looking for the runner it may have created failed: ${sentence(err)} ` +
           "Nothing was posted again. If GitLab created the runner, it carries this resource's creation mark in its " +
           "maintenance note, and the next pulumi up finds and takes it over instead of creating another one.",
         { code: "creation_unconfirmed", cause: cause ?? err },
@@ -295,7 +300,7 @@ async function lookBeforePosting(api: Api, evidence: Evidence, log: Log): Promis
       return [];
     }
     throw new ProviderError(
-      `could not check whether an earlier, interrupted pulumi up already created this runner: ${errorText(err)}. ` +
+      `could not check whether an earlier, interrupted pulumi up already created this runner: ${sentence(err)} ` +
         "Nothing was created; run pulumi up again.",
       { cause: err },
     );
@@ -341,7 +346,7 @@ async function takeOver(
     token = { id, token: reset.token, tokenExpiresAt: reset.tokenExpiresAt };
   } catch (err) {
     throw new PartialStateError(
-      `runner ${id} was created, but its token was lost with GitLab's answer and resetting it failed: ${errorText(err)}. ` +
+      `runner ${id} was created, but its token was lost with GitLab's answer and resetting it failed: ${sentence(err)} ` +
         "The runner is recorded in the stack; change tokenRotation to get a new token.",
       { id: String(id), properties: buildOutputs(found, { inputs, origin }), cause: err },
     );
@@ -351,7 +356,7 @@ async function takeOver(
     return { id: String(id), outs: buildOutputs(details, { inputs, token, origin }) };
   } catch (err) {
     throw new PartialStateError(
-      `runner ${id} was taken over with a new token, but updating it to the program failed: ${errorText(err)}. ` +
+      `runner ${id} was taken over with a new token, but updating it to the program failed: ${sentence(err)} ` +
         "It is recorded in the stack with its new token; the next pulumi up completes it.",
       { id: String(id), properties: buildOutputs(found, { inputs, token, origin }), cause: err },
     );
@@ -486,7 +491,7 @@ export async function createRunner(
       return { id: String(id), outs: buildOutputs(details, { inputs, token, origin }) };
     } catch (err) {
       throw new PartialStateError(
-        `runner ${id} was created, but GitLab's answer was lost and ${token ? "reading it" : "resetting its token"} failed: ${errorText(err)}. ` +
+        `runner ${id} was created, but GitLab's answer was lost and ${token ? "reading it" : "resetting its token"} failed: ${sentence(err)} ` +
           `It is recorded in the stack${token ? " with a new token" : "; change tokenRotation to get a token"}; the next pulumi up or refresh completes it.`,
         { id: String(id), properties: partialOutputs(id, inputs, token, origin), cause: err },
       );
@@ -502,7 +507,7 @@ export async function createRunner(
     };
   } catch (err) {
     throw new PartialStateError(
-      `runner ${registration.id} was created, but reading it back failed: ${errorText(err)}. ` +
+      `runner ${registration.id} was created, but reading it back failed: ${sentence(err)} ` +
         "It is recorded in the stack with its token; the next pulumi up or refresh completes it.",
       {
         id: String(registration.id),
