@@ -1,8 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { defaultFixture, FIXTURE_IDS, FIXTURE_TOKENS, type RunningEmulator, startEmulator } from "../../emulator";
+import {
+  defaultFixture,
+  FIXTURE_IDS,
+  FIXTURE_TOKENS,
+  type RunningEmulator,
+  startEmulator,
+} from "../../emulator";
 import { PulumiWorkspace, type StackResource } from "../support/pulumi";
-import { startTlsFront, type TlsFront } from "../support/tls-front";
 import { generateTestPki, type TestPki } from "../support/tls-certs";
+import { startTlsFront, type TlsFront } from "../support/tls-front";
 
 // Rotating credentials the way users do it: `pulumi config set --secret gitlab:token NEW` after
 // the old token is revoked, and a GitLab that moved (a new gitlab:baseUrl, served with a
@@ -17,7 +23,8 @@ const NEW_TOKEN = "glpat-rotationNewToken0002";
 const RUNNER = "pulumi-nodejs:dynamic/gitlab:Runner";
 
 const PROGRAM = {
-  "Pulumi.yaml": "name: rotation\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n",
+  "Pulumi.yaml":
+    "name: rotation\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n",
   "package.json": JSON.stringify({ name: "rotation", private: true, main: "index.js" }),
   "index.js": `
 const gitlab = require("pulumi-gitlab-runners");
@@ -38,10 +45,11 @@ function fixture() {
   const f = defaultFixture();
   const root = f.users.find((u) => u.admin);
   if (root === undefined) throw new Error("the default fixture has no administrator");
-  (root.tokens ??= []).push(
+  root.tokens = [
+    ...(root.tokens ?? []),
     { token: OLD_TOKEN, name: "rotation-old", scopes: ["api"], expiresAt: null, revoked: false },
     { token: NEW_TOKEN, name: "rotation-new", scopes: ["api"], expiresAt: null, revoked: false },
-  );
+  ];
   return f;
 }
 
