@@ -156,7 +156,9 @@ export interface RunnerArgs {
  * by id. Type token `pulumi-nodejs:dynamic/gitlab:Runner`.
  *
  * The GitLab URL and token come from the stack configuration `gitlab:baseUrl` / `gitlab:token`
- * or the environment `GITLAB_BASE_URL` / `GITLAB_TOKEN`; they never enter the stack's state.
+ * or the environment `GITLAB_BASE_URL` / `GITLAB_TOKEN`. The engine records the stack's
+ * configuration in the state (the token encrypted); refresh and destroy use the current one
+ * (README "Rotating credentials").
  *
  * @example
  * ```ts
