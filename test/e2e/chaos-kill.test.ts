@@ -200,6 +200,11 @@ describe.each(SEEDS)("SIGKILL at seeded moments (seed %i)", (seed) => {
       await complete(up);
       await checkInvariants(pending, em, ws, prefix, 3600, why);
       await noChanges(ws, why);
+      // The killed runs' pending operations, dropped as README "Killed runs" says: safe, as a
+      // creation that reached GitLab is found again by its mark.
+      await complete(["refresh", "--yes", "--skip-preview", "--clear-pending-creates"]);
+      await checkInvariants(pending, em, ws, prefix, 3600, why);
+      expect(pending.at(-1), why("pending operations after refresh --clear-pending-creates")).toBe(0);
 
       // 2. an update of every runner, killed, then a plain up.
       await ws.run(["config", "set", "kill:maximumTimeout", "7200"]);
