@@ -33,9 +33,14 @@ export function assignmentOperations(ctx: () => ResourceContext) {
     /** Reads whether the link still exists; no id when it is gone. */
     async read(id: string, props?: Bag) {
       const result = await readAssignment(ctx().client(), id, props);
-      return result.props === undefined
-        ? result
-        : { ...result, props: withOrigin(result.props, originOf(props)) };
+      if (result.props === undefined) return result;
+      // The hidden origin is kept in the outputs and in the inputs refresh records.
+      const origin = originOf(props);
+      return {
+        ...result,
+        props: withOrigin(result.props, origin),
+        ...(result.inputs ? { inputs: withOrigin(result.inputs, origin) } : {}),
+      };
     },
     /** Removes the link; already gone is success, a link GitLab keeps is a warning. */
     async delete(id: string, props: Bag) {

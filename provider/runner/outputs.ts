@@ -133,5 +133,7 @@ export function impliedInputs(o: RunnerOutputs): Record<string, unknown> {
   // A setting GitLab reports no value for (null) implies no input.
   for (const name of SETTINGS) if (o[name] !== null) inputs[name] = o[name];
   if (o.tokenRotation !== undefined) inputs.tokenRotation = o.tokenRotation;
+  // The hidden origin is the program's input too: refresh keeps it (provider/resource/origin.ts).
+  if (o[ORIGIN_KEY] !== undefined) inputs[ORIGIN_KEY] = o[ORIGIN_KEY];
   return inputs;
 }

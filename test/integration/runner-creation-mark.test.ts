@@ -89,6 +89,7 @@ describe.each(["16.11", "17.11", "18.6"] as GitlabVersion[])("creation mark on G
     expect(outs.__origin).toEqual(origin("a"));
     const read = await runner.read(id, { ...outs, ...PROVIDER });
     expect(read.props).toMatchObject({ maintenanceNote: "owned by platform", __origin: origin("a") });
+    expect(read.inputs).toMatchObject({ maintenanceNote: "owned by platform", __origin: origin("a") });
     const diff = await runner.diff(id, read.props as Bag, {
       ...program("a", { maintenanceNote: "owned by platform" }),
       ...PROVIDER,
