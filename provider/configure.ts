@@ -43,8 +43,11 @@ export async function configure(req: { config: Pick<pulumi.dynamic.Config, "get"
     const value = req.config.get(`gitlab:${key}`);
     if (value !== undefined) next[`gitlab:${key}`] = String(value);
   }
+  // Called once per serialized provider (each resource type has its own): the same settings
+  // keep the client, its caches (the creation look-up's listings) and its connections.
+  const changed = !same(next, recorded);
   recorded = next;
-  if (current === undefined) context.reset();
+  if (changed && current === undefined) context.reset();
 }
 
 /** A `check` came in: the program runs, so `configure` was given the stack's current configuration. */

@@ -23,10 +23,14 @@ const origin = (name: string, stack = "prod") => ({
   organization: "acme",
 });
 
-/** A fresh provider process pointing at `em`. */
+/**
+ * A fresh provider process pointing at `em`: configured as the host does, with a client of its
+ * own (a new process has new caches; `configure` with the same settings keeps the client).
+ */
 async function newProcess(em: RunningEmulator, token: string = FIXTURE_TOKENS.admin) {
   const config: Record<string, string> = { "gitlab:baseUrl": em.url, "gitlab:token": token };
   await configure({ config: { get: (key: string) => config[key] } });
+  setClient(new GitLabClient(loadClientConfig({ config })));
 }
 
 async function create(news: Bag): Promise<{ id: string; outs: RunnerOutputs }> {
