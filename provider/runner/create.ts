@@ -292,6 +292,9 @@ async function lookBeforePosting(api: Api, evidence: Evidence, log: Log): Promis
   try {
     return await findMarkedRunners(api, evidence.scope, evidence.mark);
   } catch (err) {
+    // No such project or group (or not visible): nothing can have been created there; the POST
+    // says what is wrong in the program's terms (`missingScopeError`).
+    if (isNotFound(err)) return [];
     if (isRefused(err)) {
       log.warn(
         `cannot list the runners of the scope this runner is created in (${errorText(err)}), so an earlier ` +

@@ -183,6 +183,11 @@ describe.each(["16.11", "17.11", "18.6"] as GitlabVersion[])("creation mark on G
     expect(live(em, id)?.token).toBe(outs.authenticationToken);
   });
 
+  it("a project that does not exist: no look-up error, the POST's own explanation", async () => {
+    const error = await failure(create({ ...program("j"), projectId: 999_999 }));
+    expect(error.message).toMatch(/projectId 999999: GitLab has no such project/);
+  });
+
   it("another stack's identical resource does not take this one's runner", async () => {
     const { id } = await create(program("g"));
     await newProcess(em);
