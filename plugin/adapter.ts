@@ -22,6 +22,7 @@ import { contextFrom, type ResourceContext } from "../provider/resource/context"
 import type { ResourceDescription } from "../provider/resource/description";
 import type { PlannedDiff } from "../provider/resource/diff";
 import { type EngineLog, engineLogAt } from "../provider/resource/engine-log";
+import { ORIGIN_KEY, originOf, type ResourceOrigin } from "../provider/resource/origin";
 import { runnerDescription } from "../provider/runner/description";
 import { PACKAGE, RESOURCES } from "./schema";
 import { WRAPPED_RESULTS } from "./schema-functions";
@@ -39,13 +40,14 @@ export interface ResourceBinding {
   check(olds: Bag, news: Bag): Promise<{ inputs: Bag; failures: CheckFailure[] }>;
   /** Compares the old outputs with the new inputs: the implementation's plan, as it is. */
   diff(id: string, olds: Bag, news: Bag): Promise<PlannedDiff>;
-  create(inputs: Bag): Promise<{ id: string; outs: Bag }>;
+  /** `urn` names the resource (its creation mark, `provider/runner/creation-mark.ts`). */
+  create(inputs: Bag, urn: string): Promise<{ id: string; outs: Bag }>;
   /** The outputs a create would produce, as far as they are known before it runs. */
   previewCreate(inputs: Bag): Bag;
   /** `props` are the stored outputs; {} when importing. No id in the answer: the object is gone. */
   read(id: string, props: Bag): Promise<{ id?: string | undefined; props?: Bag; inputs?: Bag }>;
   /** Fails for a type whose every change replaces (its diff never plans an update). */
-  update(id: string, olds: Bag, news: Bag): Promise<{ outs: Bag }>;
+  update(id: string, olds: Bag, news: Bag, urn: string): Promise<{ outs: Bag }>;
   /** The outputs an update would produce, as far as they are known before it runs. */
   previewUpdate(id: string, olds: Bag, news: Bag): Promise<Bag>;
   delete(id: string, props: Bag): Promise<void>;
@@ -170,21 +172,38 @@ function updateOf(description: ResourceDescription, operations: Operations) {
   return operations.update.bind(operations);
 }
 
+/**
+ * The engine tells the plugin which resource it acts on (the dynamic host does not, so the sdk
+ * passes it as the hidden `__origin`, `provider/resource/origin.ts`): the same origin from the
+ * request's URN. A plugin is never told the stack's organization; `organization` stands in (the
+ * creation mark's hash then differs from the dynamic resource's, whose type differs anyway).
+ */
+function withUrn(inputs: Bag, urn: string): Bag {
+  const origin: ResourceOrigin = { urn, organization: "organization" };
+  return originOf({ [ORIGIN_KEY]: origin }) ? { ...inputs, [ORIGIN_KEY]: origin } : inputs;
+}
+
+/** The hidden origin stays out of the plugin's state: every request carries the URN again. */
+function withoutOrigin(outs: Bag | undefined): Bag {
+  const { [ORIGIN_KEY]: _origin, ...rest } = outs ?? {};
+  return rest;
+}
+
 function binding(description: ResourceDescription, operations: () => Operations): ResourceBinding {
   return {
     description,
     check: (olds, news) => operations().check(olds, news),
     diff: (id, olds, news) => operations().diff(id, olds, news),
-    create: (inputs) =>
+    create: (inputs, urn) =>
       settled(async () => {
-        const { id, outs } = await operations().create(inputs);
-        return { id, outs: { ...outs } };
+        const { id, outs } = await operations().create(withUrn(inputs, urn));
+        return { id, outs: withoutOrigin(outs) };
       }),
     previewCreate: (inputs) => previewCreate(description, inputs),
     read: (id, props) => settled(() => operations().read(id, props)),
-    update: (id, olds, news) =>
+    update: (id, olds, news, urn) =>
       settled(async () => ({
-        outs: { ...(await updateOf(description, operations())(id, olds, news)).outs },
+        outs: withoutOrigin((await updateOf(description, operations())(id, olds, withUrn(news, urn))).outs),
       })),
     previewUpdate: async (id, olds, news) => {
       updateOf(description, operations());

@@ -358,7 +358,7 @@ export function createService(): provrpc.IResourceProviderServer {
           resp.setProperties(toStruct(wrap(binding.previewCreate(inputs.values), secrets)));
           return resp;
         }
-        const { id, outs } = await binding.create(inputs.values);
+        const { id, outs } = await binding.create(inputs.values, req.getUrn());
         resp.setId(id);
         resp.setProperties(toStruct(wrap(outs, secrets)));
         return resp;
@@ -395,7 +395,7 @@ export function createService(): provrpc.IResourceProviderServer {
         const resp = new pb.UpdateResponse();
         const outs = req.getPreview()
           ? await binding.previewUpdate(req.getId(), olds.values, news.values)
-          : (await binding.update(req.getId(), olds.values, news.values)).outs;
+          : (await binding.update(req.getId(), olds.values, news.values, req.getUrn())).outs;
         resp.setProperties(toStruct(wrap(outs, secrets)));
         return resp;
       },

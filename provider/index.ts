@@ -8,7 +8,7 @@
  * @packageDocumentation
  */
 import { assignmentOperations } from "./assignment";
-import { processContext } from "./configure";
+import { preferCurrentConfig, processContext, programIsRunning } from "./configure";
 import { forDynamicHost } from "./resource/dynamic";
 import { runnerOperations } from "./runner";
 
@@ -22,8 +22,11 @@ export { PartialStateError, ProviderError } from "./resource/errors";
 export type { RunnerInputs, RunnerOutputs } from "./runner";
 export { runnerDescription, runnerOperations } from "./runner";
 
+/** On refresh and destroy, the stack's current configuration rather than the state's record. */
+const hooks = { programIsRunning, beforeStoredOperation: preferCurrentConfig };
+
 /** The Runner's operations for the dynamic-provider host. */
-export const runner = forDynamicHost(processContext, runnerOperations(processContext));
+export const runner = forDynamicHost(processContext, runnerOperations(processContext), hooks);
 
 /** The ProjectRunnerAssignment's operations for the dynamic-provider host. */
-export const assignment = forDynamicHost(processContext, assignmentOperations(processContext));
+export const assignment = forDynamicHost(processContext, assignmentOperations(processContext), hooks);

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AssignmentOutputs } from "../provider/assignment";
 import { type AssignmentDescription, assignmentDescription } from "../provider/assignment/description";
 import { type InputNames, outputNames, type SameNames } from "../provider/resource/description";
+import { ORIGIN_KEY, originInput } from "./origin";
 import { originOf } from "./runner-origins";
 import { assignmentProvider } from "./shims";
 
@@ -126,6 +127,8 @@ export class ProjectRunnerAssignment extends pulumi.dynamic.Resource {
     // Every argument as given, so a misspelt one (from JavaScript or YAML) is refused by check
     // instead of silently dropped.
     Object.assign(props, args);
+    // Hidden: which resource this is, so destroy can read the stack's configuration (sdk/origin.ts).
+    props[ORIGIN_KEY] = originInput(name, assignmentDescription.dynamicType, opts?.parent);
     super(assignmentProvider, name, props, opts, "gitlab", assignmentDescription.name);
     refuseUnassignable(this, args.runnerId);
   }

@@ -3,6 +3,7 @@ import type { AccessLevel, RunnerType } from "../provider/gitlab/vocabulary";
 import { type InputNames, outputNames, type SameNames, secretNames } from "../provider/resource/description";
 import type { RunnerOutputs } from "../provider/runner";
 import { type RunnerDescription, runnerDescription } from "../provider/runner/description";
+import { ORIGIN_KEY, originInput } from "./origin";
 import { rememberOrigin } from "./runner-origins";
 import { runnerProvider } from "./shims";
 
@@ -72,10 +73,12 @@ export interface RunnerArgs {
   projectId?: pulumi.Input<number | string>;
   /**
    * Take over an existing runner by its id instead of creating one: `pulumi up` reads it and
-   * updates it to this program; destroying the resource deletes the runner. This is the way to
-   * bring an existing runner under Pulumi, because `pulumi import` does not work for dynamic
-   * resources (pulumi/pulumi#3550). `authenticationToken` stays empty until the first rotation
-   * (set `tokenRotation` to reset it and learn the new one).
+   * updates it to this program. Destroying the resource deletes the runner, unless the resource
+   * has `retainOnDelete: true`. This is the way to bring an existing runner under Pulumi,
+   * because `pulumi import` does not work for dynamic resources (pulumi/pulumi#3550). A runner
+   * another Pulumi resource already manages (its maintenance note carries that resource's
+   * creation mark) is refused. `authenticationToken` stays empty until the first rotation (set
+   * `tokenRotation` to reset it and learn the new one).
    *
    * @default - not used
    */
@@ -128,9 +131,11 @@ export interface RunnerArgs {
    */
   maximumTimeout?: pulumi.Input<number>;
   /**
-   * A note for the runner's maintainers (GitLab's `maintenance_note`), at most 1024 characters.
-   * GitLab shows it only to callers who may update the runner; when it is hidden, Pulumi keeps
-   * the value it last set instead of reporting a difference. Not supported by GitLab 13.x.
+   * A note for the runner's maintainers (GitLab's `maintenance_note`), at most 948 characters:
+   * the provider adds its creation mark as the last line of GitLab's note (1024 characters at
+   * most), and this argument and output never show it. GitLab shows the note only to callers who
+   * may update the runner; when it is hidden, Pulumi keeps the value it last set instead of
+   * reporting a difference. Not supported by GitLab 13.x.
    *
    * @default - GitLab's value is left as is
    */
@@ -152,7 +157,9 @@ export interface RunnerArgs {
  * by id. Type token `pulumi-nodejs:dynamic/gitlab:Runner`.
  *
  * The GitLab URL and token come from the stack configuration `gitlab:baseUrl` / `gitlab:token`
- * or the environment `GITLAB_BASE_URL` / `GITLAB_TOKEN`; they never enter the stack's state.
+ * or the environment `GITLAB_BASE_URL` / `GITLAB_TOKEN`. The engine records the stack's
+ * configuration in the state (the token encrypted); refresh and destroy use the current one
+ * (README "Rotating credentials").
  *
  * @example
  * ```ts
@@ -256,9 +263,19 @@ export class Runner extends pulumi.dynamic.Resource {
    * @param opts - resource options; `authenticationToken` is always added to `additionalSecretOutputs`
    */
   constructor(name: string, args: RunnerArgs, opts?: pulumi.CustomResourceOptions) {
+    if (opts?.deleteBeforeReplace === false) {
+      // The provider replaces a runner delete-first: the replacement is recognised after an
+      // interruption by a mark derived from the resource's URN, which the old runner carries too.
+      throw new Error(
+        `Runner "${name}": deleteBeforeReplace: false is not supported. A runner is replaced by deleting it first, ` +
+          "because the new runner is recognised by its resource's URN, which the old one carries too. Leave the option out.",
+      );
+    }
     const props: Record<string, unknown> = {};
     for (const key of outputNames(runnerDescription)) props[key] = undefined;
     Object.assign(props, args);
+    // Hidden: which resource this is, for the provider (sdk/origin.ts).
+    props[ORIGIN_KEY] = originInput(name, runnerDescription.dynamicType, opts?.parent);
     // Secret inputs are secrets whatever the program passed (docs/design.md decision 2).
     const secrets = secretNames(runnerDescription);
     for (const key of secrets) if (props[key] !== undefined) props[key] = pulumi.secret(props[key]);
@@ -284,4 +301,7 @@ export class Runner extends pulumi.dynamic.Resource {
 
 // The arguments and outputs declared above are the description's, no more and no less.
 true satisfies SameNames<keyof RunnerArgs, InputNames<RunnerDescription>>;
-true satisfies SameNames<Exclude<keyof Runner, keyof pulumi.dynamic.Resource>, keyof RunnerOutputs>;
+true satisfies SameNames<
+  Exclude<keyof Runner, keyof pulumi.dynamic.Resource>,
+  Exclude<keyof RunnerOutputs, typeof ORIGIN_KEY>
+>;

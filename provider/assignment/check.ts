@@ -5,7 +5,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { isPositiveId, notAnArgument, parseChecked, positiveId, unechoed } from "../resource/check";
+import { isHidden, isPositiveId, notAnArgument, parseChecked, positiveId, unechoed } from "../resource/check";
 import { type InputNames, inputNames } from "../resource/description";
 import { isUnknown } from "../resource/host-values";
 import { pathProblem } from "../resource/paths";
@@ -78,7 +78,7 @@ export function checkAssignmentInputs(news: Record<string, unknown>): {
   const inputs: Record<string, unknown> = { ...news };
   const failures: pulumi.dynamic.CheckFailure[] = [];
   for (const [key, value] of Object.entries(news)) {
-    if (value === undefined || value === null || key === "__provider" || INPUT_NAMES.includes(key as never))
+    if (value === undefined || value === null || isHidden(key) || INPUT_NAMES.includes(key as never))
       continue;
     failures.push({ property: key, reason: notAnArgument(key, INPUT_NAMES) });
   }

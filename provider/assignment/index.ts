@@ -8,6 +8,7 @@ import type { Bag } from "../resource/check";
 import type { ResourceContext } from "../resource/context";
 import { isUnknown } from "../resource/host-values";
 import { onlineFailures } from "../resource/online-checks";
+import { originOf, withOrigin } from "../resource/origin";
 import { checkAssignmentInputs } from "./check";
 import { createAssignment, runnerChecked } from "./create";
 import { deleteAssignment } from "./delete";
@@ -37,11 +38,21 @@ export function assignmentOperations(ctx: () => ResourceContext) {
     },
     /** Enables the runner on the project, or adopts the link GitLab already has. */
     async create(inputs: Bag) {
-      return createAssignment(ctx().client(), inputs);
+      const { id, outs } = await createAssignment(ctx().client(), inputs);
+      // The hidden `__origin` is kept, so destroy knows the stack (provider/resource/origin.ts).
+      return { id, outs: withOrigin(outs, originOf(inputs)) };
     },
     /** Reads whether the link still exists; no id when it is gone. */
     async read(id: string, props?: Bag) {
-      return readAssignment(ctx().client(), id, props);
+      const result = await readAssignment(ctx().client(), id, props);
+      if (result.props === undefined) return result;
+      // The hidden origin is kept in the outputs and in the inputs refresh records.
+      const origin = originOf(props);
+      return {
+        ...result,
+        props: withOrigin(result.props, origin),
+        ...(result.inputs ? { inputs: withOrigin(result.inputs, origin) } : {}),
+      };
     },
     /** Removes the link; already gone is success, a link GitLab keeps is a warning. */
     async delete(id: string, props: Bag) {

@@ -82,7 +82,7 @@ export function checkWith<S extends z.ZodType<Bag>>(
   const pending: string[] = [];
   const unknownNames: pulumi.dynamic.CheckFailure[] = [];
   for (const [k, v] of Object.entries(news)) {
-    if (v === undefined || v === null || k === PROVIDER_KEY) continue;
+    if (v === undefined || v === null || isHidden(k)) continue;
     if (!names.includes(k)) {
       unknownNames.push({ property: k, reason: notAnArgument(k, names) });
       continue;
@@ -131,8 +131,14 @@ export function unechoed(failures: pulumi.dynamic.CheckFailure[], news: Bag): pu
   });
 }
 
-/** The serialized provider the dynamic host adds to every resource's inputs. */
-const PROVIDER_KEY = "__provider";
+/**
+ * Hidden inputs are not arguments: `__provider` (the serialized provider the dynamic host adds
+ * to every resource's inputs) and `__origin` (the resource's URN, `origin.ts`). A program's
+ * argument never starts with `__`.
+ */
+export function isHidden(key: string): boolean {
+  return key.startsWith("__");
+}
 
 /**
  * The refusal of an argument the resource does not have: a typo such as `maximumTimout` from a

@@ -89,6 +89,8 @@ export const PROVIDER_ERROR_CODES = [
   "creation_unconfirmed",
   /** GitLab refused to assign a runner for a reason the program can fix (locked, group or instance runner). */
   "assignment_refused",
+  /** The runner to adopt is already managed by another Pulumi resource (its note carries that resource's creation mark). */
+  "adoption_refused",
 ] as const;
 
 /** One of {@link PROVIDER_ERROR_CODES}, or the transport's code of the failure being explained. */

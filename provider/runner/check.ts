@@ -13,6 +13,7 @@ import { asSet } from "../resource/diff";
 import { type PathKind, pathProblem } from "../resource/paths";
 import { shown } from "../resource/shown";
 import {
+  MAX_NOTE_LENGTH,
   MAX_TAG_LENGTH,
   MAX_TAGS,
   MAX_TEXT_LENGTH,
@@ -42,8 +43,8 @@ const idOrPath = (property: string, kind: PathKind) =>
  * GitLab counts a text's length in characters (Ruby's `String#length`), not in UTF-16 units as
  * JavaScript's `length` does: 600 emoji are 600 characters to GitLab and 1200 units here.
  */
-function withinCharacters(text: string): boolean {
-  return [...text].length <= MAX_TEXT_LENGTH;
+function withinCharacters(text: string, max = MAX_TEXT_LENGTH): boolean {
+  return [...text].length <= max;
 }
 
 const tag = z
@@ -91,7 +92,11 @@ const inputSchemas = {
     .optional(),
   maintenanceNote: z
     .string({ error: "maintenanceNote must be a string." })
-    .refine(withinCharacters, { error: `maintenanceNote must be at most ${MAX_TEXT_LENGTH} characters.` })
+    .refine((text) => withinCharacters(text, MAX_NOTE_LENGTH), {
+      error:
+        `maintenanceNote must be at most ${MAX_NOTE_LENGTH} characters: GitLab keeps ${MAX_TEXT_LENGTH}, and the ` +
+        "provider's creation mark takes the rest.",
+    })
     .optional(),
   tokenRotation: z
     .string({ error: "tokenRotation must be a string (any value; change it to rotate)." })

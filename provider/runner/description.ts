@@ -14,6 +14,13 @@ export const MAX_TAGS = 50;
 export const MIN_MAXIMUM_TIMEOUT = 600;
 /** `description` and `maintenance_note` column limits. */
 export const MAX_TEXT_LENGTH = 1024;
+/**
+ * What the provider keeps of a runner's note for its creation mark: a blank line and the
+ * shortest mark (`creation-mark.ts`, `MIN_MARK_LENGTH`; a unit test checks they agree).
+ */
+export const NOTE_MARK_RESERVE = 76;
+/** The longest `maintenanceNote` a program may set: GitLab's limit less the mark's room. */
+export const MAX_NOTE_LENGTH = MAX_TEXT_LENGTH - NOTE_MARK_RESERVE;
 /** `tags.name` is a varchar(255) in GitLab's schema (`db/structure.sql`). */
 export const MAX_TAG_LENGTH = 255;
 
@@ -78,8 +85,9 @@ export const runnerDescription = {
       gitlab: "id",
       docs:
         "Take over an existing runner by its id instead of creating one: `pulumi up` reads it and updates it to " +
-        "the program; destroying the resource deletes the runner. `authenticationToken` stays empty until the " +
-        "first rotation (`tokenRotation`).",
+        "the program. Destroying the resource deletes the runner, unless the resource has `retainOnDelete: true`. " +
+        "A runner another Pulumi resource manages (its note carries that resource's creation mark) is refused. " +
+        "`authenticationToken` stays empty until the first rotation (`tokenRotation`).",
       default: "not used",
       allowed: "a runner id",
     },
@@ -151,9 +159,11 @@ export const runnerDescription = {
       nullable: true,
       docs:
         "A note for the runner's maintainers. GitLab shows it only to callers who may update the runner; when it " +
-        "is hidden, the value last set is kept instead of reporting a difference. Not supported by GitLab 13.x.",
+        "is hidden, the value last set is kept instead of reporting a difference. The provider adds a last line " +
+        "to GitLab's note, its creation mark (`Managed by Pulumi (…) [pulumi-gitlab-runners …]`), which this " +
+        "argument and output never show. Not supported by GitLab 13.x.",
       default: "empty",
-      allowed: `≤ ${MAX_TEXT_LENGTH} characters (GitLab ≥ 14.x)`,
+      allowed: `≤ ${MAX_NOTE_LENGTH} characters (GitLab ≥ 14.x; the rest of GitLab's ${MAX_TEXT_LENGTH} is the creation mark's)`,
     },
     // Control: tells the provider to act.
     tokenRotation: {

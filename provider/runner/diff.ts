@@ -98,7 +98,10 @@ export function diffRunner(id: string, olds: Bag, news: Bag): RunnerDiff {
     changes: replaces.length > 0 || fields.length > 0 || rotate || rotationForgotten || adoptionRecorded,
     replaces,
     stables,
-    deleteBeforeReplace: false,
+    // Always delete-first (the engine uses it only when replacing): the replacement's creation
+    // is recognised by a mark derived from the resource's URN, which the old runner carries too
+    // (creation-mark.ts), so the two must never exist side by side.
+    deleteBeforeReplace: true,
     detailedDiff,
     fields,
     rotate,

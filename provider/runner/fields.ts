@@ -4,6 +4,7 @@
  */
 import type { RunnerDetails, RunnerSettings } from "../gitlab";
 import type { RunnerInputs } from "./check";
+import { splitNote } from "./creation-mark";
 import { fieldDiffers } from "./diff";
 import { type RunnerSetting, SETTINGS } from "./outputs";
 
@@ -22,7 +23,11 @@ export function fieldsFrom(inputs: Partial<RunnerInputs>, only?: readonly Runner
 export function differingFields(inputs: Partial<RunnerInputs>, live: RunnerDetails): RunnerSetting[] {
   return SETTINGS.filter((f) => {
     // A note GitLab hides from this caller (null) cannot be compared; it is sent anyway.
-    if (f === "maintenanceNote" && live.maintenanceNote === null) return inputs.maintenanceNote !== undefined;
+    if (f === "maintenanceNote") {
+      if (live.maintenanceNote === null) return inputs.maintenanceNote !== undefined;
+      // The creation mark at the note's end is the provider's, not the program's.
+      return fieldDiffers(f, inputs[f], splitNote(live.maintenanceNote).programNote);
+    }
     return fieldDiffers(f, inputs[f], live[f]);
   });
 }

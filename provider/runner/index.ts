@@ -77,7 +77,8 @@ export function runnerOperations(ctx: () => ResourceContext) {
     },
     /** Registers, creates or adopts the runner. */
     async create(inputs: Bag) {
-      return createRunner(ctx().client(), inputs);
+      const { client, log } = ctx();
+      return createRunner(client(), inputs, log);
     },
     /** Reads the live runner; no id when it is gone. */
     async read(id: string, props?: Bag) {

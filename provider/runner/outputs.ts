@@ -6,7 +6,9 @@
  */
 import type { RunnerDetails, RunnerSettings } from "../gitlab";
 import { fieldsWithRole, type OutputsOf } from "../resource/description";
+import { ORIGIN_KEY, originOf, type ResourceOrigin } from "../resource/origin";
 import type { RunnerInputs } from "./check";
+import { splitNote } from "./creation-mark";
 import { type RunnerDescription, runnerDescription } from "./description";
 
 /** The settings GitLab lets us set on a runner, as the program names them. */
@@ -24,8 +26,12 @@ type SettingsAreSent = Pick<RunnerSettings, RunnerSetting>;
 
 export type { SettingsAreRead, SettingsAreSent };
 
-/** The Runner's outputs, as the description defines them. */
-export type RunnerOutputs = OutputsOf<RunnerDescription>;
+/**
+ * The Runner's outputs, as the description defines them, plus the hidden `__origin` (the
+ * resource's URN and organization, `provider/resource/origin.ts`): not a field of the resource,
+ * kept so refresh and destroy know the stack whose configuration to read.
+ */
+export type RunnerOutputs = OutputsOf<RunnerDescription> & { [ORIGIN_KEY]?: ResourceOrigin };
 
 /** How a runner came to exist. */
 export type CreationWay = "registrationToken" | "runnerType" | "adoptRunnerId";
@@ -37,6 +43,8 @@ export interface OutputContext {
   previous?: Partial<RunnerOutputs>;
   /** A token GitLab just returned (create, rotation). */
   token?: { token: string; tokenExpiresAt: string | null };
+  /** The resource's origin (create, update); else the previous outputs' is kept. */
+  origin?: ResourceOrigin | undefined;
 }
 
 /** A setting's value as the state stores it: tags sorted (a set), the rest as GitLab reports them. */
@@ -60,9 +68,13 @@ export function buildOutputs(details: RunnerDetails, ctx: OutputContext): Runner
   for (const name of SETTINGS) settings[name] = settingOf(details, name);
   // GitLab answers `maintenance_note: null` to callers who cannot update the runner, and 13.x has no
   // note at all (docs/gitlab-api.md §3.2): null means "not visible", so keep what we last set instead of
-  // recording a difference that would never go away.
+  // recording a difference that would never go away. A visible note is the program's part of
+  // it: the creation mark at its end is the provider's (`creation-mark.ts`).
   settings.maintenanceNote =
-    details.maintenanceNote ?? inputs.maintenanceNote ?? prev.maintenanceNote ?? null;
+    details.maintenanceNote === null
+      ? (inputs.maintenanceNote ?? prev.maintenanceNote ?? null)
+      : splitNote(details.maintenanceNote).programNote;
+  const origin = ctx.origin ?? originOf(prev as Record<string, unknown>);
   // Newest servers omit `projects` from PUT responses (docs/gitlab-api.md §3.2): keep the last known list.
   const projects = details.projects
     ? details.projects.map((p) => ({ id: p.id, pathWithNamespace: p.pathWithNamespace }))
@@ -82,6 +94,7 @@ export function buildOutputs(details: RunnerDetails, ctx: OutputContext): Runner
     ...(settings as Pick<RunnerOutputs, RunnerSetting>),
     ...identity,
     ...(tokenRotation !== undefined ? { tokenRotation } : {}),
+    ...(origin !== undefined ? { [ORIGIN_KEY]: origin } : {}),
   };
 }
 
@@ -127,5 +140,7 @@ export function impliedInputs(o: RunnerOutputs): Record<string, unknown> {
   // A setting GitLab reports no value for (null) implies no input.
   for (const name of SETTINGS) if (managed.has(name) && o[name] !== null) inputs[name] = o[name];
   if (o.tokenRotation !== undefined) inputs.tokenRotation = o.tokenRotation;
+  // The hidden origin is the program's input too: refresh keeps it (provider/resource/origin.ts).
+  if (o[ORIGIN_KEY] !== undefined) inputs[ORIGIN_KEY] = o[ORIGIN_KEY];
   return inputs;
 }

@@ -1,5 +1,9 @@
 /**
- * Reconciling a creation POST whose outcome is unknown (docs/design.md decision 9).
+/**
+ * Reconciling a creation POST whose outcome is unknown by resemblance (docs/design.md decision 9):
+ * the way left where a runner cannot carry a creation mark — GitLab 13.x, which keeps no
+ * maintenance note, or inputs without the hidden `__origin` — and only inside one provider
+ * process. Elsewhere the mark decides, exactly (`creation-mark.ts`, `create.ts`).
  *
  * `POST /runners` and `POST /user/runners` are not idempotent, and the runner's token is in
  * their answer only. When the request was sent but no answer came back (the connection dropped

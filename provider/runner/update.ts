@@ -5,7 +5,9 @@
  */
 import type { GitLabClient, RunnerDetails } from "../gitlab";
 import { errorText, PartialStateError } from "../resource/errors";
+import { originOf } from "../resource/origin";
 import { parseRunnerInputs } from "./check";
+import { composeNote, markFor, splitNote } from "./creation-mark";
 import { diffRunner } from "./diff";
 import { fieldsFrom } from "./fields";
 import { buildOutputs, type RunnerOutputs } from "./outputs";
@@ -22,21 +24,26 @@ export async function updateRunner(
   const runnerId = Number(id);
   const previous = olds as Partial<RunnerOutputs>;
   const { fields, rotate } = diffRunner(id, olds, news);
+  const origin = originOf(news) ?? originOf(olds);
 
   let details: RunnerDetails;
   if (fields.length > 0) {
     // `paused` goes as `paused`, or as `active` on servers without it, never both (decision 7):
     // the transport picks per server version.
-    details = await api.updateRunner(runnerId, fieldsFrom(inputs, fields));
+    const changes = fieldsFrom(inputs, fields);
+    // A new note keeps the creation mark at its end (`creation-mark.ts`).
+    if (changes.maintenanceNote !== undefined && origin !== undefined)
+      changes.maintenanceNote = composeNote(splitNote(changes.maintenanceNote).programNote, markFor(origin));
+    details = await api.updateRunner(runnerId, changes);
   } else {
     details = await api.getRunner(runnerId);
   }
   // Newest servers leave `projects` out of PUT answers; buildOutputs keeps the previous list.
-  let outs = buildOutputs(details, { inputs, previous });
+  let outs = buildOutputs(details, { inputs, previous, origin });
   if (rotate) {
     try {
       const token = await resetTokenSafely(api, runnerId);
-      outs = buildOutputs(details, { inputs, previous, token });
+      outs = buildOutputs(details, { inputs, previous, token, origin });
     } catch (err) {
       // The PUT took effect: record it (the host turns an error with `id` into a partial update),
       // keeping the old tokenRotation so the next `up` tries the rotation again.

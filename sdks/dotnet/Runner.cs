@@ -24,7 +24,7 @@ namespace Pulumi.GitLabRunners
         public Output<Pulumi.GitLabRunners.AccessLevel> AccessLevel { get; private set; } = null!;
 
         /// <summary>
-        /// Take over an existing runner by its id instead of creating one: `pulumi up` reads it and updates it to the program; destroying the resource deletes the runner. `authenticationToken` stays empty until the first rotation (`tokenRotation`). GitLab: `id`. Default: not used.
+        /// Take over an existing runner by its id instead of creating one: `pulumi up` reads it and updates it to the program. Destroying the resource deletes the runner, unless the resource has `retainOnDelete: true`. A runner another Pulumi resource manages (its note carries that resource's creation mark) is refused. `authenticationToken` stays empty until the first rotation (`tokenRotation`). GitLab: `id`. Default: not used.
         /// </summary>
         [Output("adoptRunnerId")]
         public Output<int?> AdoptRunnerId { get; private set; } = null!;
@@ -72,7 +72,7 @@ namespace Pulumi.GitLabRunners
         public Output<bool> Locked { get; private set; } = null!;
 
         /// <summary>
-        /// A note for the runner's maintainers. GitLab shows it only to callers who may update the runner; when it is hidden, the value last set is kept instead of reporting a difference. Not supported by GitLab 13.x. GitLab: `maintenance_note`. Default: empty.
+        /// A note for the runner's maintainers. GitLab shows it only to callers who may update the runner; when it is hidden, the value last set is kept instead of reporting a difference. The provider adds a last line to GitLab's note, its creation mark (`Managed by Pulumi (…) [pulumi-gitlab-runners …]`), which this argument and output never show. Not supported by GitLab 13.x. GitLab: `maintenance_note`. Default: empty.
         /// </summary>
         [Output("maintenanceNote")]
         public Output<string?> MaintenanceNote { get; private set; } = null!;
@@ -225,7 +225,7 @@ namespace Pulumi.GitLabRunners
         public Input<Pulumi.GitLabRunners.AccessLevel>? AccessLevel { get; set; }
 
         /// <summary>
-        /// Take over an existing runner by its id instead of creating one: `pulumi up` reads it and updates it to the program; destroying the resource deletes the runner. `authenticationToken` stays empty until the first rotation (`tokenRotation`). GitLab: `id`. Default: not used.
+        /// Take over an existing runner by its id instead of creating one: `pulumi up` reads it and updates it to the program. Destroying the resource deletes the runner, unless the resource has `retainOnDelete: true`. A runner another Pulumi resource manages (its note carries that resource's creation mark) is refused. `authenticationToken` stays empty until the first rotation (`tokenRotation`). GitLab: `id`. Default: not used.
         /// </summary>
         [Input("adoptRunnerId")]
         public Input<int>? AdoptRunnerId { get; set; }
@@ -249,7 +249,7 @@ namespace Pulumi.GitLabRunners
         public Input<bool>? Locked { get; set; }
 
         /// <summary>
-        /// A note for the runner's maintainers. GitLab shows it only to callers who may update the runner; when it is hidden, the value last set is kept instead of reporting a difference. Not supported by GitLab 13.x. GitLab: `maintenance_note`. Default: empty.
+        /// A note for the runner's maintainers. GitLab shows it only to callers who may update the runner; when it is hidden, the value last set is kept instead of reporting a difference. The provider adds a last line to GitLab's note, its creation mark (`Managed by Pulumi (…) [pulumi-gitlab-runners …]`), which this argument and output never show. Not supported by GitLab 13.x. GitLab: `maintenance_note`. Default: empty.
         /// </summary>
         [Input("maintenanceNote")]
         public Input<string>? MaintenanceNote { get; set; }

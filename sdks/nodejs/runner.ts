@@ -44,7 +44,7 @@ export class Runner extends pulumi.CustomResource {
      */
     declare public readonly accessLevel: pulumi.Output<enums.AccessLevel>;
     /**
-     * Take over an existing runner by its id instead of creating one: `pulumi up` reads it and updates it to the program; destroying the resource deletes the runner. `authenticationToken` stays empty until the first rotation (`tokenRotation`). GitLab: `id`. Default: not used.
+     * Take over an existing runner by its id instead of creating one: `pulumi up` reads it and updates it to the program. Destroying the resource deletes the runner, unless the resource has `retainOnDelete: true`. A runner another Pulumi resource manages (its note carries that resource's creation mark) is refused. `authenticationToken` stays empty until the first rotation (`tokenRotation`). GitLab: `id`. Default: not used.
      */
     declare public readonly adoptRunnerId: pulumi.Output<number | undefined>;
     /**
@@ -76,7 +76,7 @@ export class Runner extends pulumi.CustomResource {
      */
     declare public readonly locked: pulumi.Output<boolean>;
     /**
-     * A note for the runner's maintainers. GitLab shows it only to callers who may update the runner; when it is hidden, the value last set is kept instead of reporting a difference. Not supported by GitLab 13.x. GitLab: `maintenance_note`. Default: empty.
+     * A note for the runner's maintainers. GitLab shows it only to callers who may update the runner; when it is hidden, the value last set is kept instead of reporting a difference. The provider adds a last line to GitLab's note, its creation mark (`Managed by Pulumi (…) [pulumi-gitlab-runners …]`), which this argument and output never show. Not supported by GitLab 13.x. GitLab: `maintenance_note`. Default: empty.
      */
     declare public readonly maintenanceNote: pulumi.Output<string | undefined>;
     /**
@@ -215,7 +215,7 @@ export interface RunnerArgs {
      */
     accessLevel?: pulumi.Input<enums.AccessLevel>;
     /**
-     * Take over an existing runner by its id instead of creating one: `pulumi up` reads it and updates it to the program; destroying the resource deletes the runner. `authenticationToken` stays empty until the first rotation (`tokenRotation`). GitLab: `id`. Default: not used.
+     * Take over an existing runner by its id instead of creating one: `pulumi up` reads it and updates it to the program. Destroying the resource deletes the runner, unless the resource has `retainOnDelete: true`. A runner another Pulumi resource manages (its note carries that resource's creation mark) is refused. `authenticationToken` stays empty until the first rotation (`tokenRotation`). GitLab: `id`. Default: not used.
      */
     adoptRunnerId?: pulumi.Input<number>;
     /**
@@ -231,7 +231,7 @@ export interface RunnerArgs {
      */
     locked?: pulumi.Input<boolean>;
     /**
-     * A note for the runner's maintainers. GitLab shows it only to callers who may update the runner; when it is hidden, the value last set is kept instead of reporting a difference. Not supported by GitLab 13.x. GitLab: `maintenance_note`. Default: empty.
+     * A note for the runner's maintainers. GitLab shows it only to callers who may update the runner; when it is hidden, the value last set is kept instead of reporting a difference. The provider adds a last line to GitLab's note, its creation mark (`Managed by Pulumi (…) [pulumi-gitlab-runners …]`), which this argument and output never show. Not supported by GitLab 13.x. GitLab: `maintenance_note`. Default: empty.
      */
     maintenanceNote?: pulumi.Input<string>;
     /**

@@ -120,53 +120,55 @@ describe.each(VERSIONS)("GitLab %s: every operation against the emulator", (vers
     expect(String((error as Error).message)).not.toContain("GR1348941notARealToken000");
   });
 
-  it.runIf(legacy)("has no POST /user/runners on 13.12 (unsupported)", async () => {
-    const error = await rejectionOf(admin().createUserRunner({ runnerType: "instance_type" }));
-    expect(error).toMatchObject({ code: "unsupported", status: 404 });
-  });
-
-  it.skipIf(legacy)("creates, updates, resets, verifies and deletes a user runner", async () => {
-    const client = admin();
-    const created = await client.createUserRunner({
-      runnerType: "project_type",
-      projectId: projects.api,
-      description: "made by test",
-      tagList: ["x"],
-      paused: true,
-      maintenanceNote: "note",
-    });
-    expect(created.token).toMatch(/^glrt-/);
-    let details = await client.getRunner(created.id);
-    expect(details).toMatchObject({
-      paused: true,
-      description: "made by test",
-      maintenanceNote: "note",
-      status: "never_contacted",
+  if (legacy)
+    it("has no POST /user/runners on 13.12 (unsupported)", async () => {
+      const error = await rejectionOf(admin().createUserRunner({ runnerType: "instance_type" }));
+      expect(error).toMatchObject({ code: "unsupported", status: 404 });
     });
 
-    details = await client.updateRunner(created.id, {
-      paused: false,
-      description: "changed",
-      tagList: ["x", "y"],
-      maximumTimeout: 7200,
+  if (!legacy)
+    it("creates, updates, resets, verifies and deletes a user runner", async () => {
+      const client = admin();
+      const created = await client.createUserRunner({
+        runnerType: "project_type",
+        projectId: projects.api,
+        description: "made by test",
+        tagList: ["x"],
+        paused: true,
+        maintenanceNote: "note",
+      });
+      expect(created.token).toMatch(/^glrt-/);
+      let details = await client.getRunner(created.id);
+      expect(details).toMatchObject({
+        paused: true,
+        description: "made by test",
+        maintenanceNote: "note",
+        status: "never_contacted",
+      });
+
+      details = await client.updateRunner(created.id, {
+        paused: false,
+        description: "changed",
+        tagList: ["x", "y"],
+        maximumTimeout: 7200,
+      });
+      expect(details).toMatchObject({ paused: false, description: "changed", maximumTimeout: 7200 });
+      if (newest) expect(details.projects).toBeUndefined();
+      expect(runnerRecord(gitlab, created.id)?.active).toBe(true);
+
+      const verified = await client.verifyRunner(created.token, "s_test_system");
+      expect(verified).toMatchObject({ valid: true, id: created.id });
+
+      const reset = await client.resetRunnerToken(created.id);
+      expect(reset.token).not.toBe(created.token);
+      const again = await client.resetRunnerTokenByToken(reset.token);
+      expect(again.token).not.toBe(reset.token);
+      const stale = await rejectionOf(client.verifyRunner(reset.token));
+      expect(stale).toMatchObject({ code: "forbidden", status: 403, path: "/runners/verify" });
+
+      await client.deleteRunnerByToken(again.token);
+      expect(runnerRecord(gitlab, created.id)).toBeUndefined();
     });
-    expect(details).toMatchObject({ paused: false, description: "changed", maximumTimeout: 7200 });
-    if (newest) expect(details.projects).toBeUndefined();
-    expect(runnerRecord(gitlab, created.id)?.active).toBe(true);
-
-    const verified = await client.verifyRunner(created.token, "s_test_system");
-    expect(verified).toMatchObject({ valid: true, id: created.id });
-
-    const reset = await client.resetRunnerToken(created.id);
-    expect(reset.token).not.toBe(created.token);
-    const again = await client.resetRunnerTokenByToken(reset.token);
-    expect(again.token).not.toBe(reset.token);
-    const stale = await rejectionOf(client.verifyRunner(reset.token));
-    expect(stale).toMatchObject({ code: "forbidden", status: 403, path: "/runners/verify" });
-
-    await client.deleteRunnerByToken(again.token);
-    expect(runnerRecord(gitlab, created.id)).toBeUndefined();
-  });
 
   it("runner-token endpoints on a registered runner: verify, reset by token, delete by token", async () => {
     const client = admin();

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { cp, mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
@@ -27,6 +28,8 @@ export interface WorkspaceOptions {
   secretConfig?: Record<string, string>;
   /** Extra environment for every command (e.g. GITLAB_TOKEN). */
   env?: Record<string, string>;
+  /** Query parameters of the `file://` backend's URL, e.g. `?metadata=skip`. */
+  backendQuery?: string;
   /**
    * The program's node_modules, linked into it; default the suite's consumer folder (this
    * package from its tarball, with @pulumi/pulumi, @pulumi/policy and TypeScript).
@@ -97,7 +100,7 @@ export class PulumiWorkspace {
       // Node 22 (node_modules/.bin) must come before the system's Node 20.
       PATH: [engineBin, join(repoRoot, "node_modules", ".bin"), process.env.PATH ?? ""].join(delimiter),
       PULUMI_HOME: home,
-      PULUMI_BACKEND_URL: `file://${state}`,
+      PULUMI_BACKEND_URL: `file://${state}${options.backendQuery ?? ""}`,
       PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
       PULUMI_SKIP_UPDATE_CHECK: "true",
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
@@ -135,35 +138,57 @@ export class PulumiWorkspace {
       command?: string;
     } = {},
   ): Promise<PulumiRunResult> {
+    const started = this.start(args, options);
+    const onKill = () => started.kill();
+    options.kill?.addEventListener("abort", onKill, { once: true });
+    return started.result.then((result) => {
+      options.kill?.removeEventListener("abort", onKill);
+      if (result.code !== 0 && !options.allowFailure) {
+        throw new Error(
+          `${options.command ?? "pulumi"} ${args.join(" ")} exited ${result.code}:\n${result.output}`,
+        );
+      }
+      return result;
+    });
+  }
+
+  /**
+   * Starts `pulumi <args>` in its own process group (the CLI and the plugins it starts), and
+   * returns at once: `result` settles when it exits (never rejects for an exit code), `kill()`
+   * sends SIGKILL to the whole group, as a CI runner does to a cancelled job.
+   */
+  start(
+    args: string[],
+    options: { env?: Record<string, string>; timeoutMs?: number; command?: string } = {},
+  ): { result: Promise<PulumiRunResult>; kill(): void; exited(): boolean } {
     const full = options.command ? args : [...args, "--non-interactive", "--color", "never"];
-    return new Promise((resolvePromise, reject) => {
-      const child = spawn(options.command ?? "pulumi", full, {
-        cwd: this.programDir,
-        env: { ...this.env, ...options.env },
-        stdio: ["ignore", "pipe", "pipe"],
-        detached: true,
-      });
-      this.children.add(child);
+    const child = spawn(options.command ?? "pulumi", full, {
+      cwd: this.programDir,
+      env: { ...this.env, ...options.env },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
+    this.children.add(child);
+    let done = false;
+    const result = new Promise<PulumiRunResult>((resolvePromise, reject) => {
       let stdout = "";
       let stderr = "";
       let output = "";
-      child.stdout.on("data", (d: Buffer) => {
+      child.stdout?.on("data", (d: Buffer) => {
         stdout += d;
         output += d;
       });
-      child.stderr.on("data", (d: Buffer) => {
+      child.stderr?.on("data", (d: Buffer) => {
         stderr += d;
         output += d;
       });
       const timer = setTimeout(() => killTree(child), options.timeoutMs ?? 300_000);
-      const onKill = () => killTree(child);
-      options.kill?.addEventListener("abort", onKill, { once: true });
       child.on("error", reject);
-      child.on("close", async (code) => {
+      child.on("close", async (code, signal) => {
         clearTimeout(timer);
-        options.kill?.removeEventListener("abort", onKill);
+        done = true;
         this.children.delete(child);
-        const result = { code: code ?? -1, stdout, stderr, output };
+        const result = { code: code ?? (signal ? 128 + 9 : -1), stdout, stderr, output };
         if (this.transcriptDir) {
           // Before resolving, so a token this run issued is known before a test rotates it.
           await recordRun(this.transcriptDir, {
@@ -173,15 +198,10 @@ export class PulumiWorkspace {
             test: expect.getState().currentTestName,
           }).catch(() => undefined);
         }
-        if (result.code !== 0 && !options.allowFailure) {
-          reject(
-            new Error(`${options.command ?? "pulumi"} ${args.join(" ")} exited ${result.code}:\n${output}`),
-          );
-        } else {
-          resolvePromise(result);
-        }
+        resolvePromise(result);
       });
     });
+    return { result, kill: () => killTree(child), exited: () => done };
   }
 
   up(extra: string[] = []): Promise<PulumiRunResult> {
@@ -246,11 +266,73 @@ export interface StackExport {
   deployment: { resources?: StackResource[]; [key: string]: unknown };
 }
 
+/** The processes descended from `root` (Linux `/proc`), children before grandchildren. */
+function descendants(root: number): number[] {
+  const children = new Map<number, number[]>();
+  let entries: string[] = [];
+  try {
+    entries = readdirSync("/proc");
+  } catch {
+    return [];
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+    } catch {
+      continue;
+    }
+    // "pid (comm) state ppid …": comm may hold spaces and parentheses.
+    const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    const list = children.get(ppid) ?? [];
+    list.push(Number(entry));
+    children.set(ppid, list);
+  }
+  const out: number[] = [];
+  const queue = [root];
+  while (queue.length > 0) {
+    const pid = queue.shift() as number;
+    for (const child of children.get(pid) ?? []) {
+      out.push(child);
+      queue.push(child);
+    }
+  }
+  return out;
+}
+
+function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    // Already gone.
+  }
+}
+
+/**
+ * SIGKILLs the CLI's process group and every process it started. The engine starts its plugins
+ * (the language host, the dynamic-provider host) in process groups of their own, so killing the
+ * CLI's group alone would leave them running — the provider finishing its requests after the
+ * "kill", and never exiting. Everything is stopped first (SIGSTOP), so nothing can start a new
+ * process between the look-up and the kill; then everything is killed, as a container kill does.
+ */
 function killTree(child: ChildProcess): void {
   if (child.pid === undefined || child.exitCode !== null) return;
+  const root = child.pid;
+  signal(-root, "SIGSTOP");
+  const stopped = new Set<number>();
+  for (let round = 0; round < 5; round++) {
+    const found = descendants(root).filter((pid) => !stopped.has(pid));
+    if (found.length === 0) break;
+    for (const pid of found) {
+      signal(pid, "SIGSTOP");
+      stopped.add(pid);
+    }
+  }
+  for (const pid of stopped) signal(pid, "SIGKILL");
   try {
-    // detached: true made the CLI a process group leader; its plugins are in the same group.
-    process.kill(-child.pid, "SIGKILL");
+    // detached: true made the CLI a process group leader.
+    process.kill(-root, "SIGKILL");
   } catch {
     child.kill("SIGKILL");
   }

@@ -1,6 +1,7 @@
+import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import { GitLabError } from "../../provider/gitlab/errors/gitlab-error";
-import { REDACTED, Redactor, redactPatterns } from "../../provider/gitlab/redact";
+import { REDACTED, Redactor, redactPatterns, secretForms } from "../../provider/gitlab/redact";
 
 describe("redactPatterns: well-known secret shapes", () => {
   it.each([
@@ -26,6 +27,37 @@ describe("redactPatterns: well-known secret shapes", () => {
     ["glrt token with partition", "glrt-t3_AbCdEf123456", REDACTED],
     ["registration token", "GR1348941AbCdEfGh", REDACTED],
     [
+      "JSON field whose value holds an escaped quote",
+      '{"token":"abc\\"defghij","id":1}',
+      `{"token":"${REDACTED}","id":1}`,
+    ],
+    [
+      "JSON field whose value ends with an escaped backslash",
+      '{"token":"abcdef\\\\","id":1}',
+      `{"token":"${REDACTED}","id":1}`,
+    ],
+    [
+      "JSON inside a JSON string",
+      '{"body":"{\\"private_token\\":\\"ab\\\\\\"cdefgh\\"}"}',
+      `{"body":"{\\"private_token\\":\\"${REDACTED}\\"}"}`,
+    ],
+    [
+      "header object with an escaped quote in the value",
+      "{ 'private-token': 'ab\\'cdefgh', x: 1 }",
+      `{ 'private-token': '${REDACTED}', x: 1 }`,
+    ],
+    [
+      "raw header whose value holds quotes, commas and spaces",
+      'PRIVATE-TOKEN: ab"c, d}e f\nnext line',
+      `PRIVATE-TOKEN: ${REDACTED}\nnext line`,
+    ],
+    [
+      "query value with an apostrophe",
+      "DELETE /runners?token=ab'cdef&x=1",
+      `DELETE /runners?token=${REDACTED}&x=1`,
+    ],
+    ["JSON field with a non-string value is kept", '{"token":null,"id":1}', '{"token":null,"id":1}'],
+    [
       "plain text is kept",
       "GitLab GET /runners/:id failed with 404",
       "GitLab GET /runners/:id failed with 404",
@@ -42,6 +74,23 @@ describe("Redactor: tracked secrets", () => {
     expect(redactor.redact("x plain-secret-value y")).toBe(`x ${REDACTED} y`);
     expect(redactor.redact(`q=${encodeURIComponent("a b/c+d secret")}`)).toBe(`q=${REDACTED}`);
     expect(redactor.redact("abc stays")).toBe("abc stays");
+  });
+
+  it("removes a tracked value in every encoding a text may carry it in", () => {
+    const secret = `a"b'c\\d e&f/g`;
+    const redactor = new Redactor();
+    redactor.add(secret);
+    for (const form of secretForms(secret)) {
+      expect(redactor.redact(`<${form}>`), form).toBe(`<${REDACTED}>`);
+    }
+    expect(secretForms(secret)).toEqual(
+      expect.arrayContaining([
+        secret,
+        JSON.stringify(secret).slice(1, -1),
+        encodeURIComponent(secret),
+        inspect(secret).slice(1, -1),
+      ]),
+    );
   });
 });
 

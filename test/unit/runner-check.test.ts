@@ -123,7 +123,12 @@ describe("Runner check: each failure names the property and what is allowed", ()
     ["timeout too small", { ...base, maximumTimeout: 599 }, "maximumTimeout", /at least 600 seconds/],
     ["timeout not integer", { ...base, maximumTimeout: 600.5 }, "maximumTimeout", /whole number/],
     ["description too long", { ...base, description: "x".repeat(1025) }, "description", /at most 1024/],
-    ["note too long", { ...base, maintenanceNote: "x".repeat(1025) }, "maintenanceNote", /at most 1024/],
+    [
+      "note too long",
+      { ...base, maintenanceNote: "x".repeat(949) },
+      "maintenanceNote",
+      /at most 948 .*creation mark/,
+    ],
     ["paused not boolean", { ...base, paused: "yes" }, "paused", /true or false/],
     ["adoptRunnerId not integer", { adoptRunnerId: 1.5 }, "adoptRunnerId", /positive integer/],
     [

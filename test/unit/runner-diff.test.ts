@@ -209,7 +209,8 @@ describe("Runner diff", () => {
     expect(d.replaces).toEqual(expected.replaces ?? []);
     if (expected.fields) expect(d.fields).toEqual(expected.fields);
     if (expected.rotate !== undefined) expect(d.rotate).toBe(expected.rotate);
-    expect(d.deleteBeforeReplace).toBe(false);
+    // Always delete-first: the creation mark of the replacement is the old runner's too.
+    expect(d.deleteBeforeReplace).toBe(true);
   });
 });
 

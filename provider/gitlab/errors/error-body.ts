@@ -21,29 +21,38 @@ const MAX_TEXT = 300;
  * (endpoint rate limits), `{"error": "…"}` (Grape validation, unknown route),
  * `{"error", "error_description", "scope"}` (OAuth), plain text (`Retry later`) and HTML
  * error pages from proxies.
+ *
+ * `redact` is applied to every text taken from the body before it is flattened to one line and
+ * shortened: a secret GitLab echoes back must be recognised whole (a cut or re-spaced secret
+ * would no longer match and would leak in part).
  */
-export function parseErrorBody(text: string, contentType: string | undefined): ParsedErrorBody {
+export function parseErrorBody(
+  text: string,
+  contentType: string | undefined,
+  redact: (text: string) => string = (t) => t,
+): ParsedErrorBody {
+  const oneLine = (raw: string): string => flatten(redact(raw));
   const trimmed = text.trim();
   if (trimmed === "") return {};
   if (trimmed.startsWith("{") || (contentType ?? "").includes("json")) {
     try {
-      return fromJson(JSON.parse(trimmed) as unknown);
+      return fromJson(JSON.parse(trimmed) as unknown, oneLine);
     } catch {
       // Not JSON after all (a truncated body or a proxy's page); fall through to text.
     }
   }
   if (/^<!doctype html|^<html/i.test(trimmed) || (contentType ?? "").includes("html")) {
     const title = /<title[^>]*>([^<]*)<\/title>/i.exec(trimmed)?.[1]?.trim();
-    return { message: title ? `HTML error page: ${title.slice(0, MAX_TEXT)}` : "HTML error page" };
+    return { message: title ? `HTML error page: ${oneLine(title)}` : "HTML error page" };
   }
   return { message: oneLine(trimmed) };
 }
 
-function fromJson(json: unknown): ParsedErrorBody {
+function fromJson(json: unknown, oneLine: (text: string) => string): ParsedErrorBody {
   if (typeof json !== "object" || json === null || Array.isArray(json)) return {};
   const body = json as Record<string, unknown>;
   const out: ParsedErrorBody = {};
-  const message = normaliseMessage(body.message);
+  const message = normaliseMessage(body.message, oneLine);
   if (message !== undefined) out.message = message;
   if (typeof body.error === "string") {
     const description = typeof body.error_description === "string" ? body.error_description : undefined;
@@ -58,7 +67,7 @@ function fromJson(json: unknown): ParsedErrorBody {
   return out;
 }
 
-function normaliseMessage(value: unknown): GitLabMessage | undefined {
+function normaliseMessage(value: unknown, oneLine: (text: string) => string): GitLabMessage | undefined {
   if (typeof value === "string") return oneLine(value);
   if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
   const out: Record<string, string[]> = {};
@@ -81,7 +90,7 @@ export function messageText(message: GitLabMessage): string {
     .join("; ");
 }
 
-function oneLine(text: string): string {
+function flatten(text: string): string {
   const flat = text.replace(/\s+/g, " ").trim();
   return flat.length > MAX_TEXT ? `${flat.slice(0, MAX_TEXT)}…` : flat;
 }

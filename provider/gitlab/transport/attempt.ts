@@ -8,6 +8,7 @@ import { type ParsedErrorBody, parseErrorBody } from "../errors/error-body";
 import type { ErrorAnswer } from "../errors/from-request";
 import { CONNECT_PHASE_CODES, isTlsCode, networkCodeOf } from "../errors/network-codes";
 import type { GitLabLogger } from "../logger";
+import type { Redactor } from "../redact";
 import type { Governor } from "../resilience/governor";
 import { headerValue, parseRateLimit, type ResponseHeaders } from "../resilience/headers";
 import type { AttemptOutcome } from "../resilience/retry";
@@ -22,6 +23,8 @@ export interface AttemptEnvironment {
   dispatcher: Dispatcher;
   governor: Governor;
   logger: GitLabLogger;
+  /** Secrets are removed from GitLab's error text before it is shortened. */
+  redactor: Redactor;
   origin: string;
   headersTimeoutMs: number;
   bodyTimeoutMs: number;
@@ -151,7 +154,11 @@ export async function attempt(
       ambiguous: true,
     };
   }
-  const parsed: ParsedErrorBody = parseErrorBody(result.body, headerValue(result.headers, "content-type"));
+  const parsed: ParsedErrorBody = parseErrorBody(
+    result.body,
+    headerValue(result.headers, "content-type"),
+    (t) => env.redactor.redact(t),
+  );
   return {
     kind: "failure",
     outcome: { kind: "response", status: result.status, headers: result.headers as ResponseHeaders },

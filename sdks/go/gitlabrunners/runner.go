@@ -19,7 +19,7 @@ type Runner struct {
 
 	// Which refs the runner runs jobs for: `"not_protected"` (all) or `"ref_protected"` (protected branches and tags only). GitLab: `access_level`. Default: `"not_protected"`.
 	AccessLevel AccessLevelOutput `pulumi:"accessLevel"`
-	// Take over an existing runner by its id instead of creating one: `pulumi up` reads it and updates it to the program; destroying the resource deletes the runner. `authenticationToken` stays empty until the first rotation (`tokenRotation`). GitLab: `id`. Default: not used.
+	// Take over an existing runner by its id instead of creating one: `pulumi up` reads it and updates it to the program. Destroying the resource deletes the runner, unless the resource has `retainOnDelete: true`. A runner another Pulumi resource manages (its note carries that resource's creation mark) is refused. `authenticationToken` stays empty until the first rotation (`tokenRotation`). GitLab: `id`. Default: not used.
 	AdoptRunnerId pulumi.IntPtrOutput `pulumi:"adoptRunnerId"`
 	// The runner's authentication token (`glrt-…` for created runners), a secret: give it to `gitlab-runner register --token` or the runner's `config.toml`. Absent for an adopted runner until `tokenRotation` is set or changed. GitLab: `token`.
 	AuthenticationToken pulumi.StringPtrOutput `pulumi:"authenticationToken"`
@@ -35,7 +35,7 @@ type Runner struct {
 	IsShared pulumi.BoolOutput `pulumi:"isShared"`
 	// Whether the runner is locked to its current projects. GitLab: `locked`. Default: `false`.
 	Locked pulumi.BoolOutput `pulumi:"locked"`
-	// A note for the runner's maintainers. GitLab shows it only to callers who may update the runner; when it is hidden, the value last set is kept instead of reporting a difference. Not supported by GitLab 13.x. GitLab: `maintenance_note`. Default: empty.
+	// A note for the runner's maintainers. GitLab shows it only to callers who may update the runner; when it is hidden, the value last set is kept instead of reporting a difference. The provider adds a last line to GitLab's note, its creation mark (`Managed by Pulumi (…) [pulumi-gitlab-runners …]`), which this argument and output never show. Not supported by GitLab 13.x. GitLab: `maintenance_note`. Default: empty.
 	MaintenanceNote pulumi.StringPtrOutput `pulumi:"maintenanceNote"`
 	// The settings this program manages: the ones it gives. Refresh reports drift in these only; GitLab's value of any other setting is left to GitLab and never reads as a change the next `up` would make.
 	ManagedSettings pulumi.StringArrayOutput `pulumi:"managedSettings"`
@@ -124,7 +124,7 @@ func (RunnerState) ElementType() reflect.Type {
 type runnerArgs struct {
 	// Which refs the runner runs jobs for: `"not_protected"` (all) or `"ref_protected"` (protected branches and tags only). GitLab: `access_level`. Default: `"not_protected"`.
 	AccessLevel *AccessLevel `pulumi:"accessLevel"`
-	// Take over an existing runner by its id instead of creating one: `pulumi up` reads it and updates it to the program; destroying the resource deletes the runner. `authenticationToken` stays empty until the first rotation (`tokenRotation`). GitLab: `id`. Default: not used.
+	// Take over an existing runner by its id instead of creating one: `pulumi up` reads it and updates it to the program. Destroying the resource deletes the runner, unless the resource has `retainOnDelete: true`. A runner another Pulumi resource manages (its note carries that resource's creation mark) is refused. `authenticationToken` stays empty until the first rotation (`tokenRotation`). GitLab: `id`. Default: not used.
 	AdoptRunnerId *int `pulumi:"adoptRunnerId"`
 	// The runner's description. `""` clears it. GitLab: `description`. Default: empty.
 	Description *string `pulumi:"description"`
@@ -132,7 +132,7 @@ type runnerArgs struct {
 	GroupId interface{} `pulumi:"groupId"`
 	// Whether the runner is locked to its current projects. GitLab: `locked`. Default: `false`.
 	Locked *bool `pulumi:"locked"`
-	// A note for the runner's maintainers. GitLab shows it only to callers who may update the runner; when it is hidden, the value last set is kept instead of reporting a difference. Not supported by GitLab 13.x. GitLab: `maintenance_note`. Default: empty.
+	// A note for the runner's maintainers. GitLab shows it only to callers who may update the runner; when it is hidden, the value last set is kept instead of reporting a difference. The provider adds a last line to GitLab's note, its creation mark (`Managed by Pulumi (…) [pulumi-gitlab-runners …]`), which this argument and output never show. Not supported by GitLab 13.x. GitLab: `maintenance_note`. Default: empty.
 	MaintenanceNote *string `pulumi:"maintenanceNote"`
 	// The longest a job may run on this runner, in seconds. GitLab: `maximum_timeout`. Default: no limit.
 	MaximumTimeout *int `pulumi:"maximumTimeout"`
@@ -156,7 +156,7 @@ type runnerArgs struct {
 type RunnerArgs struct {
 	// Which refs the runner runs jobs for: `"not_protected"` (all) or `"ref_protected"` (protected branches and tags only). GitLab: `access_level`. Default: `"not_protected"`.
 	AccessLevel AccessLevelPtrInput
-	// Take over an existing runner by its id instead of creating one: `pulumi up` reads it and updates it to the program; destroying the resource deletes the runner. `authenticationToken` stays empty until the first rotation (`tokenRotation`). GitLab: `id`. Default: not used.
+	// Take over an existing runner by its id instead of creating one: `pulumi up` reads it and updates it to the program. Destroying the resource deletes the runner, unless the resource has `retainOnDelete: true`. A runner another Pulumi resource manages (its note carries that resource's creation mark) is refused. `authenticationToken` stays empty until the first rotation (`tokenRotation`). GitLab: `id`. Default: not used.
 	AdoptRunnerId pulumi.IntPtrInput
 	// The runner's description. `""` clears it. GitLab: `description`. Default: empty.
 	Description pulumi.StringPtrInput
@@ -164,7 +164,7 @@ type RunnerArgs struct {
 	GroupId pulumi.Input
 	// Whether the runner is locked to its current projects. GitLab: `locked`. Default: `false`.
 	Locked pulumi.BoolPtrInput
-	// A note for the runner's maintainers. GitLab shows it only to callers who may update the runner; when it is hidden, the value last set is kept instead of reporting a difference. Not supported by GitLab 13.x. GitLab: `maintenance_note`. Default: empty.
+	// A note for the runner's maintainers. GitLab shows it only to callers who may update the runner; when it is hidden, the value last set is kept instead of reporting a difference. The provider adds a last line to GitLab's note, its creation mark (`Managed by Pulumi (…) [pulumi-gitlab-runners …]`), which this argument and output never show. Not supported by GitLab 13.x. GitLab: `maintenance_note`. Default: empty.
 	MaintenanceNote pulumi.StringPtrInput
 	// The longest a job may run on this runner, in seconds. GitLab: `maximum_timeout`. Default: no limit.
 	MaximumTimeout pulumi.IntPtrInput
@@ -276,7 +276,7 @@ func (o RunnerOutput) AccessLevel() AccessLevelOutput {
 	return o.ApplyT(func(v *Runner) AccessLevelOutput { return v.AccessLevel }).(AccessLevelOutput)
 }
 
-// Take over an existing runner by its id instead of creating one: `pulumi up` reads it and updates it to the program; destroying the resource deletes the runner. `authenticationToken` stays empty until the first rotation (`tokenRotation`). GitLab: `id`. Default: not used.
+// Take over an existing runner by its id instead of creating one: `pulumi up` reads it and updates it to the program. Destroying the resource deletes the runner, unless the resource has `retainOnDelete: true`. A runner another Pulumi resource manages (its note carries that resource's creation mark) is refused. `authenticationToken` stays empty until the first rotation (`tokenRotation`). GitLab: `id`. Default: not used.
 func (o RunnerOutput) AdoptRunnerId() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *Runner) pulumi.IntPtrOutput { return v.AdoptRunnerId }).(pulumi.IntPtrOutput)
 }
@@ -316,7 +316,7 @@ func (o RunnerOutput) Locked() pulumi.BoolOutput {
 	return o.ApplyT(func(v *Runner) pulumi.BoolOutput { return v.Locked }).(pulumi.BoolOutput)
 }
 
-// A note for the runner's maintainers. GitLab shows it only to callers who may update the runner; when it is hidden, the value last set is kept instead of reporting a difference. Not supported by GitLab 13.x. GitLab: `maintenance_note`. Default: empty.
+// A note for the runner's maintainers. GitLab shows it only to callers who may update the runner; when it is hidden, the value last set is kept instead of reporting a difference. The provider adds a last line to GitLab's note, its creation mark (`Managed by Pulumi (…) [pulumi-gitlab-runners …]`), which this argument and output never show. Not supported by GitLab 13.x. GitLab: `maintenance_note`. Default: empty.
 func (o RunnerOutput) MaintenanceNote() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Runner) pulumi.StringPtrOutput { return v.MaintenanceNote }).(pulumi.StringPtrOutput)
 }

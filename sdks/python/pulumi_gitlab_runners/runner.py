@@ -38,11 +38,11 @@ class RunnerArgs:
         """
         The set of arguments for constructing a Runner resource.
         :param pulumi.Input['AccessLevel'] access_level: Which refs the runner runs jobs for: `"not_protected"` (all) or `"ref_protected"` (protected branches and tags only). GitLab: `access_level`. Default: `"not_protected"`.
-        :param pulumi.Input[_builtins.int] adopt_runner_id: Take over an existing runner by its id instead of creating one: `pulumi up` reads it and updates it to the program; destroying the resource deletes the runner. `authenticationToken` stays empty until the first rotation (`tokenRotation`). GitLab: `id`. Default: not used.
+        :param pulumi.Input[_builtins.int] adopt_runner_id: Take over an existing runner by its id instead of creating one: `pulumi up` reads it and updates it to the program. Destroying the resource deletes the runner, unless the resource has `retainOnDelete: true`. A runner another Pulumi resource manages (its note carries that resource's creation mark) is refused. `authenticationToken` stays empty until the first rotation (`tokenRotation`). GitLab: `id`. Default: not used.
         :param pulumi.Input[_builtins.str] description: The runner's description. `""` clears it. GitLab: `description`. Default: empty.
         :param pulumi.Input[Union[_builtins.int, _builtins.str]] group_id: The group of a `"group_type"` runner: its numeric id or full path. Only with `runnerType: "group_type"`. GitLab: `group_id`. Default: none.
         :param pulumi.Input[_builtins.bool] locked: Whether the runner is locked to its current projects. GitLab: `locked`. Default: `false`.
-        :param pulumi.Input[_builtins.str] maintenance_note: A note for the runner's maintainers. GitLab shows it only to callers who may update the runner; when it is hidden, the value last set is kept instead of reporting a difference. Not supported by GitLab 13.x. GitLab: `maintenance_note`. Default: empty.
+        :param pulumi.Input[_builtins.str] maintenance_note: A note for the runner's maintainers. GitLab shows it only to callers who may update the runner; when it is hidden, the value last set is kept instead of reporting a difference. The provider adds a last line to GitLab's note, its creation mark (`Managed by Pulumi (…) [pulumi-gitlab-runners …]`), which this argument and output never show. Not supported by GitLab 13.x. GitLab: `maintenance_note`. Default: empty.
         :param pulumi.Input[_builtins.int] maximum_timeout: The longest a job may run on this runner, in seconds. GitLab: `maximum_timeout`. Default: no limit.
         :param pulumi.Input[_builtins.bool] paused: Whether the runner is paused and picks no jobs (sent as `active` with the opposite value to GitLab 13.x). GitLab: `paused`. Default: `false`.
         :param pulumi.Input[Union[_builtins.int, _builtins.str]] project_id: The project of a `"project_type"` runner: its numeric id or full path such as `acme/api`. Only with `runnerType: "project_type"`. GitLab: `project_id`. Default: none.
@@ -97,7 +97,7 @@ class RunnerArgs:
     @pulumi.getter(name="adoptRunnerId")
     def adopt_runner_id(self) -> Optional[pulumi.Input[_builtins.int]]:
         """
-        Take over an existing runner by its id instead of creating one: `pulumi up` reads it and updates it to the program; destroying the resource deletes the runner. `authenticationToken` stays empty until the first rotation (`tokenRotation`). GitLab: `id`. Default: not used.
+        Take over an existing runner by its id instead of creating one: `pulumi up` reads it and updates it to the program. Destroying the resource deletes the runner, unless the resource has `retainOnDelete: true`. A runner another Pulumi resource manages (its note carries that resource's creation mark) is refused. `authenticationToken` stays empty until the first rotation (`tokenRotation`). GitLab: `id`. Default: not used.
         """
         return pulumi.get(self, "adopt_runner_id")
 
@@ -145,7 +145,7 @@ class RunnerArgs:
     @pulumi.getter(name="maintenanceNote")
     def maintenance_note(self) -> Optional[pulumi.Input[_builtins.str]]:
         """
-        A note for the runner's maintainers. GitLab shows it only to callers who may update the runner; when it is hidden, the value last set is kept instead of reporting a difference. Not supported by GitLab 13.x. GitLab: `maintenance_note`. Default: empty.
+        A note for the runner's maintainers. GitLab shows it only to callers who may update the runner; when it is hidden, the value last set is kept instead of reporting a difference. The provider adds a last line to GitLab's note, its creation mark (`Managed by Pulumi (…) [pulumi-gitlab-runners …]`), which this argument and output never show. Not supported by GitLab 13.x. GitLab: `maintenance_note`. Default: empty.
         """
         return pulumi.get(self, "maintenance_note")
 
@@ -279,11 +279,11 @@ class Runner(pulumi.CustomResource):
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input['AccessLevel'] access_level: Which refs the runner runs jobs for: `"not_protected"` (all) or `"ref_protected"` (protected branches and tags only). GitLab: `access_level`. Default: `"not_protected"`.
-        :param pulumi.Input[_builtins.int] adopt_runner_id: Take over an existing runner by its id instead of creating one: `pulumi up` reads it and updates it to the program; destroying the resource deletes the runner. `authenticationToken` stays empty until the first rotation (`tokenRotation`). GitLab: `id`. Default: not used.
+        :param pulumi.Input[_builtins.int] adopt_runner_id: Take over an existing runner by its id instead of creating one: `pulumi up` reads it and updates it to the program. Destroying the resource deletes the runner, unless the resource has `retainOnDelete: true`. A runner another Pulumi resource manages (its note carries that resource's creation mark) is refused. `authenticationToken` stays empty until the first rotation (`tokenRotation`). GitLab: `id`. Default: not used.
         :param pulumi.Input[_builtins.str] description: The runner's description. `""` clears it. GitLab: `description`. Default: empty.
         :param pulumi.Input[Union[_builtins.int, _builtins.str]] group_id: The group of a `"group_type"` runner: its numeric id or full path. Only with `runnerType: "group_type"`. GitLab: `group_id`. Default: none.
         :param pulumi.Input[_builtins.bool] locked: Whether the runner is locked to its current projects. GitLab: `locked`. Default: `false`.
-        :param pulumi.Input[_builtins.str] maintenance_note: A note for the runner's maintainers. GitLab shows it only to callers who may update the runner; when it is hidden, the value last set is kept instead of reporting a difference. Not supported by GitLab 13.x. GitLab: `maintenance_note`. Default: empty.
+        :param pulumi.Input[_builtins.str] maintenance_note: A note for the runner's maintainers. GitLab shows it only to callers who may update the runner; when it is hidden, the value last set is kept instead of reporting a difference. The provider adds a last line to GitLab's note, its creation mark (`Managed by Pulumi (…) [pulumi-gitlab-runners …]`), which this argument and output never show. Not supported by GitLab 13.x. GitLab: `maintenance_note`. Default: empty.
         :param pulumi.Input[_builtins.int] maximum_timeout: The longest a job may run on this runner, in seconds. GitLab: `maximum_timeout`. Default: no limit.
         :param pulumi.Input[_builtins.bool] paused: Whether the runner is paused and picks no jobs (sent as `active` with the opposite value to GitLab 13.x). GitLab: `paused`. Default: `false`.
         :param pulumi.Input[Union[_builtins.int, _builtins.str]] project_id: The project of a `"project_type"` runner: its numeric id or full path such as `acme/api`. Only with `runnerType: "project_type"`. GitLab: `project_id`. Default: none.
@@ -430,7 +430,7 @@ class Runner(pulumi.CustomResource):
     @pulumi.getter(name="adoptRunnerId")
     def adopt_runner_id(self) -> pulumi.Output[Optional[_builtins.int]]:
         """
-        Take over an existing runner by its id instead of creating one: `pulumi up` reads it and updates it to the program; destroying the resource deletes the runner. `authenticationToken` stays empty until the first rotation (`tokenRotation`). GitLab: `id`. Default: not used.
+        Take over an existing runner by its id instead of creating one: `pulumi up` reads it and updates it to the program. Destroying the resource deletes the runner, unless the resource has `retainOnDelete: true`. A runner another Pulumi resource manages (its note carries that resource's creation mark) is refused. `authenticationToken` stays empty until the first rotation (`tokenRotation`). GitLab: `id`. Default: not used.
         """
         return pulumi.get(self, "adopt_runner_id")
 
@@ -494,7 +494,7 @@ class Runner(pulumi.CustomResource):
     @pulumi.getter(name="maintenanceNote")
     def maintenance_note(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        A note for the runner's maintainers. GitLab shows it only to callers who may update the runner; when it is hidden, the value last set is kept instead of reporting a difference. Not supported by GitLab 13.x. GitLab: `maintenance_note`. Default: empty.
+        A note for the runner's maintainers. GitLab shows it only to callers who may update the runner; when it is hidden, the value last set is kept instead of reporting a difference. The provider adds a last line to GitLab's note, its creation mark (`Managed by Pulumi (…) [pulumi-gitlab-runners …]`), which this argument and output never show. Not supported by GitLab 13.x. GitLab: `maintenance_note`. Default: empty.
         """
         return pulumi.get(self, "maintenance_note")
 
