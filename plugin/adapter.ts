@@ -24,8 +24,10 @@ import type { PlannedDiff } from "../provider/resource/diff";
 import { type EngineLog, engineLogAt } from "../provider/resource/engine-log";
 import { ORIGIN_KEY, originOf, type ResourceOrigin } from "../provider/resource/origin";
 import { runnerDescription } from "../provider/runner/description";
+import { readStackConfig } from "../provider/stack-config";
 import { PACKAGE, RESOURCES } from "./schema";
 import { WRAPPED_RESULTS } from "./schema-functions";
+import { logInPluginTerms } from "./terms";
 import { type Bag, containsUnknown, UNKNOWN } from "./values";
 
 export interface CheckFailure {
@@ -61,7 +63,7 @@ export type FunctionBinding = (args: Bag) => Promise<Bag>;
 
 /** The provider configuration as `Configure` gave it: bare keys (`baseUrl`), string values. */
 let settings: Record<string, string | undefined> = {};
-let log: EngineLog = engineLogAt(undefined);
+let log: EngineLog = logInPluginTerms(engineLogAt(undefined));
 let context: (ResourceContext & { reset(): void }) | undefined;
 
 /** This provider's context; its client reads `settings` and names them `gitlab-runners:<key>`. */
@@ -75,28 +77,81 @@ function ctx(): ResourceContext {
  * argument), with the stubs and grpc-js this process loaded (a bundled plugin has no other copy).
  */
 export function useEngine(address: string | undefined): void {
-  log = engineLogAt(address, (at) => {
-    try {
-      const grpc = require("@grpc/grpc-js") as typeof import("@grpc/grpc-js");
-      const rpc = require("@pulumi/pulumi/proto/engine_grpc_pb") as {
-        EngineClient: new (address: string, credentials: unknown) => never;
-      };
-      const proto = require("@pulumi/pulumi/proto/engine_pb") as never;
-      return { client: new rpc.EngineClient(at, grpc.credentials.createInsecure()), proto };
-    } catch {
-      return null;
-    }
-  });
+  log = logInPluginTerms(
+    engineLogAt(address, (at) => {
+      try {
+        const grpc = require("@grpc/grpc-js") as typeof import("@grpc/grpc-js");
+        const rpc = require("@pulumi/pulumi/proto/engine_grpc_pb") as {
+          EngineClient: new (address: string, credentials: unknown) => never;
+        };
+        const proto = require("@pulumi/pulumi/proto/engine_pb") as never;
+        return { client: new rpc.EngineClient(at, grpc.credentials.createInsecure()), proto };
+      } catch {
+        return null;
+      }
+    }),
+  );
   context = undefined;
 }
 
+/** Set when this process is the stack's default provider: its stack's name. */
+let defaultProviderStack: string | undefined;
+/** True once a `check` came in: the program runs, and `Configure` had the current configuration. */
+let programRuns = false;
+let reading: Promise<void> | undefined;
+
 /**
  * `Configure`: remembers the settings. `GITLAB_BASE_URL` / `GITLAB_TOKEN` (and the proxy
- * variables) fill what they leave out, when the client is built.
+ * variables) fill what they leave out, when the client is built. `providerUrn` says whether this
+ * is the stack's default provider (named `default…` by the engine), whose configuration is the
+ * stack's `gitlab-runners:` keys.
  */
-export function configure(config: Record<string, string>): void {
+export function configure(config: Record<string, string>, providerUrn?: string): void {
   settings = { ...config };
+  const match = /^urn:pulumi:([^:]+)::[^:]+::pulumi:providers:[^:]+::(default(?:_[\w-]+)?)$/.exec(
+    providerUrn ?? "",
+  );
+  defaultProviderStack = match?.[1];
   context?.reset();
+}
+
+/** A `check` came in: the program runs. */
+export function programIsRunning(): void {
+  programRuns = true;
+}
+
+/**
+ * Before a read or a delete of the default provider, where the program has not run in this
+ * process (refresh, destroy, the refresh of `preview --refresh`): the engine configured it from
+ * the configuration recorded in the state at the last `pulumi up`, so a rotated token or a moved
+ * GitLab would not be used. The stack's current `gitlab-runners:` keys are read once with the
+ * CLI and preferred (`provider/stack-config.ts`), as the dynamic resources do. An explicit
+ * `Provider`'s settings are its inputs, which only `pulumi up` changes.
+ */
+function preferCurrentConfig(): Promise<void> {
+  if (programRuns || defaultProviderStack === undefined) return Promise.resolve();
+  reading ??= (async () => {
+    const result = await readStackConfig(defaultProviderStack as string, process.env, PACKAGE);
+    if (!result.ok) {
+      log.warn(
+        `could not read the stack's current configuration (${result.reason}); using the ${PACKAGE}: configuration ` +
+          "recorded in the stack at the last pulumi up. If the token, baseUrl or cacertFile changed since, run " +
+          "pulumi up first, or add --run-program.",
+      );
+      return;
+    }
+    const current: Record<string, string> = {};
+    for (const [key, value] of Object.entries(result.settings))
+      current[key.slice(PACKAGE.length + 1)] = value;
+    const keys = new Set([...Object.keys(current), ...Object.keys(settings)]);
+    if ([...keys].every((k) => current[k] === settings[k])) return;
+    settings = current;
+    context?.reset();
+    log.info(
+      `using the stack's current ${PACKAGE}: configuration: it differs from the one recorded at the last pulumi up`,
+    );
+  })();
+  return reading;
 }
 
 /** Runs an operation, then waits until every line it logged has reached the engine. */
@@ -192,7 +247,10 @@ function withoutOrigin(outs: Bag | undefined): Bag {
 function binding(description: ResourceDescription, operations: () => Operations): ResourceBinding {
   return {
     description,
-    check: (olds, news) => operations().check(olds, news),
+    check: (olds, news) => {
+      programIsRunning();
+      return operations().check(olds, news);
+    },
     diff: (id, olds, news) => operations().diff(id, olds, news),
     create: (inputs, urn) =>
       settled(async () => {
@@ -200,7 +258,11 @@ function binding(description: ResourceDescription, operations: () => Operations)
         return { id, outs: withoutOrigin(outs) };
       }),
     previewCreate: (inputs) => previewCreate(description, inputs),
-    read: (id, props) => settled(() => operations().read(id, props)),
+    read: (id, props) =>
+      settled(async () => {
+        await preferCurrentConfig();
+        return operations().read(id, props);
+      }),
     update: (id, olds, news, urn) =>
       settled(async () => ({
         outs: withoutOrigin((await updateOf(description, operations())(id, olds, withUrn(news, urn))).outs),
@@ -209,7 +271,11 @@ function binding(description: ResourceDescription, operations: () => Operations)
       updateOf(description, operations());
       return previewUpdate(description, olds, news, await operations().diff(id, olds, news));
     },
-    delete: (id, props) => settled(async () => void (await operations().delete(id, props))),
+    delete: (id, props) =>
+      settled(async () => {
+        await preferCurrentConfig();
+        await operations().delete(id, props);
+      }),
   };
 }
 

@@ -18,6 +18,7 @@ import type * as Adapter from "./adapter";
 import type { ResourceBinding } from "./adapter";
 import { PACKAGE, packageSchema, SECRET_PROPERTIES } from "./schema";
 import { CONFIG_KEYS, configKeysOfType, SECRET_CONFIG_KEYS } from "./schema-config";
+import { inPluginTerms } from "./terms";
 import { type Bag, containsUnknown, fromStruct, toStruct, unwrap, unwrapValue, wrap } from "./values";
 import { version } from "./version";
 
@@ -92,7 +93,7 @@ function toServiceError(err: unknown, type?: string, inputSecrets: Iterable<stri
     reasons?: unknown;
     grpcCode?: number;
   };
-  const message = e.message;
+  const message = inPluginTerms(e.message);
   const metadata = new grpc.Metadata();
   if (typeof e.id === "string" && e.id !== "") {
     // Pulumi's way to record a partially created resource (ErrorResourceInitFailed in the
@@ -101,7 +102,9 @@ function toServiceError(err: unknown, type?: string, inputSecrets: Iterable<stri
     detail.setId(e.id);
     const props = (typeof e.properties === "object" && e.properties !== null ? e.properties : {}) as Bag;
     detail.setProperties(toStruct(wrap(props, secretNames(type ?? "", inputSecrets))));
-    detail.setReasonsList(Array.isArray(e.reasons) ? e.reasons.map(String) : [message]);
+    detail.setReasonsList(
+      Array.isArray(e.reasons) ? e.reasons.map((r) => inPluginTerms(String(r))) : [message],
+    );
     const any = new Any();
     any.pack(detail.serializeBinary(), "pulumirpc.ErrorResourceInitFailed");
     const status = new statuspb.Status();
@@ -266,8 +269,8 @@ function checkResponse(inputs: Bag, failures: readonly CheckFailureLike[]): prov
   resp.setFailuresList(
     failures.map((f) => {
       const failure = new pb.CheckFailure();
-      failure.setProperty(f.property);
-      failure.setReason(f.reason);
+      failure.setProperty(inPluginTerms(f.property));
+      failure.setReason(inPluginTerms(f.reason));
       return failure;
     }),
   );
@@ -321,7 +324,7 @@ export function createService(): provrpc.IResourceProviderServer {
     }),
 
     configure: unary(async (req: provproto.ConfigureRequest) => {
-      adapter().configure(configFrom(req));
+      adapter().configure(configFrom(req), req.getUrn());
       const resp = new pb.ConfigureResponse();
       resp.setAcceptsecrets(true);
       resp.setSupportspreview(true);

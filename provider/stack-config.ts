@@ -45,12 +45,18 @@ export type StackConfigResult =
   | { ok: true; settings: Record<string, string> }
   | { ok: false; reason: string };
 
-/** The `gitlab:` keys of the stack's current configuration, read with the CLI. */
+/**
+ * The `<namespace>:` keys of the stack's current configuration, read with the CLI. `ref` is the
+ * stack, or only its name (the provider plugin, which is never told the organization: the CLI
+ * then takes the project from the program folder and the backend's default organization).
+ * The settings come back under their full keys (`gitlab:token`).
+ */
 export function readStackConfig(
-  ref: StackRef,
+  ref: StackRef | string,
   env: NodeJS.ProcessEnv = process.env,
+  namespace = "gitlab",
 ): Promise<StackConfigResult> {
-  const stack = `${ref.organization}/${ref.project}/${ref.stack}`;
+  const stack = typeof ref === "string" ? ref : `${ref.organization}/${ref.project}/${ref.stack}`;
   return new Promise((resolve) => {
     execFile(
       pulumiCli(),
@@ -74,8 +80,8 @@ export function readStackConfig(
           const parsed = JSON.parse(stdout) as Record<string, { value?: unknown }>;
           const settings: Record<string, string> = {};
           for (const key of GITLAB_CONFIG_KEYS) {
-            const value = parsed[`gitlab:${key}`]?.value;
-            if (value !== undefined && value !== null) settings[`gitlab:${key}`] = String(value);
+            const value = parsed[`${namespace}:${key}`]?.value;
+            if (value !== undefined && value !== null) settings[`${namespace}:${key}`] = String(value);
           }
           resolve({ ok: true, settings });
         } catch {

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { delimiter, join } from "node:path";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import {
   defaultFixture,
   FIXTURE_IDS,
@@ -6,6 +7,7 @@ import {
   type RunningEmulator,
   startEmulator,
 } from "../../emulator";
+import { repoRoot } from "../support/paths";
 import { PulumiWorkspace, type StackResource } from "../support/pulumi";
 import { generateTestPki, type TestPki } from "../support/tls-certs";
 import { startTlsFront, type TlsFront } from "../support/tls-front";
@@ -137,6 +139,63 @@ describe("a rotated token, a moved GitLab and a new CA file, with no extra flag"
     expect(em.state().runners.find((r) => r.id === runnerId)).toBeUndefined();
     expect(await ws.resourcesOfType(RUNNER)).toHaveLength(0);
     // Nothing reached GitLab with the revoked token: every request was answered, none with 401.
+    expect(em.requests().filter((r) => r.status === 401)).toEqual([]);
+  });
+});
+
+// The same with the provider plugin from a YAML program: the engine configures the plugin's
+// default provider for refresh and destroy from the stack's configuration as it is now.
+describe("the plugin: a rotated token with no extra flag", () => {
+  let em: RunningEmulator;
+  let ws: PulumiWorkspace;
+  let runnerId: number;
+
+  beforeAll(async () => {
+    em = await startEmulator({ gitlabVersion: "17.11", fixture: fixture() });
+    ws = await PulumiWorkspace.create({
+      files: {
+        "Pulumi.yaml": `name: rotation-plugin
+runtime: yaml
+resources:
+  build:
+    type: gitlab-runners:index:Runner
+    properties:
+      runnerType: project_type
+      projectId: ${FIXTURE_IDS.projects.api}
+      description: rotation build
+outputs:
+  runnerId: \${build.runnerId}
+`,
+      },
+      config: { "gitlab-runners:baseUrl": em.url },
+      secretConfig: { "gitlab-runners:token": OLD_TOKEN },
+      env: {
+        PATH: [
+          join(inject("consumerNodeModules"), ".bin"),
+          inject("engineBin"),
+          join(repoRoot, "node_modules", ".bin"),
+          process.env.PATH ?? "",
+        ].join(delimiter),
+      },
+    });
+  });
+  afterAll(async () => {
+    await ws?.cleanup();
+    await em?.stop();
+  });
+
+  it("refresh, preview --refresh and destroy use the new token after the old one is revoked", async () => {
+    await ws.up();
+    runnerId = Number((await ws.outputs()).runnerId);
+    revoke(em, OLD_TOKEN);
+    await ws.run(["config", "set", "--secret", "gitlab-runners:token", NEW_TOKEN]);
+    const refresh = await ws.run(["refresh", "--yes", "--skip-preview"], { allowFailure: true });
+    expect(refresh.code, refresh.output.slice(-3000)).toBe(0);
+    const preview = await ws.run(["preview", "--refresh", "--diff"], { allowFailure: true });
+    expect(preview.code, preview.output.slice(-3000)).toBe(0);
+    const destroy = await ws.run(["destroy", "--yes", "--skip-preview"], { allowFailure: true });
+    expect(destroy.code, destroy.output.slice(-3000)).toBe(0);
+    expect(em.state().runners.find((r) => r.id === runnerId)).toBeUndefined();
     expect(em.requests().filter((r) => r.status === 401)).toEqual([]);
   });
 });
