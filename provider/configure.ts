@@ -14,6 +14,7 @@ import { contextFrom, type ResourceContext } from "./resource/context";
 import { engineLog } from "./resource/engine-log";
 
 let settings: Record<string, string | undefined> = {};
+let configured = false;
 const context = contextFrom(() => settings, engineLog());
 let replacement: GitLabClient | undefined;
 
@@ -28,8 +29,18 @@ export async function configure(req: { config: Pick<pulumi.dynamic.Config, "get"
     const value = req.config.get(`gitlab:${key}`);
     if (value !== undefined) next[`gitlab:${key}`] = String(value);
   }
+  // The host configures each serialized provider it loads (the Runner's, the assignment's) with
+  // the same stack config: keep the client, and what it has looked up and remembered
+  // (`resource/lookups.ts`), unless the configuration changed.
+  if (configured && sameSettings(next, settings)) return;
+  configured = true;
   settings = next;
   context.reset();
+}
+
+function sameSettings(a: Record<string, string | undefined>, b: Record<string, string | undefined>): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].every((key) => a[key] === b[key]);
 }
 
 /** This process's context: its client and the engine's log. */
@@ -44,7 +55,11 @@ export function getClient(): GitLabClient {
   return processContext().client();
 }
 
-/** Replaces the client (tests); `undefined` goes back to building one from configuration. */
+/**
+ * Replaces the client (tests); `undefined` goes back to building one from configuration, afresh
+ * (nothing looked up before is remembered).
+ */
 export function setClient(next: GitLabClient | undefined): void {
   replacement = next;
+  if (next === undefined) context.reset();
 }

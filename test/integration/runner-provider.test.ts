@@ -23,6 +23,8 @@ const PROVIDER = { __provider: "serialized-provider-text" };
 async function configureFor(em: RunningEmulator, token: string = FIXTURE_TOKENS.admin, extra: Bag = {}) {
   const config: Record<string, string> = { "gitlab:baseUrl": em.url, "gitlab:token": token };
   for (const [k, v] of Object.entries(extra)) config[k] = String(v);
+  // A fresh client: configure keeps the client (and what it remembers) when the settings are the same.
+  setClient(undefined);
   await configure({ config: { get: (key: string) => config[key] } });
 }
 
@@ -288,7 +290,10 @@ describe.each(["16.11", "17.11", "18.6"] as GitlabVersion[])("Runner provider on
     const rotated = await create({ adoptRunnerId: FIXTURE_IDS.runners.group, tokenRotation: "now" });
     expect(rotated.outs.authenticationToken).toBe(stateRunner(em, FIXTURE_IDS.runners.group)?.token);
     expect(rotated.outs.authenticationToken).not.toBe(FIXTURE_RUNNER_TOKENS.group);
-    const missing = await failure(create({ adoptRunnerId: 999_999 }));
+    // The preview-time check says it first; create, asked anyway, says it too.
+    const checked = await runner.check({}, { adoptRunnerId: 999_999, ...PROVIDER });
+    expect(checked.failures.map((f) => f.property)).toEqual(["adoptRunnerId"]);
+    const missing = await failure(runner.create({ adoptRunnerId: 999_999, ...PROVIDER }));
     expect(missing.message).toMatch(/adoptRunnerId 999999/);
   });
 
