@@ -9,6 +9,7 @@
  * what stays in GitLab and why. Any other refusal is an error.
  */
 import type { GitLabClient } from "../gitlab";
+import { claimedByRunner } from "../resource/lookups";
 import { disableOnProject, type Warn } from "../runner-projects/disable";
 import { describeProject } from "../runner-projects/explain";
 import type { AssignmentOutputs } from "./outputs";
@@ -31,6 +32,15 @@ export async function deleteAssignment(
   const where = previous.projectPath
     ? `project ${previous.projectPath} (id ${key.projectId})`
     : describeProject(key.projectId);
+  // A Runner of this run lists the project in its assignedProjects now (the program moved the
+  // link from this resource to the Runner): the link is the Runner's, and stays.
+  if (claimedByRunner(api, key.runnerId, key.projectId)) {
+    warn(
+      `runner ${key.runnerId} stays enabled on ${where}: its gitlab.Runner lists the project in assignedProjects, ` +
+        "which now manages the link. This ProjectRunnerAssignment is removed from the stack only.",
+    );
+    return;
+  }
   const link = {
     ...key,
     ...(previous.preExisting === undefined ? {} : { preExisting: previous.preExisting }),

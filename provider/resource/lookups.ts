@@ -152,6 +152,32 @@ export function rememberingRunners<C extends Pick<GitLabClient, "getRunner">>(cl
   return proxy;
 }
 
+const claims = new WeakMap<object, Map<number, Set<number>>>();
+
+/**
+ * Records that a Runner of this process lists these projects in its `assignedProjects` (its
+ * diff, create or update said so): the Runner has taken over these links.
+ */
+export function claimProjects(client: object, runnerId: number, projectIds: readonly number[]): void {
+  const owner = wrapped.get(client) ?? client;
+  let byRunner = claims.get(owner);
+  if (!byRunner) {
+    byRunner = new Map();
+    claims.set(owner, byRunner);
+  }
+  byRunner.set(runnerId, new Set(projectIds));
+}
+
+/** Whether a Runner of this process lists project `projectId` in its `assignedProjects`. */
+export function claimedByRunner(client: object, runnerId: number, projectId: number): boolean {
+  return (
+    claims
+      .get(wrapped.get(client) ?? client)
+      ?.get(runnerId)
+      ?.has(projectId) === true
+  );
+}
+
 /** `GET /user`, once per client: whom the token belongs to (an administrator or not). */
 export function lookUpUser(client: Pick<GitLabClient, "getCurrentUser">): Promise<CurrentUser> {
   return remembered(client, "user", () => client.getCurrentUser());

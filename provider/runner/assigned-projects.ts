@@ -66,6 +66,8 @@ export interface ProjectsPlan {
   ownerDropped?: KnownProject;
   /** The owner project's id, if known. */
   owner?: number;
+  /** The ids of every project the program lists (the owner too, when listed). */
+  wanted: number[];
   /** Every project named or linked, by id: to word the state (`entriesFor`). */
   known: KnownProject[];
 }
@@ -116,6 +118,7 @@ export async function planProjects(
     unresolved,
     ...(ownerProject && ownerListed && !wanted.has(ownerProject.id) ? { ownerDropped: ownerProject } : {}),
     ...(owner === undefined ? {} : { owner }),
+    wanted: [...wanted.keys()],
     known,
   };
 }

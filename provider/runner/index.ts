@@ -94,7 +94,7 @@ export function runnerOperations(ctx: () => ResourceContext) {
       // The CLI shows a list input by position; say what the set of tags gains and loses.
       const tags = setChange(olds.tagList, news.tagList);
       if (planned.detailedDiff.tagList && tags) ctx().log.info(`runner ${id}: tagList ${tags}`);
-      const projects = await projectsDiff(() => ctx().client(), olds, news);
+      const projects = await projectsDiff(() => ctx().client(), id, olds, news);
       if (projects === undefined) return planned;
       const words = projects.plan ? planWords(projects.plan) : "";
       if (words) ctx().log.info(`runner ${id}: assignedProjects ${words}`);

@@ -23,7 +23,7 @@ import {
   ProviderError,
 } from "../resource/errors";
 import { isUnknown } from "../resource/host-values";
-import { forgetRunner, lookUpProject, lookUpRunner, lookUpUser } from "../resource/lookups";
+import { claimProjects, forgetRunner, lookUpProject, lookUpRunner, lookUpUser } from "../resource/lookups";
 import type { NamedNamespace } from "../resource/online-checks";
 import { disableOnProject } from "../runner-projects/disable";
 import { enableOnProject } from "../runner-projects/enable";
@@ -119,6 +119,7 @@ export async function adoptedAssignable(
  */
 export async function projectsDiff(
   api: () => Pick<GitLabClient, "resolveProject">,
+  id: string,
   olds: Bag,
   news: Bag,
 ): Promise<{ plan?: ProjectsPlan } | undefined> {
@@ -133,8 +134,22 @@ export async function projectsDiff(
       return undefined; // GitLab unreachable, or no credentials in this preview.
     }
   };
-  const plan = await planProjects(olds as Partial<RunnerOutputs>, desired, lenient);
-  return planChanges(plan) ? { plan } : undefined;
+  const previous = olds as Partial<RunnerOutputs>;
+  const plan = await planProjects(previous, desired, lenient);
+  // Said before any delete of this run: a ProjectRunnerAssignment of the same link that the
+  // program no longer has leaves the link to this Runner (a move between the two forms).
+  claimOf(api, id, plan);
+  // Starting to manage the projects is recorded even when GitLab already matches.
+  return planChanges(plan) || previous.assignedProjects === undefined ? { plan } : undefined;
+}
+
+/** Records the projects the Runner `id` lists, when a client can be had (not in an offline preview). */
+function claimOf(api: () => object, id: string, plan: ProjectsPlan): void {
+  try {
+    claimProjects(api(), Number(id), plan.wanted);
+  } catch {
+    // No client: nothing can be deleted in this process either.
+  }
 }
 
 /** `planned` with the change of `assignedProjects` (an update in place, which changes `projects`). */
@@ -294,6 +309,7 @@ export async function updateProjects(
     );
   }
   if (plan.ownerDropped) warn(ownerKept(id, plan.ownerDropped));
+  claimProjects(api, Number(id), plan.wanted);
   const unresolved = notFound(plan);
   const applied = await applyPlanOrRecord(api, id, outs, plan, warn, kept);
   const next = outputsAfter(outs, applied, plan, desired);
@@ -366,6 +382,7 @@ export async function assignAfterCreate(
       { id, properties: recorded(), cause: err },
     );
   }
+  claimProjects(api, Number(id), plan.wanted);
   const unresolved = notFound(plan);
   const applied = await applyPlanOrRecord(api, id, outs, plan, warn, recorded);
   const next = outputsAfter(outs, applied, plan, desired);

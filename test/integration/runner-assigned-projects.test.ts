@@ -292,6 +292,25 @@ describe.each(["13.12", "17.11", "18.6"] as GitlabVersion[])(
       },
     );
 
+    it("moving links from ProjectRunnerAssignments to assignedProjects in one up never removes them", async () => {
+      const { id, outs } = await create(owned({ description: "moved" }));
+      const web = await assignment.create({ project: "acme/web", runnerId: Number(id), ...PROVIDER });
+      // The program now lists acme/web in the Runner and has no assignment: the engine diffs and
+      // updates the Runner, then deletes the assignment.
+      const news = { ...owned({ description: "moved", assignedProjects: ["acme/web"] }), ...PROVIDER };
+      const diff = await runner.diff(
+        id,
+        { ...outs, projects: [...outs.projects, { id: projects.web, pathWithNamespace: "acme/web" }] },
+        news,
+      );
+      expect(diff.changes).toBe(true); // the stack starts managing the runner's projects
+      const { outs: after } = await runner.update(id, { ...outs }, news);
+      expect(after.assignedProjects).toEqual(["acme/web"]);
+      await assignment.delete(web.id, { ...web.outs });
+      expect(linked(em, id)).toEqual([projects.api, projects.web]);
+      expect(routes(em)).not.toContain("DELETE /api/v4/projects/:id/runners/:runner_id");
+    });
+
     it("an assignment of a runner this process created or read needs one request: the POST", async () => {
       const { id } = await create(owned({ description: "seeded" }));
       const before = routes(em).length;
