@@ -60,6 +60,27 @@ describe("forbidden-project-assignment", () => {
     expect((await runResourcePolicy(policy, groupRunner, config)).violations).toEqual([]);
   });
 
+  it("checks each project of a Runner's assignedProjects, with checkProjectRunners off too", async () => {
+    const runner = {
+      type: RUNNER_TYPE,
+      props: {
+        runnerType: "project_type",
+        projectId: "acme/api",
+        assignedProjects: ["acme/web", "secure/vault", 99, UNKNOWN_VALUE],
+      },
+      name: "shared",
+    };
+    const flagged = await runResourcePolicy(policy, runner, { ...config, checkProjectRunners: false });
+    expect(flagged.violations.map((v) => v.message)).toEqual([
+      expect.stringMatching(
+        /project "secure\/vault" matches "\^secure\/".*Remove it from this runner's assignedProjects/,
+      ),
+      expect.stringMatching(/project 99 is listed in projectIds.*assignedProjects/),
+    ]);
+    const allowed = { ...runner, props: { ...runner.props, assignedProjects: ["acme/web"] } };
+    expect((await runResourcePolicy(policy, allowed, config)).violations).toEqual([]);
+  });
+
   it("skips exempt assignments and other resource types", async () => {
     const exempt = await runResourcePolicy(policy, assignment("secure/x", "break-glass"), {
       ...config,
