@@ -14,7 +14,8 @@
 // provider's 8), --calibration-runners 2 (0 skips the per-resource calibration),
 // --skip-checkpoints (PULUMI_SKIP_CHECKPOINTS=true: the engine writes the state once at the end
 // instead of after every step), --sizes N1,N2,… (the phases at each fleet size, and how each
-// phase and the engine's CPU grow), --keep (leave the temp folder, with each stack's CLI output).
+// phase and the engine's CPU grow), --keep (leave the temp folder, with each stack's CLI output),
+// --provider plugin (the same fleet through the provider plugin: bench/program-plugin).
 // PULUMI_* variables set by the caller reach the CLI, except those that isolate the stack.
 "use strict";
 
@@ -25,8 +26,25 @@ const { delimiter, join } = require("node:path");
 const { parseArgs } = require("node:util");
 
 const ROOT = join(__dirname, "..");
-const RUNNER_TYPE = "pulumi-nodejs:dynamic/gitlab:Runner";
-const ASSIGNMENT_TYPE = "pulumi-nodejs:dynamic/gitlab:ProjectRunnerAssignment";
+/**
+ * The two front doors to the same resources: the dynamic ones (bench/program) and the provider
+ * plugin's (bench/program-plugin, served by pulumi-resource-gitlab-runners from the package's
+ * dist/plugin), each with its program, config namespace and type tokens.
+ */
+const FRONT_DOORS = {
+  dynamic: {
+    program: "program",
+    config: "gitlab",
+    runnerType: "pulumi-nodejs:dynamic/gitlab:Runner",
+    assignmentType: "pulumi-nodejs:dynamic/gitlab:ProjectRunnerAssignment",
+  },
+  plugin: {
+    program: "program-plugin",
+    config: "gitlab-runners",
+    runnerType: "gitlab-runners:index:Runner",
+    assignmentType: "gitlab-runners:index:ProjectRunnerAssignment",
+  },
+};
 /** The provider's default `gitlab:maxConcurrency` (provider/gitlab/config.ts). */
 const PROVIDER_DEFAULT_CONCURRENCY = 8;
 /** Requests per resource and operation that the budget allows (bench/README.md). */
@@ -89,8 +107,13 @@ const { values: opts } = parseArgs({
     sizes: { type: "string" },
     forms: { type: "string" },
     keep: { type: "boolean", default: false },
+    provider: { type: "string", default: "dynamic" },
   },
 });
+const door = FRONT_DOORS[opts.provider];
+if (!door) throw new Error(`--provider must be dynamic or plugin, got ${JSON.stringify(opts.provider)}`);
+const RUNNER_TYPE = door.runnerType;
+const ASSIGNMENT_TYPE = door.assignmentType;
 
 function wholeNumber(name, min) {
   const raw = opts[name];
@@ -136,6 +159,7 @@ const round = (n, digits = 3) => (n === null || !Number.isFinite(n) ? null : Num
 
 function ensureBuilt() {
   const needed = ["dist/sdk/index.js", "dist/emulator/index.js", "dist/provider/runner/shim.js"];
+  if (opts.provider === "plugin") needed.push("dist/plugin/main.js", "dist/sdks/nodejs/index.js");
   if (needed.every((f) => fs.existsSync(join(ROOT, f)))) return;
   log("dist/ is missing: npm run build");
   execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: ["ignore", 2, 2] });
@@ -152,7 +176,7 @@ function makeProgram(work) {
   const program = join(work, "program");
   fs.mkdirSync(program);
   for (const f of ["Pulumi.yaml", "package.json", "index.js"]) {
-    fs.copyFileSync(join(__dirname, "program", f), join(program, f));
+    fs.copyFileSync(join(__dirname, door.program, f), join(program, f));
   }
   const modules = join(program, "node_modules");
   fs.mkdirSync(modules);
@@ -196,6 +220,8 @@ const CLOCK_TICKS = 100;
 const PROVIDER_SCRIPT = /(^|\/)cmd\/dynamic-provider(\/index\.js)?$/;
 /** A path argument naming @pulumi/pulumi's program runner (`cmd/run`, not `cmd/run-policy-pack`). */
 const PROGRAM_SCRIPT = /(^|\/)cmd\/run(\/index\.js)?$/;
+/** A path argument naming the provider plugin's entry point. */
+const PLUGIN_SCRIPT = /(^|\/)dist\/plugin\/main\.js$/;
 const base = (arg) => arg.slice(arg.lastIndexOf("/") + 1);
 
 /**
@@ -207,6 +233,10 @@ const base = (arg) => arg.slice(arg.lastIndexOf("/") + 1);
  */
 function roleOf(argv) {
   if (argv.slice(1).some((a) => base(a) === "pulumi-resource-pulumi-nodejs")) return "provider";
+  // The provider plugin: its launcher, which `exec`s node on dist/plugin/main.js (same pid).
+  if (base(argv[0] ?? "") === "pulumi-resource-gitlab-runners") return "provider";
+  if (argv.slice(1).some((a) => base(a) === "pulumi-resource-gitlab-runners" || PLUGIN_SCRIPT.test(a)))
+    return "provider";
   if (base(argv[0] ?? "") === "pulumi-resource-pulumi-nodejs") return "provider";
   if (argv.slice(1).some((a) => PROVIDER_SCRIPT.test(a))) return "provider";
   if (argv.slice(1).some((a) => PROGRAM_SCRIPT.test(a))) return "program";
@@ -216,7 +246,7 @@ function roleOf(argv) {
 }
 
 /** Whether a process is the dynamic-provider host itself (its RSS is the provider's). */
-const isProviderHost = (argv) => argv.slice(1).some((a) => PROVIDER_SCRIPT.test(a));
+const isProviderHost = (argv) => argv.slice(1).some((a) => PROVIDER_SCRIPT.test(a) || PLUGIN_SCRIPT.test(a));
 
 /** utime + stime + cutime + cstime of this process, in ticks: the CPU of its reaped children. */
 function reapedChildrenTicks() {
@@ -417,7 +447,15 @@ async function main() {
       env[k] = v;
     }
     Object.assign(env, {
-      PATH: [engineBin, join(ROOT, "node_modules", ".bin"), process.env.PATH].join(delimiter),
+      PATH: [
+        // The provider plugin's launcher, from the package as the program installed it.
+        ...(opts.provider === "plugin"
+          ? [join(program, "node_modules", "pulumi-gitlab-runners", "dist", "plugin")]
+          : []),
+        engineBin,
+        join(ROOT, "node_modules", ".bin"),
+        process.env.PATH,
+      ].join(delimiter),
       PULUMI_HOME: join(dir, "home"),
       PULUMI_BACKEND_URL: `file://${join(dir, "state")}`,
       PULUMI_CONFIG_PASSPHRASE: "bench",
@@ -466,17 +504,17 @@ async function main() {
 
     await pulumi(["stack", "init", "bench"]);
     const config = {
-      "gitlab:baseUrl": emulator.url,
+      [`${door.config}:baseUrl`]: emulator.url,
       "fleet:runners": String(size.runners),
       "fleet:assignmentsPerRunner": String(size.perRunner),
       "fleet:projects": JSON.stringify(projects),
       "fleet:prefix": name,
       "fleet:form": form,
-      ...(maxConcurrency !== undefined ? { "gitlab:maxConcurrency": String(maxConcurrency) } : {}),
+      ...(maxConcurrency !== undefined ? { [`${door.config}:maxConcurrency`]: String(maxConcurrency) } : {}),
     };
     for (const [k, v] of Object.entries(config)) await pulumi(["config", "set", k, v]);
     // On stdin, so the token is never on a command line.
-    await pulumi(["config", "set", "--secret", "gitlab:token"], { input: FIXTURE_TOKENS.admin });
+    await pulumi(["config", "set", "--secret", `${door.config}:token`], { input: FIXTURE_TOKENS.admin });
     return { name, dir, pulumi, outputLog };
   }
 
@@ -521,6 +559,7 @@ async function main() {
     ...(sizes ? { sizes } : { runners }),
     assignmentsPerRunner: perRunner,
     ...(forms.length === 1 ? { form: forms[0] } : { forms }),
+    provider: opts.provider,
     latencyMs,
     parallel,
     providerMaxConcurrency: maxConcurrency ?? PROVIDER_DEFAULT_CONCURRENCY,

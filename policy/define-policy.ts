@@ -12,7 +12,7 @@ import type {
 } from "@pulumi/policy";
 import { configSchemaOf, type ParamSpecs, resolveConfig } from "./config";
 import { type Props, type RunnerFacts, runnerFacts } from "./props";
-import { RUNNER_TYPE } from "./resource-types";
+import { isType, PLUGIN_TYPES, RUNNER_TYPE } from "./resource-types";
 
 /** The parameter every policy has. */
 export interface ExemptionConfig {
@@ -70,16 +70,20 @@ export interface RunnerPolicyDefinition<C extends ExemptionConfig> extends Polic
 }
 
 /**
- * A resource policy from its definition. With a single type, the validation carries that type as
- * `__pulumiType`, which lets @pulumi/policy skip other resources without calling it
- * (`getPulumiType` in @pulumi/policy/policy.js), as `validateResourceOfType` does for SDK classes.
+ * A resource policy from its definition, for its types through either front door (the dynamic
+ * resources' tokens and the plugin's). No `__pulumiType` on the validation: @pulumi/policy
+ * compares it with one token only (`getPulumiType` in @pulumi/policy/policy.js) and would skip the
+ * plugin's resources.
  */
 export function resourcePolicy<C extends ExemptionConfig>(
   definition: ResourcePolicyDefinition<C>,
 ): ResourceValidationPolicy {
   const { name, params, types } = definition;
   const validate: ResourceValidation = (args, reportViolation) => {
-    if (!types.includes(args.type)) args.notApplicable(`the policy applies to ${types.join(" and ")} only`);
+    if (!types.some((t) => isType(args.type, t))) {
+      const all = types.flatMap((t) => [t, PLUGIN_TYPES[t] ?? t]);
+      args.notApplicable(`the policy applies to ${all.join(", ")} only`);
+    }
     const config = resolveConfig(name, params, args.getConfig());
     definition.checkConfig?.(config);
     if (isExempt(config, args.name)) args.notApplicable(`"${args.name}" is listed in exemptNames`);
@@ -90,7 +94,7 @@ export function resourcePolicy<C extends ExemptionConfig>(
     description: definition.description,
     enforcementLevel: definition.enforcementLevel,
     configSchema: configSchemaOf(params),
-    validateResource: types.length === 1 ? Object.assign(validate, { __pulumiType: types[0] }) : validate,
+    validateResource: validate,
   };
 }
 

@@ -33,7 +33,7 @@ export * from "./policies/runner-description-format";
 export * from "./policies/runner-maximum-timeout";
 export * from "./policies/runner-untagged-jobs";
 export * from "./policies/unique-runner-descriptions";
-export { PROJECT_RUNNER_ASSIGNMENT_TYPE, RUNNER_TYPE } from "./resource-types";
+export { isType, PLUGIN_TYPES, PROJECT_RUNNER_ASSIGNMENT_TYPE, RUNNER_TYPE } from "./resource-types";
 
 /** Every policy of the pack, in the order the previews list them. */
 export const policies: Policies = [

@@ -13,12 +13,15 @@
 //   - starting a Node.js policy pack (`RunPlugin`, kind "analyzer") through
 //     `@pulumi/pulumi/cmd/run-policy-pack`;
 //   - the informational RPCs the CLI calls around those (Handshake,
-//     GetPluginInfo, GetRequiredPackages, InstallDependencies, About, ...).
+//     GetPluginInfo, GetRequiredPackages, InstallDependencies, About, ...);
+//   - TypeScript code generation with Pulumi's own generator (codegen.go):
+//     the code `pulumi import` prints, `pulumi convert`, and
+//     `pulumi package gen-sdk --language nodejs`.
 //
 // It deliberately does not discover provider plugins from node_modules (our
 // programs only use dynamic resources, whose provider is the
 // pulumi-resource-pulumi-nodejs script), does not install dependencies, and
-// does not support synchronous invokes, debugging, code generation or `Pack`.
+// does not support synchronous invokes, debugging or `Pack`.
 //
 // Start-up contract (same as every Pulumi plugin): the engine runs
 // `pulumi-language-nodejs [flags...] <engine-address>`; we listen on a free
@@ -51,7 +54,7 @@ import (
 
 // hostVersion is reported by GetPluginInfo; it tracks the CLI we build against.
 // Override with -ldflags "-X main.hostVersion=...".
-var hostVersion = "3.274.1"
+var hostVersion = "3.276.0"
 
 // bailExitCode is the exit code @pulumi/pulumi's `cmd/run` uses when it has
 // already logged an actionable error to the user: the engine should stop

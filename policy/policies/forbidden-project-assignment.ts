@@ -2,7 +2,7 @@ import { compilePattern, type ParamSpecs } from "../config";
 import { type ExemptionConfig, exemptNamesSpec, resourcePolicy } from "../define-policy";
 import { POLICY_NAMES } from "../names";
 import { type Props, readIdOrPath, readIdOrPathList, runnerFacts, UNKNOWN, type Unknown } from "../props";
-import { PROJECT_RUNNER_ASSIGNMENT_TYPE, RUNNER_TYPE } from "../resource-types";
+import { isType, PROJECT_RUNNER_ASSIGNMENT_TYPE, RUNNER_TYPE } from "../resource-types";
 
 /** Config of `forbidden-project-assignment`. */
 export interface ForbiddenProjectAssignmentConfig extends ExemptionConfig {
@@ -85,7 +85,7 @@ export const forbiddenProjectAssignment = resourcePolicy({
   types: [PROJECT_RUNNER_ASSIGNMENT_TYPE, RUNNER_TYPE],
   validate(args, config, reportViolation) {
     const allow = `or remove the project from the "${name}" policy config`;
-    if (args.type === PROJECT_RUNNER_ASSIGNMENT_TYPE) {
+    if (isType(args.type, PROJECT_RUNNER_ASSIGNMENT_TYPE)) {
       const reason = forbiddenReason(readIdOrPath(args.props as Props, "project"), config);
       if (reason === undefined) return;
       reportViolation(

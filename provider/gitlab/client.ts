@@ -57,6 +57,7 @@ export class GitLabClient {
         noProxy: c.noProxy === "" ? undefined : c.noProxy,
         connections: c.maxConcurrency,
         connectTimeoutMs: c.connectTimeoutMs,
+        namespace: c.configNamespace,
       });
     // An injected dispatcher (a test's MockAgent) gets its own governor, so that one test's
     // rate-limit pause cannot leak into the next.

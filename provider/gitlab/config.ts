@@ -132,6 +132,12 @@ export interface GitLabClientConfig {
    * @default Math.random
    */
   random?: () => number;
+  /**
+   * The stack-config namespace the settings are named by in error messages (`gitlab` →
+   * `gitlab:cacertFile`). {@link loadClientConfig} sets it from its source.
+   * @default "gitlab"
+   */
+  configNamespace?: string;
 }
 
 /** Where {@link loadClientConfig} reads from. */
@@ -143,31 +149,41 @@ export interface ClientConfigSource {
   config?: Readonly<Record<string, string | undefined>>;
   /** Environment variables. @default process.env */
   env?: NodeJS.ProcessEnv;
+  /**
+   * The namespace of the stack-config keys: `config` is read as `<namespace>:baseUrl` (or the
+   * bare key), and a problem is reported against that name. The dynamic resources read the
+   * stack's `gitlab:` keys; a provider plugin gets its settings under its own package name.
+   * @default "gitlab"
+   */
+  namespace?: string;
 }
 
 /** The configuration with every default applied: what the client runs with. */
 export type ResolvedClientConfig = Required<
-  Omit<GitLabClientConfig, "caCertFile" | "clientCert" | "clientKey" | "logger" | "dispatcher">
+  Omit<
+    GitLabClientConfig,
+    "caCertFile" | "clientCert" | "clientKey" | "logger" | "dispatcher" | "configNamespace"
+  >
 > &
-  Pick<GitLabClientConfig, "caCertFile" | "clientCert" | "clientKey" | "logger" | "dispatcher">;
+  Pick<
+    GitLabClientConfig,
+    "caCertFile" | "clientCert" | "clientKey" | "logger" | "dispatcher" | "configNamespace"
+  >;
 
-/** The bounds of each numeric setting, and its default. */
+/** The namespace settings are read from and named by when none is given. */
+export const DEFAULT_NAMESPACE = "gitlab";
+
+/** The bounds of each numeric setting, and its default; `stack`: a stack-config key of its own. */
 const NUMBERS = {
-  retries: { key: "gitlab:retries", min: 0, max: 20, whole: true, fallback: 5 },
-  maxConcurrency: { key: "gitlab:maxConcurrency", min: 1, max: 256, whole: true, fallback: 8 },
-  timeoutMs: { key: "gitlab:timeoutMs", min: 1, max: 3_600_000, whole: false, fallback: 120_000 },
-  connectTimeoutMs: { key: "connectTimeoutMs", min: 1, max: 3_600_000, whole: false, fallback: 10_000 },
-  headersTimeoutMs: { key: "headersTimeoutMs", min: 1, max: 3_600_000, whole: false, fallback: 60_000 },
-  bodyTimeoutMs: { key: "bodyTimeoutMs", min: 1, max: 3_600_000, whole: false, fallback: 30_000 },
-  maxRetryWaitMs: { key: "maxRetryWaitMs", min: 0, max: 3_600_000, whole: false, fallback: 60_000 },
-  maxTotalRetryWaitMs: {
-    key: "maxTotalRetryWaitMs",
-    min: 0,
-    max: 3_600_000,
-    whole: false,
-    fallback: 120_000,
-  },
-  retryBaseDelayMs: { key: "retryBaseDelayMs", min: 0, max: 3_600_000, whole: false, fallback: 500 },
+  retries: { stack: true, min: 0, max: 20, whole: true, fallback: 5 },
+  maxConcurrency: { stack: true, min: 1, max: 256, whole: true, fallback: 8 },
+  timeoutMs: { stack: true, min: 1, max: 3_600_000, whole: false, fallback: 120_000 },
+  connectTimeoutMs: { stack: false, min: 1, max: 3_600_000, whole: false, fallback: 10_000 },
+  headersTimeoutMs: { stack: false, min: 1, max: 3_600_000, whole: false, fallback: 60_000 },
+  bodyTimeoutMs: { stack: false, min: 1, max: 3_600_000, whole: false, fallback: 30_000 },
+  maxRetryWaitMs: { stack: false, min: 0, max: 3_600_000, whole: false, fallback: 60_000 },
+  maxTotalRetryWaitMs: { stack: false, min: 0, max: 3_600_000, whole: false, fallback: 120_000 },
+  retryBaseDelayMs: { stack: false, min: 0, max: 3_600_000, whole: false, fallback: 500 },
 } as const;
 
 /** A problem with one setting, reported against its key. */
@@ -280,36 +296,47 @@ const clientConfigSchema = z
   .superRefine((v, ctx) => {
     if ((v.clientCert === undefined) !== (v.clientKey === undefined)) {
       const missing = v.clientCert === undefined ? "clientCert" : "clientKey";
-      const other = v.clientCert === undefined ? "gitlab:clientKey" : "gitlab:clientCert";
-      ctx.addIssue({ code: "custom", path: [missing], message: `must be set together with ${other}` });
+      const other = v.clientCert === undefined ? "clientKey" : "clientCert";
+      // `{name}` is replaced by the setting's key in the caller's namespace (see `validate`).
+      ctx.addIssue({ code: "custom", path: [missing], message: `must be set together with {${other}}` });
     }
   });
 
 /** The config keys a setting's problems are reported against (`gitlab:…`, or the env variable it came from). */
 type KeyNames = Partial<Record<string, string>>;
 
-const STACK_KEY: Record<string, string> = {
-  baseUrl: "gitlab:baseUrl",
-  token: "gitlab:token",
-  authHeader: "gitlab:authHeader",
-  caCertFile: "gitlab:cacertFile",
-  insecure: "gitlab:insecure",
-  clientCert: "gitlab:clientCert",
-  clientKey: "gitlab:clientKey",
+/** The settings that are not stack-config keys, by the environment variable they come from. */
+const ENV_ONLY: Record<string, string> = {
   httpProxy: "HTTP_PROXY",
   httpsProxy: "HTTPS_PROXY",
   noProxy: "NO_PROXY",
-  ...Object.fromEntries(Object.entries(NUMBERS).map(([name, n]) => [name, n.key])),
 };
 
-function validate(input: Record<string, unknown>, keys: KeyNames = {}): ResolvedClientConfig {
+/** The name a setting is known by to the user: its stack-config key in `namespace`, its env variable, or itself. */
+export function settingKey(name: string, namespace = DEFAULT_NAMESPACE): string {
+  if (name in ENV_ONLY) return ENV_ONLY[name]!;
+  if (name in NUMBERS && !NUMBERS[name as keyof typeof NUMBERS].stack) return name;
+  // The stack key keeps @pulumi/gitlab's spelling (`cacertFile`).
+  return `${namespace}:${name === "caCertFile" ? "cacertFile" : name}`;
+}
+
+/** `text` with each `{setting}` replaced by that setting's key in `namespace`. */
+function namedIn(text: string, namespace: string): string {
+  return text.replace(/\{(\w+)\}/g, (_, name: string) => settingKey(name, namespace));
+}
+
+function validate(
+  input: Record<string, unknown>,
+  keys: KeyNames = {},
+  namespace = DEFAULT_NAMESPACE,
+): ResolvedClientConfig {
   const parsed = clientConfigSchema.safeParse(input);
   if (parsed.success) return parsed.data as ResolvedClientConfig;
   const issue = parsed.error.issues[0]!;
   const name = String(issue.path[0] ?? "");
   // Zod's own type errors (a number where text belongs) name no value: never echo one (a token).
-  const text = issue.code === "custom" ? issue.message : "has the wrong type";
-  throw configError(keys[name] ?? STACK_KEY[name] ?? name, text);
+  const text = issue.code === "custom" ? namedIn(issue.message, namespace) : "has the wrong type";
+  throw configError(keys[name] ?? settingKey(name, namespace), text);
 }
 
 /**
@@ -332,12 +359,18 @@ function proxiesFrom(env: NodeJS.ProcessEnv): { httpProxy: string; httpsProxy: s
  */
 export function resolveClientConfig(config: GitLabClientConfig): ResolvedClientConfig {
   const proxies = proxiesFrom(process.env);
-  return validate({
-    ...config,
-    httpProxy: config.httpProxy ?? proxies.httpProxy,
-    httpsProxy: config.httpsProxy ?? proxies.httpsProxy,
-    noProxy: config.noProxy ?? proxies.noProxy,
-  });
+  const { configNamespace, ...settings } = config;
+  const resolved = validate(
+    {
+      ...settings,
+      httpProxy: config.httpProxy ?? proxies.httpProxy,
+      httpsProxy: config.httpsProxy ?? proxies.httpsProxy,
+      noProxy: config.noProxy ?? proxies.noProxy,
+    },
+    {},
+    configNamespace,
+  );
+  return configNamespace === undefined ? resolved : { ...resolved, configNamespace };
 }
 
 /**
@@ -349,21 +382,22 @@ export function resolveClientConfig(config: GitLabClientConfig): ResolvedClientC
 export function loadClientConfig(source: ClientConfigSource): GitLabClientConfig {
   const env = source.env ?? process.env;
   const config = source.config ?? {};
-  const get = (key: string): string | undefined => nonEmpty(config[`gitlab:${key}`] ?? config[key]);
+  const ns = source.namespace ?? DEFAULT_NAMESPACE;
+  const get = (key: string): string | undefined => nonEmpty(config[`${ns}:${key}`] ?? config[key]);
 
   const raw: Record<string, unknown> = {};
   const keys: KeyNames = {};
   // The two settings without a default: stack config, else the environment variable.
   const required = [
-    ["baseUrl", "GITLAB_BASE_URL", "`pulumi config set gitlab:baseUrl https://gitlab.example.com`"],
-    ["token", "GITLAB_TOKEN", "`pulumi config set --secret gitlab:token …`"],
+    ["baseUrl", "GITLAB_BASE_URL", `\`pulumi config set ${ns}:baseUrl https://gitlab.example.com\``],
+    ["token", "GITLAB_TOKEN", `\`pulumi config set --secret ${ns}:token …\``],
   ] as const;
   for (const [name, variable, how] of required) {
     const fromConfig = get(name);
     const value = fromConfig ?? nonEmpty(env[variable]);
     if (value === undefined) {
       throw configError(
-        `gitlab:${name}`,
+        `${ns}:${name}`,
         `is not set. Set it with ${how} or the ${variable} environment variable`,
       );
     }
@@ -382,9 +416,10 @@ export function loadClientConfig(source: ClientConfigSource): GitLabClientConfig
   };
   for (const [name, value] of Object.entries(text)) if (value !== undefined) raw[name] = value;
   const proxies = proxiesFrom(env);
-  const resolved = validate({ ...raw, ...proxies }, keys);
+  const resolved = validate({ ...raw, ...proxies }, keys, ns);
   // What was set, typed; the defaults stay out so callers can tell what the user chose.
   const out: GitLabClientConfig = { baseUrl: resolved.baseUrl, token: resolved.token };
+  if (source.namespace !== undefined) out.configNamespace = ns;
   for (const name of Object.keys(text) as (keyof typeof text)[]) {
     if (text[name] !== undefined) (out as unknown as Record<string, unknown>)[name] = resolved[name];
   }
@@ -401,7 +436,8 @@ export function loadClientConfig(source: ClientConfigSource): GitLabClientConfig
  */
 export function normaliseBaseUrl(raw: string, key = "gitlab:baseUrl"): string {
   const result = parseBaseUrl(raw);
-  if (typeof result === "object") throw configError(key, result.problem);
+  if (typeof result === "object")
+    throw configError(key, namedIn(result.problem, key.split(":")[0] ?? DEFAULT_NAMESPACE));
   return result;
 }
 
@@ -417,7 +453,7 @@ function parseBaseUrl(raw: string): string | { problem: string } {
     return { problem: `must use http or https, got ${url.protocol.replace(/:$/, "")}` };
   }
   if (url.username !== "" || url.password !== "") {
-    return { problem: "must not contain credentials; put the token in gitlab:token" };
+    return { problem: "must not contain credentials; put the token in {token}" };
   }
   if (url.search !== "" || url.hash !== "") return { problem: "must not contain a query or fragment" };
   let path = url.pathname.replace(/\/+$/, "");

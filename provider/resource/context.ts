@@ -27,31 +27,44 @@ function switchedOn(value: string | undefined): boolean {
 }
 
 /**
- * A context whose client is built, on first use, from `gitlab:*` settings (stack config keys
- * such as `gitlab:baseUrl`, or bare keys) and the environment, and logs to `log`.
+ * A context whose client is built, on first use, from `<namespace>:*` settings (stack config
+ * keys such as `gitlab:baseUrl`, or bare keys) and the environment, and logs to `log`. A setting
+ * that is missing or wrong is named in `namespace` (`gitlab:token` for the dynamic resources'
+ * stack config, `gitlab-runners:token` for the plugin's provider configuration).
  */
 export function contextFrom(
   settings: () => Record<string, string | undefined>,
   log: EngineLog,
   env: NodeJS.ProcessEnv = process.env,
+  namespace?: string,
 ): ResourceContext & { reset(): void } {
   let client: GitLabClient | undefined;
   return {
     client() {
       if (client === undefined) {
-        const config = loadClientConfig({ config: settings(), env });
+        const config = loadClientConfig({
+          config: settings(),
+          env,
+          ...(namespace === undefined ? {} : { namespace }),
+        });
         client = new GitLabClient({ ...config, logger: gitlabLoggerFor(log) });
         if (config.insecure === true) {
+          const ns = namespace ?? "gitlab";
           log.warn(
-            `gitlab:insecure is true: GitLab's TLS certificate (${client.apiUrl}) is not verified, so anyone on the ` +
-              "network path can read the token. Use it for testing only; give gitlab:cacertFile for a private CA.",
+            `${ns}:insecure is true: GitLab's TLS certificate (${client.apiUrl}) is not verified, so anyone on the ` +
+              `network path can read the token. Use it for testing only; give ${ns}:cacertFile for a private CA.`,
           );
         }
       }
       return client;
     },
     log,
-    onlineChecks: () => switchedOn(settings()["gitlab:onlineChecks"] ?? env.GITLAB_ONLINE_CHECKS),
+    onlineChecks: () => {
+      const all = settings();
+      return switchedOn(
+        all[`${namespace ?? "gitlab"}:onlineChecks`] ?? all.onlineChecks ?? env.GITLAB_ONLINE_CHECKS,
+      );
+    },
     reset() {
       client = undefined;
     },

@@ -32,7 +32,7 @@ export interface EngineLog {
 /** `pulumirpc.LogSeverity` values, as the generated stubs name them. */
 type Severity = "DEBUG" | "INFO" | "WARNING";
 
-interface LogRequest {
+export interface LogRequest {
   setSeverity(value: number): void;
   setMessage(value: string): void;
   setUrn(value: string): void;
@@ -40,16 +40,17 @@ interface LogRequest {
   setEphemeral(value: boolean): void;
 }
 
-interface EngineClient {
+export interface EngineClient {
   log(request: LogRequest, callback: (err: Error | null) => void): void;
 }
 
-interface EngineProto {
+export interface EngineProto {
   LogRequest: new () => LogRequest;
   LogSeverity: Record<Severity, number>;
 }
 
-interface Engine {
+/** An engine client and the generated message types it takes. */
+export interface Engine {
   client: EngineClient;
   proto: EngineProto;
 }
@@ -125,12 +126,19 @@ function deliver(engine: Engine | null, severity: Severity, message: string): Pr
   });
 }
 
-/** An {@link EngineLog} for the engine at `address` (`undefined`: stderr only). */
-export function engineLogAt(address: string | undefined): EngineLog {
+/**
+ * An {@link EngineLog} for the engine at `address` (`undefined`: stderr only). `connect` makes
+ * the client: by default from the SDK that the dynamic-provider host loaded; a process that
+ * bundles its own copy of the stubs and grpc-js (the provider plugin) passes one made with those.
+ */
+export function engineLogAt(
+  address: string | undefined,
+  connect: (address: string) => Engine | null = connectEngine,
+): EngineLog {
   let engine: Engine | null | undefined;
   const pending = new Set<Promise<void>>();
   const send = (severity: Severity, message: string): void => {
-    if (engine === undefined) engine = address === undefined ? null : connectEngine(address);
+    if (engine === undefined) engine = address === undefined ? null : connect(address);
     const delivery = deliver(engine, severity, message);
     pending.add(delivery);
     void delivery.finally(() => pending.delete(delivery));

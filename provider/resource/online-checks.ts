@@ -55,6 +55,10 @@ function connectionFailure(client: GitLabClient, err: unknown): Failure | undefi
         "under a path); /api/v4 is added.",
     };
   }
+  // A failure that may pass (a timeout, a 5xx, a rate limit beyond the retries, a dropped
+  // connection) says nothing about the configuration: the operations will meet GitLab again.
+  if (hasCode(err, "timeout", "server_error", "rate_limited")) return undefined;
+  if (hasCode(err, "network") && !/\bENOTFOUND\b/.test(errorText(err))) return undefined;
   return {
     property: "gitlab:baseUrl",
     reason: `cannot reach GitLab at ${client.apiUrl}: ${errorText(err)}`,

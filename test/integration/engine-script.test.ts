@@ -68,6 +68,8 @@ function engine(args: string[] = [], env: Record<string, string> = {}): Promise<
         XDG_CACHE_HOME: cache,
         FAKE_GO_LOG: goLog,
         FAKE_SMOKE_LOG: smokeLog,
+        // The YAML language host is another script's (scripts/engine-yaml); this is about the CLI's.
+        PULUMI_ENGINE_YAML: "0",
         ...env,
       },
       stdio: ["ignore", "pipe", "pipe"],
@@ -103,6 +105,7 @@ beforeEach(async () => {
   smokeLog = join(work, "smoke.log");
   await mkdir(join(repo, "scripts"), { recursive: true });
   await cp(join(repoRoot, "scripts/engine"), join(repo, "scripts/engine"));
+  await cp(join(repoRoot, "scripts/engine-yaml"), join(repo, "scripts/engine-yaml"));
   await cp(join(repoRoot, "engine"), join(repo, "engine"), {
     recursive: true,
     filter: (src) => !src.includes("node_modules"),

@@ -290,9 +290,11 @@ describe.each(["16.11", "17.11", "18.6"] as GitlabVersion[])("Runner provider on
     const rotated = await create({ adoptRunnerId: FIXTURE_IDS.runners.group, tokenRotation: "now" });
     expect(rotated.outs.authenticationToken).toBe(stateRunner(em, FIXTURE_IDS.runners.group)?.token);
     expect(rotated.outs.authenticationToken).not.toBe(FIXTURE_RUNNER_TOKENS.group);
-    // The preview-time check says it first; create, asked anyway, says it too.
-    const checked = await runner.check({}, { adoptRunnerId: 999_999, ...PROVIDER });
-    expect(checked.failures.map((f) => f.property)).toEqual(["adoptRunnerId"]);
+    // A runner that does not exist: refused at preview, and by create itself.
+    const atPreview = await runner.check({}, { adoptRunnerId: 999_999, ...PROVIDER });
+    expect(atPreview.failures).toEqual([
+      { property: "adoptRunnerId", reason: expect.stringMatching(/runner 999999 does not exist/) },
+    ]);
     const missing = await failure(runner.create({ adoptRunnerId: 999_999, ...PROVIDER }));
     expect(missing.message).toMatch(/adoptRunnerId 999999/);
   });
@@ -627,5 +629,31 @@ describe("what a preview checks with GitLab (GitLab 17.11)", () => {
     );
     expect(failures).toEqual({});
     expect(em.requests()).toEqual([]);
+  });
+});
+
+describe("a preview's checks under a flaky GitLab (GitLab 17.11)", () => {
+  let em: RunningEmulator;
+  beforeAll(async () => {
+    em = await startEmulator({ gitlabVersion: "17.11" });
+  });
+  afterAll(async () => {
+    await em?.stop();
+  });
+
+  it("a failure that may pass (5xx after the retries) does not fail the check: the operations meet GitLab again", async () => {
+    em.setFaults({ rules: [{ kind: "status", status: 503, method: "GET", path: "^/api/v4/version$" }] });
+    try {
+      const config: Record<string, string> = {
+        "gitlab:baseUrl": em.url,
+        "gitlab:token": FIXTURE_TOKENS.admin,
+        "gitlab:retries": "0",
+      };
+      await configure({ config: { get: (key: string) => config[key] } });
+      const { failures } = await runner.check({}, { runnerType: "instance_type", ...PROVIDER });
+      expect(failures).toEqual([]);
+    } finally {
+      em.setFaults({ rules: [] });
+    }
   });
 });

@@ -108,7 +108,8 @@ export class PulumiWorkspace {
       ...options.env,
     });
     const ws = new PulumiWorkspace(root, programDir, options.stack ?? "test", env);
-    ws.baseUrl = options.config?.["gitlab:baseUrl"] ?? env.GITLAB_BASE_URL;
+    ws.baseUrl =
+      options.config?.["gitlab:baseUrl"] ?? options.config?.["gitlab-runners:baseUrl"] ?? env.GITLAB_BASE_URL;
     live.add(ws);
     await ws.run(["stack", "init", ws.stack]);
     for (const [k, v] of Object.entries(options.config ?? {})) await ws.run(["config", "set", k, v]);
@@ -130,11 +131,13 @@ export class PulumiWorkspace {
       env?: Record<string, string>;
       timeoutMs?: number;
       kill?: AbortSignal;
+      /** Another program to run in the workspace (e.g. an Automation API program), with `args` as they are. */
+      command?: string;
     } = {},
   ): Promise<PulumiRunResult> {
-    const full = [...args, "--non-interactive", "--color", "never"];
+    const full = options.command ? args : [...args, "--non-interactive", "--color", "never"];
     return new Promise((resolvePromise, reject) => {
-      const child = spawn("pulumi", full, {
+      const child = spawn(options.command ?? "pulumi", full, {
         cwd: this.programDir,
         env: { ...this.env, ...options.env },
         stdio: ["ignore", "pipe", "pipe"],
@@ -171,7 +174,9 @@ export class PulumiWorkspace {
           }).catch(() => undefined);
         }
         if (result.code !== 0 && !options.allowFailure) {
-          reject(new Error(`pulumi ${args.join(" ")} exited ${result.code}:\n${output}`));
+          reject(
+            new Error(`${options.command ?? "pulumi"} ${args.join(" ")} exited ${result.code}:\n${output}`),
+          );
         } else {
           resolvePromise(result);
         }

@@ -91,6 +91,20 @@ describe("delivery to a real Engine gRPC server", () => {
     ]);
   });
 
+  it("reaches the engine through a client the caller makes (a bundled copy of the stubs)", async () => {
+    const made: string[] = [];
+    const log = engineLogAt(address, (at) => {
+      made.push(at);
+      return { client: new rpc.EngineClient(at, grpc.credentials.createInsecure()), proto };
+    });
+    received.length = 0;
+    log.warn("from a bundled client");
+    log.info("again");
+    await log.flush();
+    expect(made).toEqual([address]);
+    expect(received.map((r) => r.message)).toEqual(["from a bundled client", "again"]);
+  });
+
   it("falls back to stderr when the engine cannot be reached (debug lines stay out)", async () => {
     const write = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
     try {

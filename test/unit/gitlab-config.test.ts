@@ -146,4 +146,41 @@ describe("loadClientConfig: stack config wins over the environment", () => {
       "https://x.example.com/api/v4",
     );
   });
+
+  it("reads and names the settings in another namespace (a provider plugin's own)", () => {
+    const ns = { env: {}, namespace: "gitlab-runners" };
+    expect(configError(() => loadClientConfig({ ...ns, config: {} })).message).toMatch(
+      /gitlab-runners:baseUrl is not set\. Set it with `pulumi config set gitlab-runners:baseUrl /,
+    );
+    expect(
+      loadClientConfig({
+        ...ns,
+        config: { "gitlab-runners:baseUrl": "https://ns.example.com", "gitlab-runners:token": TOKEN },
+      }).baseUrl,
+    ).toBe("https://ns.example.com");
+    const pair = configError(() =>
+      loadClientConfig({
+        ...ns,
+        config: { baseUrl: "https://x.example.com", token: TOKEN, clientKey: "/k.pem" },
+      }),
+    );
+    expect(pair.message).toContain(
+      "gitlab-runners:clientCert must be set together with gitlab-runners:clientKey",
+    );
+    expect(
+      configError(() =>
+        loadClientConfig({ ...ns, config: { baseUrl: "https://u:p@x.example.com", token: TOKEN } }),
+      ).message,
+    ).toContain("put the token in gitlab-runners:token");
+    // The client it configures names its settings the same way (a PEM file checked when it is built).
+    const config = loadClientConfig({
+      ...ns,
+      config: { baseUrl: "https://x.example.com", token: TOKEN, cacertFile: "/nonexistent/ca.pem" },
+    });
+    expect(configError(() => new GitLabClient(config)).message).toContain("gitlab-runners:cacertFile");
+    expect(
+      configError(() => new GitLabClient({ ...config, caCertFile: undefined, maxConcurrency: 0 } as never))
+        .message,
+    ).toContain("gitlab-runners:maxConcurrency");
+  });
 });

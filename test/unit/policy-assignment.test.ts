@@ -4,6 +4,7 @@ import {
   PROJECT_RUNNER_ASSIGNMENT_TYPE,
   RUNNER_TYPE,
 } from "../../policy/policies";
+import { PLUGIN_TYPES } from "../../policy/resource-types";
 import { runResourcePolicy, UNKNOWN_VALUE } from "../support/policy-harness";
 
 const assignment = (project: unknown, name = "build-api") => ({
@@ -79,6 +80,10 @@ describe("forbidden-project-assignment", () => {
     ]);
     const allowed = { ...runner, props: { ...runner.props, assignedProjects: ["acme/web"] } };
     expect((await runResourcePolicy(policy, allowed, config)).violations).toEqual([]);
+    // The provider plugin's Runner (gitlab-runners:index:Runner) is judged the same.
+    const plugin = { ...runner, type: PLUGIN_TYPES[RUNNER_TYPE] as string };
+    const viaPlugin = await runResourcePolicy(policy, plugin, { ...config, checkProjectRunners: false });
+    expect(viaPlugin.violations.map((v) => v.message)).toEqual(flagged.violations.map((v) => v.message));
   });
 
   it("skips exempt assignments and other resource types", async () => {

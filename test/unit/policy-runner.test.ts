@@ -94,8 +94,17 @@ describe("runner-untagged-jobs", () => {
       type: PROJECT_RUNNER_ASSIGNMENT_TYPE,
       props: { project: "acme/api", runnerId: 1 },
     });
-    expect(outcome.notApplicable).toMatch(/only applies/);
+    expect(outcome.notApplicable).toMatch(/applies to/);
     expect(outcome.violations).toEqual([]);
+  });
+
+  it("judges the provider plugin's Runner as the dynamic one", async () => {
+    const props = { runnerType: "group_type", groupId: 1, runUntagged: true };
+    const dynamic = await runResourcePolicy(policy, { type: RUNNER_TYPE, props });
+    const plugin = await runResourcePolicy(policy, { type: "gitlab-runners:index:Runner", props });
+    expect(dynamic.violations.length).toBeGreaterThan(0);
+    expect(plugin.violations).toEqual(dynamic.violations);
+    expect(plugin.notApplicable).toBeUndefined();
   });
 });
 

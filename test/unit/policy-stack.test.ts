@@ -69,6 +69,6 @@ describe("unique-runner-descriptions", () => {
     const outcome = await runStackPolicy(policy, [
       { type: PROJECT_RUNNER_ASSIGNMENT_TYPE, props: { project: 1, runnerId: 2 } },
     ]);
-    expect(outcome.notApplicable).toMatch(/only applies/);
+    expect(outcome.notApplicable).toMatch(/applies to stacks with/);
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import * as tls from "node:tls";
 import { Agent, type Dispatcher, EnvHttpProxyAgent } from "undici";
-import { configError } from "../config";
+import { configError, settingKey } from "../config";
 
 /** The TLS, proxy and pool settings that make two dispatchers different. */
 export interface DispatcherSettings {
@@ -19,6 +19,8 @@ export interface DispatcherSettings {
   /** Connections per origin. */
   connections: number;
   connectTimeoutMs: number;
+  /** The stack-config namespace errors name the settings in. @default "gitlab" */
+  namespace?: string | undefined;
 }
 
 const shared = new Map<string, Dispatcher>();
@@ -61,11 +63,16 @@ export function createDispatcher(settings: DispatcherSettings): Dispatcher {
   if (settings.caCertFile !== undefined) {
     // Passing `ca` replaces Node's default trust store, so add the defaults (including
     // NODE_EXTRA_CA_CERTS where Node exposes them) back in.
-    tlsOptions.ca = [...defaultCaCertificates(), readPem(settings.caCertFile, "gitlab:cacertFile")];
+    tlsOptions.ca = [
+      ...defaultCaCertificates(),
+      readPem(settings.caCertFile, settingKey("caCertFile", settings.namespace)),
+    ];
   }
   if (settings.insecure === true) tlsOptions.rejectUnauthorized = false;
-  if (settings.clientCert !== undefined) tlsOptions.cert = readPem(settings.clientCert, "gitlab:clientCert");
-  if (settings.clientKey !== undefined) tlsOptions.key = readPem(settings.clientKey, "gitlab:clientKey");
+  if (settings.clientCert !== undefined)
+    tlsOptions.cert = readPem(settings.clientCert, settingKey("clientCert", settings.namespace));
+  if (settings.clientKey !== undefined)
+    tlsOptions.key = readPem(settings.clientKey, settingKey("clientKey", settings.namespace));
 
   const poolOptions = {
     // Bounded: undici's default is unlimited connections per origin (https://github.com/nodejs/undici/blob/main/docs/docs/api/Pool.md).

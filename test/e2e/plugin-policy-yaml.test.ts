@@ -1,0 +1,134 @@
+import { cp, mkdir, readdir, symlink, writeFile } from "node:fs/promises";
+import { delimiter, join } from "node:path";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { FIXTURE_TOKENS, type RunningEmulator, startEmulator } from "../../emulator";
+import { repoRoot } from "../support/paths";
+import { PulumiWorkspace } from "../support/pulumi";
+
+// The gitlab-runner-guardrails pack, as shipped in the package, on Pulumi YAML stacks of the
+// provider plugin's resources (gitlab-runners:index:Runner, …): a violating program is stopped at
+// preview with each policy's message, naming the plugin's type; a compliant one is deployed.
+
+const violating = `name: policy-yaml
+runtime: yaml
+resources:
+  deploy:
+    type: gitlab-runners:index:Runner
+    properties:
+      runnerType: project_type
+      projectId: acme/api
+      description: deploy-api API deploys
+      tagList: [deploy]
+      runUntagged: false
+      maximumTimeout: 86400
+  deploy-platform:
+    type: gitlab-runners:index:ProjectRunnerAssignment
+    properties:
+      project: acme/platform/deploy
+      runnerId: \${deploy.runnerId}
+`;
+
+const compliant = `name: policy-yaml
+runtime: yaml
+resources:
+  deploy:
+    type: gitlab-runners:index:Runner
+    properties:
+      runnerType: project_type
+      projectId: acme/api
+      description: deploy-api API deploys
+      tagList: [deploy]
+      runUntagged: false
+      locked: true
+      accessLevel: ref_protected
+      maximumTimeout: 1800
+`;
+
+/** The pack as a standalone folder, as policy/README.md ships it (see examples-policy.test.ts). */
+async function standalonePack(dest: string): Promise<string> {
+  const modules = inject("consumerNodeModules");
+  const installed = join(modules, "pulumi-gitlab-runners");
+  await mkdir(dest, { recursive: true });
+  for (const file of await readdir(join(installed, "dist", "policy"))) {
+    if (file.endsWith(".js")) await cp(join(installed, "dist", "policy", file), join(dest, file));
+  }
+  await cp(join(installed, "policy", "PulumiPolicy.yaml"), join(dest, "PulumiPolicy.yaml"));
+  await writeFile(
+    join(dest, "package.json"),
+    JSON.stringify({ name: "gitlab-runner-guardrails", version: "0.1.0", main: "index.js" }),
+  );
+  await symlink(modules, join(dest, "node_modules"), "dir");
+  return dest;
+}
+
+describe("the policy pack on a YAML stack of the plugin's resources (GitLab 17.11)", () => {
+  let em: RunningEmulator;
+  let ws: PulumiWorkspace;
+  let policy: string[];
+  let before: number[];
+  const created = () => em.state().runners.filter((r) => !before.includes(r.id));
+
+  beforeAll(async () => {
+    em = await startEmulator({ gitlabVersion: "17.11" });
+    before = em.state().runners.map((r) => r.id);
+    ws = await PulumiWorkspace.create({
+      files: { "Pulumi.yaml": violating },
+      config: { "gitlab-runners:baseUrl": em.url },
+      secretConfig: { "gitlab-runners:token": FIXTURE_TOKENS.admin },
+      env: {
+        PATH: [
+          join(inject("consumerNodeModules"), ".bin"),
+          inject("engineBin"),
+          join(repoRoot, "node_modules", ".bin"),
+          process.env.PATH ?? "",
+        ].join(delimiter),
+      },
+    });
+    const pack = await standalonePack(join(ws.root, "policy-pack"));
+    const config = join(ws.root, "policy-config.json");
+    await writeFile(
+      config,
+      JSON.stringify({
+        "runner-maximum-timeout": { minSeconds: 600, maxSeconds: 10800, requireTimeout: true },
+        "forbidden-project-assignment": { projectPatterns: ["^acme/platform/"] },
+      }),
+    );
+    policy = ["--policy-pack", pack, "--policy-pack-config", config];
+  });
+  afterAll(async () => {
+    await ws?.cleanup();
+    await em?.stop();
+  });
+
+  it("stops the violating program at preview, each policy naming the plugin's resource", async () => {
+    const { code, output } = await ws.preview(policy, { allowFailure: true });
+    expect(code).not.toBe(0);
+    const flat = output.replace(/\s+/g, " ");
+    expect(flat).toContain("[mandatory] project-runner-locked (gitlab-runners:index:Runner: deploy)");
+    expect(flat).toContain("Set locked: true.");
+    expect(flat).toContain("[mandatory] deploy-runner-ref-protected (gitlab-runners:index:Runner: deploy)");
+    expect(flat).toContain("maximumTimeout is 86400 seconds, above the maximum of 10800.");
+    expect(flat).toContain(
+      "[mandatory] forbidden-project-assignment (gitlab-runners:index:ProjectRunnerAssignment: deploy-platform)",
+    );
+    expect(created()).toHaveLength(0);
+  });
+
+  it("stops it at up too, before anything exists in GitLab", async () => {
+    const { code, output } = await ws.run(["up", "--yes", ...policy], { allowFailure: true });
+    expect(code).not.toBe(0);
+    expect(output).toContain("project-runner-locked");
+    expect(created()).toHaveLength(0);
+  });
+
+  it("deploys the compliant program with the pack, then destroys it", async () => {
+    await writeFile(join(ws.programDir, "Pulumi.yaml"), compliant);
+    const { output } = await ws.up(policy);
+    expect(output).toMatch(/\+ 2 created/);
+    expect(output).toContain("gitlab-runner-guardrails");
+    expect(output).not.toContain("[mandatory]");
+    expect(created()).toMatchObject([{ locked: true, accessLevel: "ref_protected", maximumTimeout: 1800 }]);
+    await ws.destroy();
+    expect(created()).toHaveLength(0);
+  });
+});
