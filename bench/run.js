@@ -2,11 +2,13 @@
 // `npm run bench -- [--runners N] [--assignments-per-runner M] [--latency-ms L] [--parallel P]`
 //
 // Runs the real `pulumi` CLI against the GitLab emulator (started in this process, with L ms of
-// latency on every /api/v4/ request) on an isolated stack (temp PULUMI_HOME, file backend) and
-// the fleet program in bench/program (N project runners, each enabled on M more projects):
-// up, preview (no changes), refresh, update (one field of every runner), destroy. Prints
-// progress on stderr and ONE JSON object as the last stdout line. bench/README.md defines every
-// figure (notably the ideal time) and holds the budgets and the last measured results.
+// latency on every /api/v4/ request) on isolated stacks (temp PULUMI_HOME, file backend) of the
+// fleet program in bench/program (N project runners, each enabled on M more projects), once per
+// form of declaring it (--forms assignments,projects: ProjectRunnerAssignment resources, or the
+// Runner's assignedProjects), one form after the other: up, preview (no changes), refresh,
+// update (one field of every runner), destroy. Prints progress on stderr and ONE JSON object as
+// the last stdout line. bench/README.md defines every figure (notably the ideal time) and holds
+// the budgets and the last measured results.
 //
 // More flags: --gitlab-version 17.11, --max-concurrency C (gitlab:maxConcurrency; default the
 // provider's 8), --calibration-runners 2 (0 skips the per-resource calibration),
@@ -49,15 +51,18 @@ const PROVIDER_DEFAULT_CONCURRENCY = 8;
 const BUDGET = {
   runner: { create: 2, refresh: 1, update: 1, delete: 1 },
   assignment: { create: 1, refresh: 1, delete: 1 },
+  // A link of a Runner's assignedProjects: its POST; read with the runner's own GET, and gone
+  // with the runner's own DELETE.
+  link: { create: 1, refresh: 0, delete: 0 },
 };
 /**
  * How the program declares the fleet (stack config `fleet:form`, bench/program/index.js):
- * `assignments` = N `Runner`s and, for each, M `ProjectRunnerAssignment`s (N + N × M resources).
- * It is the only form so far. Another way to declare the same fleet would be one more branch in
- * the program under its own name: the phases and the checks of GitLab's state do not depend on
- * the form, while `requestsPerResource` and `state.<type>` are this form's resource types.
+ * `assignments` = N `Runner`s and, for each, M `ProjectRunnerAssignment`s (N + N × M resources);
+ * `projects` = N `Runner`s, each with its M projects in `assignedProjects` (N resources). The
+ * phases and the checks of GitLab's state do not depend on the form; `requestsPerResource` and
+ * `state.<type>` are each form's resource types.
  */
-const FORM = "assignments";
+const FORMS = ["assignments", "projects"];
 /** The emulator keeps the newest 10,000 log entries (docs/emulator.md). */
 const LOG_CAP = 10_000;
 /**
@@ -100,6 +105,7 @@ const { values: opts } = parseArgs({
     "calibration-runners": { type: "string", default: "2" },
     "skip-checkpoints": { type: "boolean", default: false },
     sizes: { type: "string" },
+    forms: { type: "string" },
     keep: { type: "boolean", default: false },
     provider: { type: "string", default: "dynamic" },
   },
@@ -115,6 +121,24 @@ function wholeNumber(name, min) {
     throw new Error(`--${name} must be a whole number >= ${min}, got ${JSON.stringify(raw)}`);
   }
   return Number(raw);
+}
+
+/**
+ * `--forms assignments,projects`: the forms to run, in that order. Default: both for one size,
+ * `assignments` for `--sizes` (which takes one form).
+ */
+function formList(raw, sizes) {
+  if (raw === undefined) return sizes ? ["assignments"] : [...FORMS];
+  const list = raw.split(",").map((x) => x.trim());
+  const unknown = list.filter((f) => !FORMS.includes(f));
+  if (list.length === 0 || unknown.length > 0 || new Set(list).size !== list.length) {
+    throw new Error(
+      `--forms must list forms among ${FORMS.join(", ")}, each once; got ${JSON.stringify(raw)}`,
+    );
+  }
+  if (sizes && list.length !== 1)
+    throw new Error("--sizes takes one form (--forms assignments or --forms projects)");
+  return list;
 }
 
 /** `--sizes 50,100,200,400`: increasing runner counts. */
@@ -352,10 +376,19 @@ function byRoute(entries) {
 
 /** Requests not made on behalf of one resource: the client's once-per-process version lookup. */
 const PER_PROCESS = new Set(["GET /api/v4/version", "GET /api/v4/user"]);
+/**
+ * Look-ups made once per project or group a fleet names, per provider process (remembered:
+ * provider/resource/lookups.ts), not per resource: the fleet's 10 projects cost 10 whatever N.
+ * Left out of the per-resource counts (the calibration's 2 runners in 2 projects would read as
+ * one look-up per runner); on the critical path they are one request (looked up at once).
+ */
+const PER_NAMESPACE = new Set(["GET /api/v4/projects/:id", "GET /api/v4/groups/:id"]);
 const sum = (counts) => Object.values(counts).reduce((a, b) => a + b, 0);
-const scalable = (counts) => Object.fromEntries(Object.entries(counts).filter(([k]) => !PER_PROCESS.has(k)));
+const scalable = (counts) =>
+  Object.fromEntries(Object.entries(counts).filter(([k]) => !PER_PROCESS.has(k) && !PER_NAMESPACE.has(k)));
 const perProcess = (counts) =>
-  sum(Object.fromEntries(Object.entries(counts).filter(([k]) => PER_PROCESS.has(k))));
+  sum(Object.fromEntries(Object.entries(counts).filter(([k]) => PER_PROCESS.has(k)))) +
+  (Object.keys(counts).some((k) => PER_NAMESPACE.has(k)) ? 1 : 0);
 
 async function main() {
   const runners = wholeNumber("runners", 1);
@@ -368,6 +401,7 @@ async function main() {
   const gitlabVersion = opts["gitlab-version"];
   const lanes = Math.min(parallel, maxConcurrency ?? PROVIDER_DEFAULT_CONCURRENCY);
   const sizes = opts.sizes === undefined ? undefined : sizeList(opts.sizes);
+  const forms = formList(opts.forms, sizes);
 
   const loadAtStart = loadavg()[0];
   ensureBuilt();
@@ -401,7 +435,7 @@ async function main() {
   log(`work folder ${work}; emulator ${emulator.url} (GitLab ${gitlabVersion})`);
 
   /** One isolated stack of the fleet program. */
-  async function makeStack(name, size) {
+  async function makeStack(name, size, form) {
     const dir = join(work, name);
     fs.mkdirSync(dir);
     const program = makeProgram(dir);
@@ -475,7 +509,7 @@ async function main() {
       "fleet:assignmentsPerRunner": String(size.perRunner),
       "fleet:projects": JSON.stringify(projects),
       "fleet:prefix": name,
-      "fleet:form": FORM,
+      "fleet:form": form,
       ...(maxConcurrency !== undefined ? { [`${door.config}:maxConcurrency`]: String(maxConcurrency) } : {}),
     };
     for (const [k, v] of Object.entries(config)) await pulumi(["config", "set", k, v]);
@@ -524,7 +558,7 @@ async function main() {
   const config = (pulumiVersion, loadAtEnd) => ({
     ...(sizes ? { sizes } : { runners }),
     assignmentsPerRunner: perRunner,
-    form: FORM,
+    ...(forms.length === 1 ? { form: forms[0] } : { forms }),
     provider: opts.provider,
     latencyMs,
     parallel,
@@ -550,13 +584,13 @@ async function main() {
     let calibration;
     if (calibrationRunners > 0) {
       setLatency(0);
-      const stack = await makeStack("calib", { runners: calibrationRunners, perRunner: 0 });
+      const stack = await makeStack("calib", { runners: calibrationRunners, perRunner: 0 }, "assignments");
       calibration = await runPhases(stack);
     }
 
     setLatency(latencyMs);
-    const measure = async (name, n) => {
-      const stack = await makeStack(name, { runners: n, perRunner });
+    const measure = async (name, n, form) => {
+      const stack = await makeStack(name, { runners: n, perRunner }, form);
       const loadBefore = loadavg()[0];
       const main = await runPhases(stack);
       const summary = summarize({
@@ -567,18 +601,37 @@ async function main() {
         perRunner,
         latencyMs,
         lanes,
+        form,
       });
       const version = (await stack.pulumi(["version"], { capture: true })).stdout.trim();
       return { summary, version, stack, loadAverage: [round(loadBefore, 2), round(loadavg()[0], 2)] };
     };
     if (!sizes) {
-      const { summary, version } = await measure("bench", runners);
-      result = { ...summary, config: config(version, loadavg()[0]) };
+      const byForm = {};
+      let version;
+      let calibrationSummary;
+      for (const form of forms) {
+        const run = await measure(`bench-${form}`, runners, form);
+        version = run.version;
+        const { calibration: calib, ...summary } = run.summary;
+        calibrationSummary = calib;
+        byForm[form] = { form, loadAverage: run.loadAverage, ...summary };
+        if (!opts.keep) fs.rmSync(run.stack.dir, { recursive: true, force: true });
+      }
+      result = {
+        forms: byForm,
+        ...(byForm.assignments && byForm.projects
+          ? { comparison: compareForms(byForm.assignments, byForm.projects) }
+          : {}),
+        ...(calibrationSummary ? { calibration: calibrationSummary } : {}),
+        config: config(version, loadavg()[0]),
+      };
+      if (result.comparison) process.stderr.write(`${comparisonTable(result)}\n`);
     } else {
       const measured = [];
       let version;
       for (const n of sizes) {
-        const run = await measure(`n${n}`, n);
+        const run = await measure(`n${n}`, n, forms[0]);
         version = run.version;
         const { calibration: _, ...summary } = run.summary;
         measured.push({
@@ -668,14 +721,17 @@ function growthTable(measured, g) {
 }
 
 /** Turns the raw phase figures into the JSON the README documents. */
-function summarize({ main, calibration, calibrationRunners, runners, perRunner, latencyMs, lanes }) {
+function summarize({ main, calibration, calibrationRunners, runners, perRunner, latencyMs, lanes, form }) {
   const assignments = runners * perRunner;
   const L = latencyMs / 1000;
   const phases = main.phases;
+  // What each link (runner × project) costs beyond its runner's own requests: an `assignment`
+  // resource in the assignments form, a `link` of `assignedProjects` in the projects form.
+  const unit = form === "projects" ? "link" : "assignment";
 
   // Requests per resource: calibration (runners only) per runner; the rest of the main run's
-  // requests per assignment.
-  const perResource = { runner: {}, assignment: {} };
+  // requests per link.
+  const perResource = { runner: {}, [unit]: {} };
   const opOf = { up: "create", refresh: "refresh", update: "update", destroy: "delete" };
   for (const [phaseName, op] of Object.entries(opOf)) {
     const mainCounts = scalable(phases[phaseName].requests.byRoute);
@@ -697,16 +753,18 @@ function summarize({ main, calibration, calibrationRunners, runners, perRunner, 
         const left = (v - (runnerCounts[k] ?? 0) * runners) / assignments;
         if (Math.abs(left) > 1e-9) rest[k] = left;
       }
-      perResource.assignment[op] = { total: round(sum(rest), 2), byRoute: roundAll(rest) };
+      perResource[unit][op] = { total: round(sum(rest), 2), byRoute: roundAll(rest) };
     } else {
-      perResource.assignment[op] = null;
+      perResource[unit][op] = null;
     }
   }
 
   // Ideal time (bench/README.md "Ideal time"): L × max(D, R / lanes), where D is the longest
   // chain of requests that must follow one another, R all requests of the phase.
   const r = (op) => perResource.runner[op]?.total ?? 0;
-  const a = (op) => (assignments > 0 ? (perResource.assignment[op]?.total ?? 0) : 0);
+  // The links of one runner (projects form) are made at once: one request deep on the chain.
+  const a = (op) =>
+    assignments > 0 ? Math.min(form === "projects" ? 1 : Infinity, perResource[unit][op]?.total ?? 0) : 0;
   const chainOf = {
     up: (x) => x.r("create") + x.a("create"),
     preview: () => 0,
@@ -715,13 +773,13 @@ function summarize({ main, calibration, calibrationRunners, runners, perRunner, 
     destroy: (x) => x.a("delete") + x.r("delete"),
   };
   const budgetR = (op) => BUDGET.runner[op] ?? 0;
-  const budgetA = (op) => (assignments > 0 ? (BUDGET.assignment[op] ?? 0) : 0);
+  const budgetA = (op) => (assignments > 0 ? (BUDGET[unit][op] ?? 0) : 0);
   const budgetRequests = {
-    up: runners * BUDGET.runner.create + assignments * BUDGET.assignment.create,
+    up: runners * BUDGET.runner.create + assignments * BUDGET[unit].create,
     preview: 0,
-    refresh: runners * BUDGET.runner.refresh + assignments * BUDGET.assignment.refresh,
+    refresh: runners * BUDGET.runner.refresh + assignments * BUDGET[unit].refresh,
     update: runners * BUDGET.runner.update,
-    destroy: runners * BUDGET.runner.delete + assignments * BUDGET.assignment.delete,
+    destroy: runners * BUDGET.runner.delete + assignments * BUDGET[unit].delete,
   };
   const out = { phases: {} };
   for (const [name, ph] of Object.entries(phases)) {
@@ -779,25 +837,71 @@ function summarize({ main, calibration, calibrationRunners, runners, perRunner, 
       liveProjects === assignments &&
       main.liveAfterDestroy.length === 0 &&
       runnerState?.count === runners &&
-      (assignmentState?.count ?? 0) === assignments,
+      (assignmentState?.count ?? 0) === (form === "projects" ? 0 : assignments),
   };
 
   const within = (x, limit) => x !== null && x !== undefined && x <= limit + 1e-9;
   const rr = perResource.runner;
-  const ra = perResource.assignment;
+  const ra = perResource[unit];
   out.budgets = {
     runnerCreate: rr.create ? within(rr.create.total, 2) : null,
     runnerRefresh: rr.refresh ? within(rr.refresh.total, 1) : null,
     runnerUpdate: rr.update ? Math.abs(rr.update.total - 1) < 1e-9 : null,
     runnerDelete: rr.delete ? within(rr.delete.total, 1) : null,
-    assignmentCreate: ra.create ? within(ra.create.total, 1) : null,
-    assignmentRefresh: ra.refresh ? within(ra.refresh.total, 1) : null,
-    assignmentDelete: ra.delete ? within(ra.delete.total, 1) : null,
+    [`${unit}Create`]: ra.create ? within(ra.create.total, BUDGET[unit].create) : null,
+    [`${unit}Refresh`]: ra.refresh ? within(ra.refresh.total, BUDGET[unit].refresh) : null,
+    [`${unit}Delete`]: ra.delete ? within(ra.delete.total, BUDGET[unit].delete) : null,
     providerBytes: out.providerBytes <= 1024,
     runnerStateBytes: runnerState ? runnerState.stateBytesMax <= 4096 : null,
     upWithin1_5xIdeal: out.phases.up.ratioToIdeal === null ? null : out.phases.up.ratioToIdeal <= 1.5,
   };
   return out;
+}
+
+/**
+ * The two forms side by side: each phase's wall time, engine CPU and requests, and how many
+ * times the projects form is lower (assignments ÷ projects).
+ */
+function compareForms(assignments, projects) {
+  const out = {};
+  const ratio = (x, y) => (typeof x === "number" && typeof y === "number" && y > 0 ? round(x / y, 2) : null);
+  for (const p of PHASES) {
+    const a = assignments.phases[p];
+    const b = projects.phases[p];
+    out[p] = {
+      wallSeconds: {
+        assignments: a.wallSeconds,
+        projects: b.wallSeconds,
+        factor: ratio(a.wallSeconds, b.wallSeconds),
+      },
+      engineCpuSeconds: {
+        assignments: a.cpuSeconds?.engine ?? null,
+        projects: b.cpuSeconds?.engine ?? null,
+        factor: ratio(a.cpuSeconds?.engine, b.cpuSeconds?.engine),
+      },
+      requests: { assignments: a.requests.total, projects: b.requests.total },
+    };
+  }
+  out.resources = {
+    assignments: (assignments.state.runner?.count ?? 0) + (assignments.state.assignment?.count ?? 0),
+    projects: (projects.state.runner?.count ?? 0) + (projects.state.assignment?.count ?? 0),
+  };
+  out.exportBytes = { assignments: assignments.state.exportBytes, projects: projects.state.exportBytes };
+  return out;
+}
+
+/** The comparison as a Markdown table (stderr), as bench/README.md quotes it. */
+function comparisonTable(result) {
+  const c = result.comparison;
+  const rows = PHASES.map((p) => {
+    const x = c[p];
+    return `| ${p} | ${x.wallSeconds.assignments} | ${x.wallSeconds.projects} | ${x.wallSeconds.factor ?? "–"} | ${x.engineCpuSeconds.assignments} | ${x.engineCpuSeconds.projects} | ${x.engineCpuSeconds.factor ?? "–"} | ${x.requests.assignments} | ${x.requests.projects} |`;
+  });
+  return [
+    "| Phase | Wall, assignments (s) | Wall, projects (s) | × | Engine CPU, assignments (s) | Engine CPU, projects (s) | × | Requests, assignments | Requests, projects |",
+    "|---|---|---|---|---|---|---|---|---|",
+    ...rows,
+  ].join("\n");
 }
 
 /** The calibration stack's wall times: the fixed cost of a CLI run (README "Ideal time"). */

@@ -78,6 +78,8 @@ function typeOf(type: FieldType): Json {
     case "id-or-path":
       // GitLab takes a numeric id or a full path wherever it takes a project or a group.
       return { oneOf: [{ type: "integer" }, { type: "string" }] };
+    case "id-or-path-set":
+      return { type: "array", items: { oneOf: [{ type: "integer" }, { type: "string" }] } };
     case "object-list":
       return { type: "array", items: typeRef(type.name) };
   }

@@ -114,6 +114,32 @@ export function readStringList(props: Props, key: string): (string | Unknown)[] 
   return items;
 }
 
+/**
+ * A list of ids or paths (`assignedProjects`). A known list may still hold unknown elements:
+ * those come back as {@link UNKNOWN}.
+ */
+export function readIdOrPathList(
+  props: Props,
+  key: string,
+): (number | string | Unknown)[] | undefined | Unknown {
+  const value = readProp(props, key);
+  if (value === UNKNOWN) return UNKNOWN;
+  if (!Array.isArray(value)) return undefined;
+  const items: (number | string | Unknown)[] = [];
+  let length: number;
+  try {
+    length = value.length;
+  } catch (error) {
+    if (isUnknownValueError(error)) return UNKNOWN;
+    throw error;
+  }
+  for (let i = 0; i < length; i++) {
+    const item = readProp(value as unknown as Props, String(i));
+    if (item === UNKNOWN || typeof item === "number" || typeof item === "string") items.push(item);
+  }
+  return items;
+}
+
 /** Whether a property is given at all (an unknown value counts as given). */
 export function isGiven(props: Props, key: string): boolean {
   return readProp(props, key) !== undefined;

@@ -104,7 +104,11 @@ export function getClient(): GitLabClient {
   return processContext().client();
 }
 
-/** Replaces the client (tests); `undefined` goes back to building one from configuration. */
+/**
+ * Replaces the client (tests); `undefined` goes back to building one from configuration, afresh
+ * (nothing looked up before is remembered).
+ */
 export function setClient(next: GitLabClient | undefined): void {
   replacement = next;
+  if (next === undefined) context.reset();
 }

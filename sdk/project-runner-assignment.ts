@@ -3,8 +3,55 @@ import type { AssignmentOutputs } from "../provider/assignment";
 import { type AssignmentDescription, assignmentDescription } from "../provider/assignment/description";
 import { type InputNames, outputNames, type SameNames } from "../provider/resource/description";
 import { ORIGIN_KEY, originInput } from "./origin";
-import { originOf } from "./runner-origins";
+import { originOf, type RunnerOrigin } from "./runner-origins";
 import { assignmentProvider } from "./shims";
+
+/** Whether two ways of naming a project surely name the same one (an id and a path cannot tell). */
+function sameProject(a: number | string, b: number | string): boolean {
+  const id = (v: number | string) =>
+    typeof v === "number" ? v : /^\s*\d+\s*$/.test(v) ? Number(v) : undefined;
+  const [x, y] = [id(a), id(b)];
+  if (x !== undefined || y !== undefined) return x === y;
+  return String(a).trim().toLowerCase() === String(b).trim().toLowerCase();
+}
+
+/**
+ * A Runner that lists its projects in `assignedProjects` manages all of them: a
+ * ProjectRunnerAssignment of that runner is the same link made twice (the project is listed),
+ * or a link the Runner's next refresh reads as drift and its next `up` removes (it is not). Both
+ * stop the program at preview, naming the two resources — like inline and separate rules of a
+ * firewall in other providers, one way per runner.
+ */
+function refuseBothForms(
+  assignment: pulumi.Resource,
+  origin: RunnerOrigin,
+  project: pulumi.Input<number | string>,
+): void {
+  if (origin.assignedProjects === undefined) return;
+  pulumi.all([origin.assignedProjects, project]).apply(([listed, target]) => {
+    if (!Array.isArray(listed)) return;
+    const shownTarget = JSON.stringify(target);
+    const both =
+      `Remove this ProjectRunnerAssignment and keep the project in the Runner's assignedProjects, or leave ` +
+      `assignedProjects out of Runner "${origin.name}" and give each of its projects a ProjectRunnerAssignment.`;
+    if (listed.some((entry) => sameProject(entry, target))) {
+      throw new pulumi.ResourceError(
+        `project: ${shownTarget} is assigned to the runner twice: Runner "${origin.name}" lists it in assignedProjects, ` +
+          `and this ProjectRunnerAssignment enables it too: two resources would manage one link, and removing either would ` +
+          `not remove it. ${both}`,
+        assignment,
+        true,
+      );
+    }
+    throw new pulumi.ResourceError(
+      `runnerId: Runner "${origin.name}" manages all its projects with assignedProjects, which does not list ` +
+        `${shownTarget}: its next refresh would read the link this ProjectRunnerAssignment makes as drift, and its ` +
+        `next up would remove it. ${both}`,
+      assignment,
+      true,
+    );
+  });
+}
 
 /**
  * When `runnerId` is the `runnerId` of a Runner in this program, what GitLab would refuse is
@@ -131,6 +178,8 @@ export class ProjectRunnerAssignment extends pulumi.dynamic.Resource {
     props[ORIGIN_KEY] = originInput(name, assignmentDescription.dynamicType, opts?.parent);
     super(assignmentProvider, name, props, opts, "gitlab", assignmentDescription.name);
     refuseUnassignable(this, args.runnerId);
+    const origin = originOf(args.runnerId);
+    if (origin) refuseBothForms(this, origin, args.project);
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * What the program says about the runner behind a `runnerId` output: a ProjectRunnerAssignment
- * given `runner.runnerId` of a Runner in the same program knows that runner's `runnerType` and
- * `locked` before the runner exists, so a preview can stop an assignment GitLab would refuse.
+ * given `runner.runnerId` (or `runner.id`) of a Runner in the same program knows that runner's
+ * `runnerType`, `locked` and `assignedProjects` before the runner exists, so a preview can stop
+ * an assignment GitLab would refuse, or one the Runner's own `assignedProjects` would undo.
  */
 import type * as pulumi from "@pulumi/pulumi";
 
@@ -11,12 +12,14 @@ export interface RunnerOrigin {
   name: string;
   runnerType: pulumi.Input<string> | undefined;
   locked: pulumi.Input<boolean> | undefined;
+  /** The Runner's `assignedProjects`: when given, the Runner manages all its projects. */
+  assignedProjects: pulumi.Input<pulumi.Input<number | string>[]> | undefined;
 }
 
 const origins = new WeakMap<object, RunnerOrigin>();
 
-/** Records that `runnerId` is the id output of the Runner described by `origin`. */
-export function rememberOrigin(runnerId: pulumi.Output<number>, origin: RunnerOrigin): void {
+/** Records that `runnerId` is an id output (`runnerId` or `id`) of the Runner described by `origin`. */
+export function rememberOrigin(runnerId: pulumi.Output<number | string>, origin: RunnerOrigin): void {
   origins.set(runnerId, origin);
 }
 

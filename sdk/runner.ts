@@ -141,6 +141,25 @@ export interface RunnerArgs {
    */
   maintenanceNote?: pulumi.Input<string>;
   /**
+   * The projects the runner is assigned to besides its owner project (the one it is created
+   * in): a set of project ids or full paths such as `"acme/web"` — GitLab's `projects` of the
+   * runner, each enabled with `POST /projects/:id/runners` and removed with
+   * `DELETE /projects/:id/runners/:runner_id`. A path and the id of the same project are the
+   * same member, and order never matters. Refresh reads them from the runner's details (one
+   * `GET /runners/:id` for the runner and all its projects), so a project added or removed by
+   * hand shows as drift that the next `pulumi up` undoes. Listing the owner project changes
+   * nothing. `[]` removes the runner from every project but its owner.
+   *
+   * Project runners only (GitLab never assigns group or instance runners). A runner that lists
+   * its projects here owns the whole set: give it no `ProjectRunnerAssignment` as well (the
+   * program stops, naming both). A locked runner is unlocked for the change and locked again
+   * when the token is not an administrator's.
+   *
+   * @default - not managed: the runner's projects stay as they are (use
+   * `ProjectRunnerAssignment` resources, or nothing)
+   */
+  assignedProjects?: pulumi.Input<pulumi.Input<number | string>[]>;
+  /**
    * Any value; whenever it changes, the runner's authentication token is reset in place
    * (`POST /runners/:id/reset_authentication_token`) and `authenticationToken` holds the new one.
    * The runner is not replaced. A date (`"2026-11"`) makes rotations easy to schedule. A new
@@ -254,6 +273,12 @@ export class Runner extends pulumi.dynamic.Resource {
   declare readonly maximumTimeout: pulumi.Output<number | null>;
   /** The maintenance note (`maintenance_note`); the last value set when GitLab hides it. */
   declare readonly maintenanceNote: pulumi.Output<string | null>;
+  /**
+   * The projects the runner is assigned to besides its owner, in the program's words, as GitLab
+   * reports them now (a project added by hand appears by its full path); absent when the program
+   * does not give `assignedProjects`.
+   */
+  declare readonly assignedProjects: pulumi.Output<(number | string)[] | undefined>;
   /** The current `tokenRotation` value. */
   declare readonly tokenRotation: pulumi.Output<string | undefined>;
 
@@ -295,7 +320,14 @@ export class Runner extends pulumi.dynamic.Resource {
     // unknown there and a dependent would preview as replaced. The id is the one value the engine
     // keeps known through an update (pkg/resource/deploy/step.go, UpdateStep.Apply).
     Object.defineProperty(this, "runnerId", { value: this.id.apply(Number), enumerable: true });
-    rememberOrigin(this.runnerId, { name, runnerType: args.runnerType, locked: args.locked });
+    const origin = {
+      name,
+      runnerType: args.runnerType,
+      locked: args.locked,
+      assignedProjects: args.assignedProjects,
+    };
+    rememberOrigin(this.runnerId, origin);
+    rememberOrigin(this.id, origin);
   }
 }
 

@@ -22,15 +22,29 @@ interface Pool {
   accessLevel?: gitlab.RunnerAccessLevel;
   /**
    * Locked runners cannot be enabled on more projects by anyone but an administrator. Default
-   * true; set false when the token is a project Maintainer's and `projects` is not empty.
+   * true. In the `projects` form the provider unlocks a runner for the change and locks it
+   * again; in the `assignments` form set false when the token is a project Maintainer's and
+   * `projects` is not empty.
    */
   locked?: boolean;
   /** Pause every runner of the pool. Default false. */
   paused?: boolean;
 }
 
+/**
+ * How each runner's extra projects are declared (`fleet:form`): `"assignments"` (the default),
+ * one ProjectRunnerAssignment per runner and project; or `"projects"`, the runner's own
+ * `assignedProjects` — one resource per runner and one GET per runner on refresh, the form for
+ * large fleets (README "At scale").
+ */
+type Form = "projects" | "assignments";
+
 const config = new pulumi.Config("fleet");
 const pools = config.requireObject<Pool[]>("pools");
+const form = (config.get("form") ?? "assignments") as Form;
+if (form !== "projects" && form !== "assignments") {
+  throw new Error(`fleet:form must be "projects" or "assignments", got ${JSON.stringify(form)}.`);
+}
 // Descriptions start with the prefix, so the fleet's runners are easy to find in GitLab.
 const prefix = config.get("prefix") ?? "fleet";
 
@@ -57,10 +71,11 @@ for (const pool of pools) {
       paused: pool.paused ?? false,
       accessLevel: pool.accessLevel ?? "not_protected",
       maximumTimeout: pool.maximumTimeout ?? 3600,
+      ...(form === "projects" ? { assignedProjects: pool.projects ?? [] } : {}),
     });
     runners.push(runner);
     tokensByRunner[name] = runner.authenticationToken;
-    for (const project of pool.projects ?? []) {
+    for (const project of form === "assignments" ? (pool.projects ?? []) : []) {
       assignments.push(
         new gitlab.ProjectRunnerAssignment(`${name}-on-${slug(project)}`, {
           project,
@@ -77,7 +92,10 @@ export const runnerIds = Object.fromEntries(
   Object.entries(runnersByPool).map(([pool, runners]) => [pool, runners.map((r) => r.runnerId)]),
 );
 export const runnerCount = pools.reduce((n, pool) => n + pool.count, 0);
+/** ProjectRunnerAssignment resources (the `assignments` form). */
 export const assignmentCount = assignments.length;
+/** Links from runners to extra projects, in either form. */
+export const linkCount = pools.reduce((n, pool) => n + pool.count * (pool.projects ?? []).length, 0);
 /**
  * Each runner's authentication token, by resource name, as one secret: for
  * `gitlab-runner register --token` on the machines of the pool

@@ -1,7 +1,7 @@
 import { compilePattern, type ParamSpecs } from "../config";
 import { type ExemptionConfig, exemptNamesSpec, resourcePolicy } from "../define-policy";
 import { POLICY_NAMES } from "../names";
-import { type Props, readIdOrPath, runnerFacts, UNKNOWN, type Unknown } from "../props";
+import { type Props, readIdOrPath, readIdOrPathList, runnerFacts, UNKNOWN, type Unknown } from "../props";
 import { isType, PROJECT_RUNNER_ASSIGNMENT_TYPE, RUNNER_TYPE } from "../resource-types";
 
 /** Config of `forbidden-project-assignment`. */
@@ -73,8 +73,9 @@ function forbiddenReason(
 }
 
 /**
- * No `ProjectRunnerAssignment` to a forbidden project (by path pattern or numeric id), and, with
- * `checkProjectRunners`, no project runner created in one.
+ * No `ProjectRunnerAssignment` to a forbidden project (by path pattern or numeric id), no
+ * forbidden project in a Runner's `assignedProjects`, and, with `checkProjectRunners`, no
+ * project runner created in one.
  */
 export const forbiddenProjectAssignment = resourcePolicy({
   name,
@@ -93,6 +94,16 @@ export const forbiddenProjectAssignment = resourcePolicy({
           `remove this ProjectRunnerAssignment, ${allow}.`,
       );
       return;
+    }
+    // A Runner's assignedProjects are assignments too, whatever checkProjectRunners says.
+    const listed = readIdOrPathList(args.props as Props, "assignedProjects");
+    for (const project of listed === UNKNOWN ? [] : (listed ?? [])) {
+      const reason = forbiddenReason(project, config);
+      if (reason === undefined) continue;
+      reportViolation(
+        `Runners may not be assigned to this project: ${reason} of policy "${name}". ` +
+          `Remove it from this runner's assignedProjects, ${allow}.`,
+      );
     }
     if (!config.checkProjectRunners) return;
     const runner = runnerFacts(args.props as Props);

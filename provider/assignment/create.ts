@@ -1,110 +1,50 @@
 /**
- * `create`: `POST /projects/:id/runners` (docs/gitlab-api.md §8.1).
+ * `create`: `POST /projects/:id/runners` (docs/gitlab-api.md §8.1), one request where GitLab
+ * itself guards what must not happen.
  *
- * Before posting, the runner details are read once (`GET /runners/:id`): a group or instance
- * runner is refused with an explanation before GitLab is asked (13.x would silently turn an
- * instance runner into a project runner when an administrator enables it on a project,
- * docs/gitlab-api.md §2, a change nobody asked for), and a runner that already lists the project is
- * adopted without a POST. When this token may not read the runner, the POST's own answer decides.
+ * A group or instance runner is never assigned: GitLab ≥ 14 refuses both itself (403 "Runner is
+ * a group runner", 400 "Transitioning an instance runner to a project runner is not supported",
+ * docs/gitlab-api.md §2), but GitLab 13.x silently turns an instance runner into a project runner
+ * when an administrator enables it on a project — a change nobody asked for. So the runner's
+ * type must be known before posting to 13.x (or to a GitLab whose version this token may not
+ * read): from the details this process already has (the preview-time check, or the Runner's own
+ * create, update or refresh remembered them, `resource/lookups.ts`), else from
+ * `GET /runners/:id`. With the details known, a group or instance runner is refused before
+ * GitLab is asked, and a runner that already lists the project is adopted without a POST. When
+ * this token may not read the runner, the POST's own answer decides.
  */
-import type { GitLabClient, Project, RunnerDetails } from "../gitlab";
+import type { GitLabClient, RunnerDetails } from "../gitlab";
+import { hasCode } from "../resource/errors";
+import { knownRunner, lookUpRunner, lookUpUser } from "../resource/lookups";
+import { samePath } from "../resource/paths";
+import { enableOnProject } from "../runner-projects/enable";
 import {
-  gitlabMessageText,
-  hasCode,
-  isOutcomeUnknown,
-  ProviderError,
-  planLimitError,
-} from "../resource/errors";
-import { lookUpProject, lookUpRunner, lookUpUser } from "../resource/lookups";
+  describeProject,
+  groupRunner,
+  instanceRunner,
+  lockedRunner,
+  resolveTarget,
+  runnerNotFound,
+  runnerTypeOf,
+  unassignableType,
+} from "../runner-projects/explain";
 import { parseAssignmentInputs } from "./check";
-import { samePath } from "./id";
-import { type AssignmentOutputs, assignmentResult, describeProject } from "./outputs";
-import { REASON } from "./refusals";
+import { type AssignmentOutputs, assignmentResult } from "./outputs";
+
+export {
+  explainAssignFailure,
+  groupRunner,
+  instanceRunner,
+  resolveTarget,
+  runnerNotFound,
+  runnerTypeOf,
+} from "../runner-projects/explain";
 
 /** The GitLab operations assigning a runner needs. */
-export type AssignClient = Pick<GitLabClient, "resolveProject" | "getRunner" | "enableProjectRunner">;
-
-/** An explanation of a refusal, ending with what GitLab said; a refusal we saw coming has no cause. */
-function explained(message: string, cause?: unknown): ProviderError {
-  return cause === undefined
-    ? new ProviderError(message, { code: "assignment_refused" })
-    : ProviderError.explaining(message, cause);
-}
-
-/** A project as the assignment names it. */
-type ProjectRef = Pick<Project, "id" | "pathWithNamespace">;
-
-/** GitLab's scope of a runner; 13.x entities without `runner_type` fall back to `is_shared`. */
-export function runnerTypeOf(details: Pick<RunnerDetails, "runnerType" | "isShared">): string | undefined {
-  if (details.runnerType) return details.runnerType;
-  if (details.isShared === true) return "instance_type";
-  return undefined;
-}
-
-/** `GET /projects/:id` (remembered), with a message that says how to name the project when it is not found. */
-export async function resolveTarget(
-  api: Pick<GitLabClient, "resolveProject">,
-  project: number | string,
-): Promise<ProjectRef> {
-  try {
-    return await lookUpProject(api, project);
-  } catch (err) {
-    if (hasCode(err, "not_found")) throw projectNotFound(project, err);
-    throw err;
-  }
-}
-
-function projectNotFound(project: number | string, cause: unknown): ProviderError {
-  const how =
-    typeof project === "number"
-      ? "Check the numeric id (shown on the project's overview page in GitLab), or give the full path instead."
-      : 'Check the full path: it is the project\'s URL path with every group, e.g. "acme/platform/deploy" (case does not matter).';
-  return explained(
-    `${describeProject(project)} was not found, or this token's user cannot see it. ${how} ` +
-      "If the project exists, give the token's user at least the Maintainer role on it.",
-    cause,
-  );
-}
-
-function lockedRunner(runnerId: number, where: string, cause?: unknown): ProviderError {
-  return explained(
-    `runner ${runnerId} is locked to its current projects, so GitLab refuses to assign it to ${where}. ` +
-      'Unlock it: set `locked: false` on its gitlab.Runner (or clear "Lock to current projects" in the ' +
-      "runner's settings in GitLab), then run `pulumi up` again. An administrator's token may also assign a locked runner.",
-    cause,
-  );
-}
-
-export function runnerNotFound(runnerId: number, cause: unknown): ProviderError {
-  return explained(
-    `runner ${runnerId} does not exist, or this token's user cannot see it. Check runnerId: use the runnerId ` +
-      "output of the gitlab.Runner that manages it, or the id GitLab shows under Settings > CI/CD > Runners. " +
-      "If the runner was deleted out of band, `pulumi refresh` followed by `pulumi up` recreates a managed runner.",
-    cause,
-  );
-}
-
-export function groupRunner(runnerId: number, where: string, cause?: unknown): ProviderError {
-  return explained(
-    `runner ${runnerId} is a group runner, and GitLab never assigns group runners to projects ` +
-      `(it answers 403 "Runner is a group runner", even to administrators), so it cannot be enabled on ${where}. ` +
-      'Projects of the runner\'s group and its subgroups can already use it when "Enable group runners" is on in ' +
-      "their Settings > CI/CD > Runners: remove this ProjectRunnerAssignment, or assign a project runner " +
-      '(a gitlab.Runner with runnerType "project_type") instead.',
-    cause,
-  );
-}
-
-export function instanceRunner(runnerId: number, where: string, cause?: unknown): ProviderError {
-  return explained(
-    `runner ${runnerId} is an instance (shared) runner, which every project can already use when ` +
-      `"Enable instance runners" is on in its Settings > CI/CD > Runners, so it is not assigned to ${where}: ` +
-      "current GitLab refuses to turn an instance runner into a project runner, and GitLab 13.x would do it " +
-      "silently for an administrator, taking the runner away from every other project. Remove this " +
-      'ProjectRunnerAssignment, or create a project runner (a gitlab.Runner with runnerType "project_type") for this project.',
-    cause,
-  );
-}
+export type AssignClient = Pick<
+  GitLabClient,
+  "resolveProject" | "getRunner" | "enableProjectRunner" | "getVersion"
+>;
 
 /**
  * The preview-time check of the runner an assignment names, when it exists already (its id is
@@ -145,60 +85,31 @@ export async function runnerChecked(
   }
 }
 
-/** Turns a refused `POST /projects/:id/runners` into an error that says what to do. */
-export function explainAssignFailure(
-  err: unknown,
-  runnerId: number,
-  project: number | string,
-  target: ProjectRef | undefined,
-  details: Pick<RunnerDetails, "runnerType" | "isShared"> | undefined,
-): unknown {
-  const where = describeProject(project, target);
-  const text = gitlabMessageText(err);
-  if (hasCode(err, "forbidden")) {
-    if (REASON.locked.test(text)) return lockedRunner(runnerId, where, err);
-    if (REASON.groupRunner.test(text)) return groupRunner(runnerId, where, err);
-    if (REASON.noAccess.test(text)) {
-      if (details && runnerTypeOf(details) === "instance_type") return instanceRunner(runnerId, where, err);
-      return explained(
-        `this token's user may not assign runner ${runnerId} to other projects. GitLab lets a user assign a project ` +
-          "runner only when they are a Maintainer of a project the runner already belongs to (its owner project " +
-          "on recent versions), or an administrator. Use such a user's token (gitlab:token or GITLAB_TOKEN), or " +
-          "add the user as a Maintainer of the runner's project.",
-        err,
-      );
-    }
-    return explained(
-      `this token's user may not assign runners to ${where}: GitLab requires the Maintainer role on the target ` +
-        "project (or an administrator). Give the user the Maintainer role there, or use a token of a user who has it.",
-      err,
-    );
+/**
+ * Whether GitLab itself refuses to turn an instance runner into a project runner (14.0 and
+ * later), so a POST needs no pre-check. Unknown (a token that may not read `/version`) is no.
+ */
+async function refusesConversion(api: Pick<GitLabClient, "getVersion">): Promise<boolean> {
+  try {
+    return (await api.getVersion()).major >= 14;
+  } catch {
+    return false;
   }
-  if (hasCode(err, "not_found")) {
-    if (/project/i.test(text)) return projectNotFound(project, err);
-    return runnerNotFound(runnerId, err);
+}
+
+/** The runner's details for the pre-check: remembered, or read when GitLab would not guard the POST. */
+async function detailsBeforePost(api: AssignClient, runnerId: number): Promise<RunnerDetails | undefined> {
+  const known = knownRunner(api, runnerId);
+  try {
+    if (known) return await known;
+    if (await refusesConversion(api)) return undefined;
+    return await lookUpRunner(api, runnerId);
+  } catch (err) {
+    if (hasCode(err, "not_found")) throw runnerNotFound(runnerId, err);
+    // A Maintainer of the target project may be unable to read the runner; the POST decides.
+    if (!hasCode(err, "forbidden") && !hasCode(err, "insufficient_scope")) throw err;
+    return undefined;
   }
-  if (hasCode(err, "unauthorized")) {
-    return explained(
-      "GitLab did not accept the token for POST /projects/:id/runners. Assigning runners needs a token with " +
-        "the `api` scope (a token limited to the create_runner or manage_runner scope is refused here with 401); " +
-        "set a valid one with `pulumi config set --secret gitlab:token …` or GITLAB_TOKEN.",
-      err,
-    );
-  }
-  if (hasCode(err, "insufficient_scope")) {
-    return explained(
-      "the token lacks the scope to assign runners: POST /projects/:id/runners needs a token with the `api` scope.",
-      err,
-    );
-  }
-  const limit = planLimitError(err, `GitLab refused to assign runner ${runnerId} to ${where}`);
-  if (limit) return limit;
-  if (hasCode(err, "validation")) {
-    if (REASON.instanceTransition.test(text)) return instanceRunner(runnerId, where, err);
-    return explained(`GitLab refused to assign runner ${runnerId} to ${where}.`, err);
-  }
-  return err;
 }
 
 /** `create` for the ProjectRunnerAssignment resource. */
@@ -210,40 +121,14 @@ export async function createAssignment(
   const target = await resolveTarget(api, project);
   const where = describeProject(project, target);
 
-  let details: RunnerDetails | undefined;
-  try {
-    // Remembered from the preview-time check when it asked: a runner's type never changes, and a
-    // link made since makes the POST below answer "already assigned", which adopts it.
-    details = await lookUpRunner(api, runnerId);
-  } catch (err) {
-    if (hasCode(err, "not_found")) throw runnerNotFound(runnerId, err);
-    // A Maintainer of the target project may be unable to read the runner; the POST decides.
-    if (!hasCode(err, "forbidden") && !hasCode(err, "insufficient_scope")) throw err;
-  }
+  const details = await detailsBeforePost(api, runnerId);
   if (details) {
-    const type = runnerTypeOf(details);
-    if (type === "group_type") throw groupRunner(runnerId, where);
-    if (type === "instance_type") throw instanceRunner(runnerId, where);
-    if (details.projects?.some((p) => p.id === target.id)) {
-      // GitLab already matches the program: adopt (issue 6, "create").
+    const refused = unassignableType(details, runnerId, where);
+    if (refused) throw refused;
+    // GitLab already matches the program: adopt.
+    if (details.projects?.some((p) => p.id === target.id))
       return assignmentResult(project, target, runnerId, true);
-    }
   }
-
-  try {
-    await api.enableProjectRunner(target.id, runnerId);
-  } catch (err) {
-    if (hasCode(err, "already_assigned")) return assignmentResult(project, target, runnerId, true);
-    if (!isOutcomeUnknown(err)) throw explainAssignFailure(err, runnerId, project, target, details);
-    // Sent, no answer: the POST may have been applied. Enabling is safe to repeat (a duplicate
-    // is a 400 "has already been taken", never a second link), so ask once more; "already
-    // taken" now means our first request did it.
-    try {
-      await api.enableProjectRunner(target.id, runnerId);
-    } catch (again) {
-      if (hasCode(again, "already_assigned")) return assignmentResult(project, target, runnerId, false);
-      throw explainAssignFailure(again, runnerId, project, target, details);
-    }
-  }
-  return assignmentResult(project, target, runnerId, false);
+  const { preExisting } = await enableOnProject(api, runnerId, project, target, details, "assignment");
+  return assignmentResult(project, target, runnerId, preExisting);
 }

@@ -1,5 +1,5 @@
 /**
- * The assignment's id (`<projectId>:<runnerId>`) and how project paths compare.
+ * The assignment's id (`<projectId>:<runnerId>`); how project paths compare is in `resource/paths.ts`.
  */
 
 /** The two numbers that identify an assignment. */
@@ -33,11 +33,4 @@ export function parseAssignmentId(id: string): AssignmentKey | undefined {
   return { projectId, runnerId };
 }
 
-/**
- * GitLab looks full paths up case-insensitively (`Project.find_by_full_path` with
- * `follow_redirects`, app/models/concerns/routable.rb), so `Acme/API` and `acme/api` name the
- * same project.
- */
-export function samePath(a: string, b: string): boolean {
-  return a.trim().toLowerCase() === b.trim().toLowerCase();
-}
+export { samePath } from "../resource/paths";

@@ -22,8 +22,4 @@ export function assignmentResult(
   };
 }
 
-/** "project acme/api (100)" or "project 100", for messages. */
-export function describeProject(project: number | string, target?: ProjectRef): string {
-  if (target) return `project ${target.pathWithNamespace} (id ${target.id})`;
-  return typeof project === "number" ? `project ${project}` : `project "${project}"`;
-}
+export { describeProject } from "../runner-projects/explain";

@@ -19,6 +19,8 @@ export type FieldType =
   | { readonly kind: "string-set" }
   /** A numeric id or a full path such as `acme/api`. */
   | { readonly kind: "id-or-path" }
+  /** A set of numeric ids or full paths; a path and the id of the same object are the same member. */
+  | { readonly kind: "id-or-path-set" }
   /** A list of objects; `name` is the object type's name in the package schema. */
   | {
       readonly kind: "object-list";
@@ -40,10 +42,13 @@ export interface ObjectProperty {
  *   project and runner an assignment links); changing it replaces the resource;
  * - `setting`: a value GitLab keeps and the program may manage; updated in place; left out, it is
  *   not managed (GitLab's value stays and never shows as a difference);
+ * - `links`: a set of links GitLab keeps between this object and others (a runner's projects),
+ *   each made and removed with a request of its own rather than sent with the settings; updated
+ *   in place, and left out, not managed (GitLab's links stay and never show as a difference);
  * - `control`: tells the provider to act (`tokenRotation`: each change resets the token);
  * - `computed`: an output only.
  */
-export type FieldRole = "identity" | "setting" | "control" | "computed";
+export type FieldRole = "identity" | "setting" | "links" | "control" | "computed";
 
 /** One field of a resource. */
 export interface FieldSpec {
@@ -89,7 +94,10 @@ export type FieldsWithRole<D extends ResourceDescription, R extends FieldRole> =
   string;
 
 /** The names of `D`'s inputs (every field but the computed ones). */
-export type InputNames<D extends ResourceDescription> = FieldsWithRole<D, "identity" | "setting" | "control">;
+export type InputNames<D extends ResourceDescription> = FieldsWithRole<
+  D,
+  "identity" | "setting" | "links" | "control"
+>;
 
 /** The names of `D`'s fields with role `role`, in the table's order. */
 export function fieldsWithRole<D extends ResourceDescription, R extends FieldRole>(
@@ -103,7 +111,7 @@ export function fieldsWithRole<D extends ResourceDescription, R extends FieldRol
 
 /** The names of `D`'s inputs, in the table's order. */
 export function inputNames<D extends ResourceDescription>(description: D): InputNames<D>[] {
-  return fieldsWithRole(description, "identity", "setting", "control");
+  return fieldsWithRole(description, "identity", "setting", "links", "control");
 }
 
 /** Every field name: what the resource's outputs may hold (Pulumi echoes the inputs into them). */
@@ -131,16 +139,18 @@ export type ValueOf<T extends FieldType> = T extends { kind: "string" }
           ? string[]
           : T extends { kind: "id-or-path" }
             ? number | string
-            : T extends {
-                  kind: "object-list";
-                  properties: infer P extends Readonly<Record<string, ObjectProperty>>;
-                }
-              ? {
-                  [K in keyof P]:
-                    | (P[K]["type"] extends "integer" ? number : string)
-                    | (P[K]["nullable"] extends true ? null : never);
-                }[]
-              : never;
+            : T extends { kind: "id-or-path-set" }
+              ? (number | string)[]
+              : T extends {
+                    kind: "object-list";
+                    properties: infer P extends Readonly<Record<string, ObjectProperty>>;
+                  }
+                ? {
+                    [K in keyof P]:
+                      | (P[K]["type"] extends "integer" ? number : string)
+                      | (P[K]["nullable"] extends true ? null : never);
+                  }[]
+                : never;
 
 type OutputValue<F extends FieldSpec> = ValueOf<F["type"]> | (F["nullable"] extends true ? null : never);
 

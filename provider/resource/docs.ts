@@ -10,6 +10,7 @@ export type TableName = "identity" | "settings" | "outputs";
 const ON_CHANGE: Record<FieldSpec["role"], string> = {
   identity: "replace",
   setting: "update",
+  links: "update",
   control: "update",
   computed: "—",
 };
@@ -46,7 +47,7 @@ export function markdownTable(description: ResourceDescription, table: TableName
       return [
         "| Argument | GitLab | Default for a new runner | Allowed | On change |",
         "|---|---|---|---|---|",
-        ...rows(description, ["setting", "control"]).map(
+        ...rows(description, ["setting", "links", "control"]).map(
           ([name, spec]) =>
             `| ${argument(name, spec)} | ${gitlabName(spec)} | ${cell(spec.default ?? "—")} | ${cell(spec.allowed ?? "—")} | ${ON_CHANGE[spec.role]} |`,
         ),

@@ -72,3 +72,12 @@ export function pathProblem(raw: string, kind: PathKind): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * GitLab looks full paths up case-insensitively (`Project.find_by_full_path` with
+ * `follow_redirects`, app/models/concerns/routable.rb), so `Acme/API` and `acme/api` name the
+ * same project.
+ */
+export function samePath(a: string, b: string): boolean {
+  return a.trim().toLowerCase() === b.trim().toLowerCase();
+}

@@ -98,10 +98,18 @@ const inputSchemas = {
         "provider's creation mark takes the rest.",
     })
     .optional(),
+  assignedProjects: z
+    .array(idOrPath("assignedProjects entries", "project"), {
+      error: 'assignedProjects must be a list of project ids or full paths, e.g. [101, "acme/web"].',
+    })
+    .optional(),
   tokenRotation: z
     .string({ error: "tokenRotation must be a string (any value; change it to rotate)." })
     .optional(),
 } satisfies Record<InputNames<RunnerDescription>, z.ZodType>;
+
+/** `assignedProjects` alone: entries trimmed, numbers kept (for code that needs no other input). */
+export const assignedProjectsSchema = inputSchemas.assignedProjects;
 
 /** The Runner's inputs after `check` (tags trimmed). */
 export const runnerInputsSchema = z.object(inputSchemas).superRefine((v, ctx) => {
@@ -145,6 +153,34 @@ export const runnerInputsSchema = z.object(inputSchemas).superRefine((v, ctx) =>
       path: ["projectId"],
       message: 'projectId is required with runnerType "project_type" (the project id or full path).',
     });
+  }
+  if (v.assignedProjects && v.assignedProjects.length > 0) {
+    if (v.runnerType === "group_type" || v.runnerType === "instance_type") {
+      const scope = v.runnerType === "group_type" ? "a group runner" : "an instance runner";
+      const use =
+        v.runnerType === "group_type"
+          ? 'projects of its group already use it when "Enable group runners" is on in their Settings > CI/CD > Runners'
+          : 'every project already uses it when "Enable instance runners" is on in its Settings > CI/CD > Runners';
+      ctx.addIssue({
+        code: "custom",
+        path: ["assignedProjects"],
+        message:
+          `assignedProjects is only for project runners: GitLab never assigns ${scope} (runnerType "${v.runnerType}") ` +
+          `to projects; ${use}. Leave assignedProjects out, or use runnerType "project_type" with projectId.`,
+      });
+    }
+    const seen = new Set<string>();
+    for (const project of v.assignedProjects) {
+      const key = String(project).toLowerCase();
+      if (seen.has(key)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["assignedProjects"],
+          message: `assignedProjects has ${shown(project)} more than once; it is a set of projects.`,
+        });
+      }
+      seen.add(key);
+    }
   }
   if (v.tagList) {
     const seen = new Set<string>();

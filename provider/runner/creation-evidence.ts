@@ -16,6 +16,7 @@
  */
 import type { GitLabClient, RunnerDetails, RunnerSummary, RunnerType } from "../gitlab";
 import { hasCode } from "../resource/errors";
+import { clientBehind } from "../resource/lookups";
 import { type CreationMark, splitNote } from "./creation-mark";
 
 /** Where a runner is created. */
@@ -48,10 +49,12 @@ interface ClientCache {
 const caches = new WeakMap<object, ClientCache>();
 
 function cacheOf(api: object): ClientCache {
-  let cache = caches.get(api);
+  // One cache per client, whichever wrapper of it (`rememberingRunners`) is passed.
+  const client = clientBehind(api);
+  let cache = caches.get(client);
   if (cache === undefined) {
     cache = { listings: new Map(), details: new Map() };
-    caches.set(api, cache);
+    caches.set(client, cache);
   }
   return cache;
 }

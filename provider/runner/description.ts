@@ -165,6 +165,22 @@ export const runnerDescription = {
       default: "empty",
       allowed: `≤ ${MAX_NOTE_LENGTH} characters (GitLab ≥ 14.x; the rest of GitLab's ${MAX_TEXT_LENGTH} is the creation mark's)`,
     },
+    // Links: made and removed one request each, beside the settings.
+    assignedProjects: {
+      role: "links",
+      type: { kind: "id-or-path-set" },
+      gitlab: "projects",
+      docs:
+        "The projects the runner is assigned to besides its owner project (the one it was created in): a set of " +
+        "ids or full paths, each enabled with `POST /projects/:id/runners` and removed with " +
+        "`DELETE /projects/:id/runners/:runner_id`; a path and the id of the same project are the same member. " +
+        "Refresh reads them from the runner's `projects`, so a project added or removed by hand shows as drift. " +
+        "Listing the owner project changes nothing. Only for project runners; a runner that lists its projects " +
+        "here is not also given ProjectRunnerAssignment resources.",
+      default: "not managed",
+      allowed:
+        'a set of project ids or full paths (`[101, "acme/web"]`); project runners only; `[]` removes all but the owner',
+    },
     // Control: tells the provider to act.
     tokenRotation: {
       role: "control",

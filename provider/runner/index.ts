@@ -7,18 +7,30 @@ import type * as pulumi from "@pulumi/pulumi";
 
 type CheckFailure = pulumi.dynamic.CheckFailure;
 
-import type { GitLabClient } from "../gitlab";
+import type { GitLabClient, RunnerDetails } from "../gitlab";
 import type { Bag } from "../resource/check";
 import type { ResourceContext } from "../resource/context";
 import { type PlannedDiff, setChange } from "../resource/diff";
 import { isNotFound } from "../resource/errors";
 import { isUnknown } from "../resource/host-values";
-import { lookUpRunner } from "../resource/lookups";
+import { lookUpRunner, rememberingRunners } from "../resource/lookups";
 import { type NamedNamespace, onlineFailures } from "../resource/online-checks";
+import { planWords } from "./assigned-projects";
 import { checkRunnerInputs } from "./check";
 import { createRunner } from "./create";
 import { deleteRunner } from "./delete";
 import { diffRunner } from "./diff";
+import {
+  adoptedAssignable,
+  assignAfterCreate,
+  assignedNamespaces,
+  deleteWithProjects,
+  ownerKept,
+  projectsDiff,
+  readProjects,
+  updateProjects,
+  withProjectsDiff,
+} from "./link-projects";
 import { readRunner } from "./read";
 import { updateRunner } from "./update";
 
@@ -55,16 +67,25 @@ async function adoptedChecked(client: GitLabClient, adoptRunnerId: unknown): Pro
   }
 }
 
-/** The Runner's operations, with the client and log of `ctx`. */
+/**
+ * The Runner's operations, with the client and log of `ctx`. Create, update and refresh read the
+ * runner's details anyway: they are remembered (`rememberingRunners`), so an assignment of the
+ * runner in the same process needs no `GET /runners/:id` of its own. Each runner operation is
+ * followed by the step for its `assignedProjects` (`link-projects.ts`).
+ */
 export function runnerOperations(ctx: () => ResourceContext) {
+  const api = () => rememberingRunners(ctx().client());
+  const warn = (message: string) => ctx().log.warn(message);
   return {
     /** Validates the inputs before any HTTP. */
     async check(olds: Bag, news: Bag) {
       const checked = checkRunnerInputs(news, olds);
       if (checked.failures.length > 0) return checked;
-      const failures = await onlineFailures(ctx(), namespacesOf(checked.inputs), (client) =>
-        adoptedChecked(client, checked.inputs.adoptRunnerId),
-      );
+      const named = [...namespacesOf(checked.inputs), ...assignedNamespaces(checked.inputs)];
+      const failures = await onlineFailures(ctx(), named, async (client) => [
+        ...(await adoptedChecked(client, checked.inputs.adoptRunnerId)),
+        ...(await adoptedAssignable(client, checked.inputs)),
+      ]);
       return failures.length > 0 ? { inputs: news, failures } : checked;
     },
     /** Compares old outputs with new inputs; replaces only for how the runner came to exist. */
@@ -73,24 +94,40 @@ export function runnerOperations(ctx: () => ResourceContext) {
       // The CLI shows a list input by position; say what the set of tags gains and loses.
       const tags = setChange(olds.tagList, news.tagList);
       if (planned.detailedDiff.tagList && tags) ctx().log.info(`runner ${id}: tagList ${tags}`);
-      return planned;
+      const projects = await projectsDiff(() => ctx().client(), id, olds, news);
+      if (projects === undefined) return planned;
+      const words = projects.plan ? planWords(projects.plan) : "";
+      if (words) ctx().log.info(`runner ${id}: assignedProjects ${words}`);
+      if (projects.plan?.ownerDropped) warn(ownerKept(id, projects.plan.ownerDropped));
+      return withProjectsDiff(planned, olds, news);
     },
-    /** Registers, creates or adopts the runner. */
+    /** Registers, creates or adopts the runner, then assigns it to its projects. */
     async create(inputs: Bag) {
-      const { client, log } = ctx();
-      return createRunner(client(), inputs, log);
+      const client = api();
+      return assignAfterCreate(client, await createRunner(client, inputs, ctx().log), inputs, warn);
     },
-    /** Reads the live runner; no id when it is gone. */
+    /** Reads the live runner and its projects; no id when it is gone. */
     async read(id: string, props?: Bag) {
-      return readRunner(ctx().client(), id, props);
+      const client = api();
+      let details: RunnerDetails | undefined;
+      const reading = {
+        getRunner: async (runnerId: number) => {
+          details = await client.getRunner(runnerId);
+          return details;
+        },
+      };
+      return readProjects(client, await readRunner(reading, id, props), details, props ?? {});
     },
-    /** Updates changed settings in place and rotates the token when asked. */
+    /** Updates changed settings in place, rotates the token when asked, then the runner's projects. */
     async update(id: string, olds: Bag, news: Bag) {
-      return updateRunner(ctx().client(), id, olds, news);
+      const client = api();
+      const { outs } = await updateRunner(client, id, olds, news);
+      return updateProjects(client, id, olds, news, outs, warn);
     },
     /** Deletes the runner; already gone is success. */
     async delete(id: string, props: Bag) {
-      return deleteRunner(ctx().client(), id, props);
+      const client = api();
+      return deleteWithProjects(client, id, props, () => deleteRunner(client, id, props), warn);
     },
   } satisfies pulumi.dynamic.ResourceProvider<Bag, Bag>;
 }

@@ -139,6 +139,7 @@ export function impliedInputs(o: RunnerOutputs): Record<string, unknown> {
   const managed = new Set<string>(o.managedSettings ?? SETTINGS);
   // A setting GitLab reports no value for (null) implies no input.
   for (const name of SETTINGS) if (managed.has(name) && o[name] !== null) inputs[name] = o[name];
+  if (o.assignedProjects !== undefined) inputs.assignedProjects = o.assignedProjects;
   if (o.tokenRotation !== undefined) inputs.tokenRotation = o.tokenRotation;
   // The hidden origin is the program's input too: refresh keeps it (provider/resource/origin.ts).
   if (o[ORIGIN_KEY] !== undefined) inputs[ORIGIN_KEY] = o[ORIGIN_KEY];

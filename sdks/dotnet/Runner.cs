@@ -30,6 +30,12 @@ namespace Pulumi.GitLabRunners
         public Output<int?> AdoptRunnerId { get; private set; } = null!;
 
         /// <summary>
+        /// The projects the runner is assigned to besides its owner project (the one it was created in): a set of ids or full paths, each enabled with `POST /projects/:id/runners` and removed with `DELETE /projects/:id/runners/:runner_id`; a path and the id of the same project are the same member. Refresh reads them from the runner's `projects`, so a project added or removed by hand shows as drift. Listing the owner project changes nothing. Only for project runners; a runner that lists its projects here is not also given ProjectRunnerAssignment resources. GitLab: `projects`. Default: not managed.
+        /// </summary>
+        [Output("assignedProjects")]
+        public Output<ImmutableArray<Union<int, string>>> AssignedProjects { get; private set; } = null!;
+
+        /// <summary>
         /// The runner's authentication token (`glrt-…` for created runners), a secret: give it to `gitlab-runner register --token` or the runner's `config.toml`. Absent for an adopted runner until `tokenRotation` is set or changed. GitLab: `token`.
         /// </summary>
         [Output("authenticationToken")]
@@ -229,6 +235,18 @@ namespace Pulumi.GitLabRunners
         /// </summary>
         [Input("adoptRunnerId")]
         public Input<int>? AdoptRunnerId { get; set; }
+
+        [Input("assignedProjects")]
+        private InputList<Union<int, string>>? _assignedProjects;
+
+        /// <summary>
+        /// The projects the runner is assigned to besides its owner project (the one it was created in): a set of ids or full paths, each enabled with `POST /projects/:id/runners` and removed with `DELETE /projects/:id/runners/:runner_id`; a path and the id of the same project are the same member. Refresh reads them from the runner's `projects`, so a project added or removed by hand shows as drift. Listing the owner project changes nothing. Only for project runners; a runner that lists its projects here is not also given ProjectRunnerAssignment resources. GitLab: `projects`. Default: not managed.
+        /// </summary>
+        public InputList<Union<int, string>> AssignedProjects
+        {
+            get => _assignedProjects ?? (_assignedProjects = new InputList<Union<int, string>>());
+            set => _assignedProjects = value;
+        }
 
         /// <summary>
         /// The runner's description. `""` clears it. GitLab: `description`. Default: empty.

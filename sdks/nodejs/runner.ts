@@ -48,6 +48,10 @@ export class Runner extends pulumi.CustomResource {
      */
     declare public readonly adoptRunnerId: pulumi.Output<number | undefined>;
     /**
+     * The projects the runner is assigned to besides its owner project (the one it was created in): a set of ids or full paths, each enabled with `POST /projects/:id/runners` and removed with `DELETE /projects/:id/runners/:runner_id`; a path and the id of the same project are the same member. Refresh reads them from the runner's `projects`, so a project added or removed by hand shows as drift. Listing the owner project changes nothing. Only for project runners; a runner that lists its projects here is not also given ProjectRunnerAssignment resources. GitLab: `projects`. Default: not managed.
+     */
+    declare public readonly assignedProjects: pulumi.Output<(number | string)[] | undefined>;
+    /**
      * The runner's authentication token (`glrt-…` for created runners), a secret: give it to `gitlab-runner register --token` or the runner's `config.toml`. Absent for an adopted runner until `tokenRotation` is set or changed. GitLab: `token`.
      */
     declare public /*out*/ readonly authenticationToken: pulumi.Output<string | undefined>;
@@ -149,6 +153,7 @@ export class Runner extends pulumi.CustomResource {
         if (!opts.id) {
             resourceInputs["accessLevel"] = args?.accessLevel;
             resourceInputs["adoptRunnerId"] = args?.adoptRunnerId;
+            resourceInputs["assignedProjects"] = args?.assignedProjects;
             resourceInputs["description"] = args?.description;
             resourceInputs["groupId"] = args?.groupId;
             resourceInputs["locked"] = args?.locked;
@@ -174,6 +179,7 @@ export class Runner extends pulumi.CustomResource {
         } else {
             resourceInputs["accessLevel"] = undefined /*out*/;
             resourceInputs["adoptRunnerId"] = undefined /*out*/;
+            resourceInputs["assignedProjects"] = undefined /*out*/;
             resourceInputs["authenticationToken"] = undefined /*out*/;
             resourceInputs["contactedAt"] = undefined /*out*/;
             resourceInputs["description"] = undefined /*out*/;
@@ -218,6 +224,10 @@ export interface RunnerArgs {
      * Take over an existing runner by its id instead of creating one: `pulumi up` reads it and updates it to the program. Destroying the resource deletes the runner, unless the resource has `retainOnDelete: true`. A runner another Pulumi resource manages (its note carries that resource's creation mark) is refused. `authenticationToken` stays empty until the first rotation (`tokenRotation`). GitLab: `id`. Default: not used.
      */
     adoptRunnerId?: pulumi.Input<number>;
+    /**
+     * The projects the runner is assigned to besides its owner project (the one it was created in): a set of ids or full paths, each enabled with `POST /projects/:id/runners` and removed with `DELETE /projects/:id/runners/:runner_id`; a path and the id of the same project are the same member. Refresh reads them from the runner's `projects`, so a project added or removed by hand shows as drift. Listing the owner project changes nothing. Only for project runners; a runner that lists its projects here is not also given ProjectRunnerAssignment resources. GitLab: `projects`. Default: not managed.
+     */
+    assignedProjects?: pulumi.Input<pulumi.Input<number | string>[]>;
     /**
      * The runner's description. `""` clears it. GitLab: `description`. Default: empty.
      */

@@ -378,6 +378,23 @@ const validation: Case[] = [
     project({ accessLevel: "x".repeat(100_000) }),
     ["accessLevel", "(100002 characters)"],
   ),
+  // assignedProjects.
+  runnerCase(
+    "assignedProjects on a group runner",
+    "projects-group-runner",
+    { runnerType: "group_type", groupId: "acme", assignedProjects: ["acme/web"] },
+    ["assignedProjects", "only for project runners", "never assigns a group runner"],
+  ),
+  runnerCase("assignedProjects as a string", "projects-string", project({ assignedProjects: "acme/web" }), [
+    "assignedProjects",
+    "list of project ids or full paths",
+  ]),
+  runnerCase(
+    "assignedProjects naming a project twice",
+    "projects-twice",
+    project({ assignedProjects: ["acme/web", "ACME/web"] }),
+    ["assignedProjects", "more than once"],
+  ),
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -617,6 +634,63 @@ conditions.push({
   env: on("v17", FIXTURE_TOKENS.owner),
   expect: ["runnerId", 'Runner "own-group-runner" is a group runner', "never assigns"],
 });
+
+// assignedProjects asks GitLab at preview whether each project exists.
+conditions.push(
+  runnerCase(
+    "assignedProjects naming a project that does not exist",
+    "projects-404",
+    project({ assignedProjects: ["acme/web", "acme/nope"] }),
+    ["assignedProjects", 'GitLab has no project "acme/nope"'],
+    { command: "preview", env: on("v17", FIXTURE_TOKENS.admin) },
+  ),
+);
+
+// Both ways of linking one runner to projects: stopped at preview, naming both resources.
+conditions.push(
+  {
+    title: "a Runner's assignedProjects and a ProjectRunnerAssignment of the same link",
+    name: "both-forms-assign",
+    kind: "ProjectRunnerAssignment",
+    spec: {
+      runners: [{ name: "both-forms-runner", args: project({ assignedProjects: ["acme/web"] }) }],
+      assignments: [
+        {
+          name: "both-forms-assign",
+          args: { project: "ACME/web", runnerId: { $runnerId: "both-forms-runner" } },
+        },
+      ],
+    },
+    command: "preview",
+    env: on("v17", FIXTURE_TOKENS.admin),
+    expect: [
+      "project",
+      'Runner "both-forms-runner" lists it in assignedProjects',
+      "assigned to the runner twice",
+    ],
+  },
+  {
+    title: "a ProjectRunnerAssignment of a Runner whose assignedProjects leaves the project out",
+    name: "both-forms-other",
+    kind: "ProjectRunnerAssignment",
+    spec: {
+      runners: [{ name: "both-forms-owner", args: project({ assignedProjects: ["acme/web"] }) }],
+      assignments: [
+        {
+          name: "both-forms-other",
+          args: { project: "acme/platform/deploy", runnerId: { $runnerId: "both-forms-owner" } },
+        },
+      ],
+    },
+    command: "preview",
+    env: on("v17", FIXTURE_TOKENS.admin),
+    expect: [
+      "runnerId",
+      'Runner "both-forms-owner" manages all its projects with assignedProjects',
+      "remove it",
+    ],
+  },
+);
 
 /** Any of these in the output means something crashed instead of failing clearly. */
 const CRASH = [

@@ -154,3 +154,138 @@ describe("examples/fleet: runner pools fanned out to projects (GitLab 17.11)", (
     ]);
   });
 });
+
+describe("examples/fleet with fleet:form projects: each runner's projects in its assignedProjects (GitLab 17.11)", () => {
+  let em: RunningEmulator;
+  let ws: PulumiWorkspace;
+
+  const fleetRunners = () => em.state().runners.filter((r) => (r.description ?? "").startsWith("fleet-"));
+  const projectsOf = () =>
+    Object.fromEntries(fleetRunners().map((r) => [r.description, [...r.projectIds].sort()]));
+  const expected = (pools: Pool[]) =>
+    Object.fromEntries(
+      pools.flatMap((pool) =>
+        Array.from({ length: pool.count }, (_, i) => [
+          `fleet-${pool.name}-${i} ${pool.tags.join(", ")}`,
+          [pool.owner, ...pool.projects].map((p) => projectIds[p]).sort(),
+        ]),
+      ),
+    );
+
+  beforeAll(async () => {
+    em = await startEmulator({ gitlabVersion: "17.11" });
+    ws = await PulumiWorkspace.create({
+      programDir: program,
+      stack: "dev",
+      config: { "gitlab:baseUrl": em.url, "fleet:pools": JSON.stringify(FIRST), "fleet:form": "projects" },
+      secretConfig: { "gitlab:token": FIXTURE_TOKENS.admin },
+    });
+  });
+  afterAll(async () => {
+    await ws?.cleanup();
+    await em?.stop();
+  });
+
+  it("previews and creates 3 runners, no assignment resources, each on exactly its projects", async () => {
+    expect((await ws.preview()).output).toMatch(/\+ 4 to create/); // the stack and 3 runners
+    const { output } = await ws.up();
+    expect(output).toMatch(/\+ 4 created/);
+    expect(projectsOf()).toEqual(expected(FIRST));
+    const out = await ws.outputs();
+    expect(out.assignmentCount).toBe(0);
+    expect(out.linkCount).toBe(4);
+    expect(await ws.resourcesOfType(ASSIGNMENT_TYPE)).toHaveLength(0);
+    expect((await ws.preview(["--expect-no-changes"])).code).toBe(0);
+  });
+
+  it("refresh reads each runner and its projects with one GET, and shows a link removed by hand", async () => {
+    const deploy = fleetRunners().find((r) => r.description?.startsWith("fleet-deploy-0"));
+    expect(deploy).toBeDefined();
+    await fetch(`${em.url}/api/v4/projects/${projects.web}/runners/${deploy?.id}`, {
+      method: "DELETE",
+      headers: { "PRIVATE-TOKEN": FIXTURE_TOKENS.admin },
+    });
+    const start = em.requests().length;
+    await ws.refresh();
+    const sent = em
+      .requests()
+      .slice(start)
+      .filter((r) => r.route !== "/api/v4/version");
+    // One read per runner, its projects included.
+    expect(sent.filter((r) => r.route === "/api/v4/runners/:id").map((r) => r.method)).toEqual([
+      "GET",
+      "GET",
+      "GET",
+    ]);
+    // After each read the engine asks the provider's Diff what an `up` would change (refresh's
+    // diff against the program); the one path the hand edit left out of the refreshed state,
+    // acme/web, is looked up there, once. Nothing else is sent.
+    const others = sent.filter((r) => r.route !== "/api/v4/runners/:id").map((r) => `${r.method} ${r.path}`);
+    expect(others).toEqual([expect.stringMatching(/^GET \/api\/v4\/projects\/acme%2Fweb(\?|$)/i)]);
+    const { output } = await ws.preview(["--expect-no-changes"], { allowFailure: true });
+    expect(output).toMatch(/assignedProjects adds "acme\/web"/);
+    await ws.up();
+    expect(projectsOf()).toEqual(expected(FIRST));
+  });
+
+  it("follows a change of config in place: projects added and removed, a runner fewer", async () => {
+    await ws.run(["config", "set", "fleet:pools", JSON.stringify(SECOND)]);
+    const { output } = await ws.up();
+    expect(output).toMatch(/~ 2 updated/);
+    expect(output).toMatch(/- 1 deleted/);
+    expect(output).not.toMatch(/replaced/);
+    expect(projectsOf()).toEqual(expected(SECOND));
+    expect((await ws.preview(["--expect-no-changes"])).code).toBe(0);
+  });
+
+  it("destroys the fleet and leaves the other runners alone", async () => {
+    const { output } = await ws.destroy();
+    expect(output).toMatch(/- 3 deleted/);
+    expect(fleetRunners()).toHaveLength(0);
+    expect(em.state().runners.map((r) => [r.id, r.projectIds])).toEqual([
+      [FIXTURE_IDS.runners.instance, []],
+      [FIXTURE_IDS.runners.group, []],
+      [FIXTURE_IDS.runners.project, [projects.api]],
+    ]);
+  });
+});
+
+describe("examples/fleet moving from fleet:form assignments to projects on one stack (GitLab 17.11)", () => {
+  let em: RunningEmulator;
+  let ws: PulumiWorkspace;
+
+  beforeAll(async () => {
+    em = await startEmulator({ gitlabVersion: "17.11" });
+    ws = await PulumiWorkspace.create({
+      programDir: program,
+      stack: "dev",
+      config: { "gitlab:baseUrl": em.url, "fleet:pools": JSON.stringify(FIRST) },
+      secretConfig: { "gitlab:token": FIXTURE_TOKENS.admin },
+    });
+  });
+  afterAll(async () => {
+    await ws?.cleanup();
+    await em?.stop();
+  });
+
+  it("drops the assignment resources, and no link is removed from GitLab at any moment", async () => {
+    await ws.up();
+    expect(await ws.resourcesOfType(ASSIGNMENT_TYPE)).toHaveLength(4);
+    const before = em.state().runners.map((r) => [r.id, [...r.projectIds].sort()]);
+    await ws.run(["config", "set", "fleet:form", "projects"]);
+    const start = em.requests().length;
+    const { output } = await ws.up();
+    expect(output).toMatch(/- 4 deleted/);
+    expect(output).toMatch(/assignedProjects, which now manages the link/);
+    expect(
+      em
+        .requests()
+        .slice(start)
+        .filter((r) => r.method === "DELETE"),
+    ).toEqual([]);
+    expect(em.state().runners.map((r) => [r.id, [...r.projectIds].sort()])).toEqual(before);
+    expect(await ws.resourcesOfType(ASSIGNMENT_TYPE)).toHaveLength(0);
+    expect((await ws.preview(["--expect-no-changes"])).code).toBe(0);
+    await ws.destroy();
+  });
+});

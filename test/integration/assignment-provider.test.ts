@@ -69,6 +69,8 @@ function clientFor(em: RunningEmulator, token: string): GitLabClient {
 
 async function configureFor(em: RunningEmulator, token: string = FIXTURE_TOKENS.admin): Promise<void> {
   const config: Record<string, string> = { "gitlab:baseUrl": em.url, "gitlab:token": token };
+  // A fresh client: configure keeps the client (and what it remembers) when the settings are the same.
+  setClient(undefined);
   await configure({ config: { get: (key: string) => config[key] } });
 }
 
@@ -202,6 +204,35 @@ describe.each(["13.12", "17.11", "18.6"] as GitlabVersion[])(
         expect(outs).toMatchObject({ projectId: projects.api, projectPath: "acme/api", preExisting: true });
         expect(posts(em)).toBe(0);
         expect(projectIdsOf(em, FANOUT)).toEqual([projects.api]);
+      });
+
+      it(
+        version === "13.12"
+          ? "reads the runner before the POST when it is not known yet (13.x would convert an instance runner)"
+          : "sends the POST alone when the runner is not known yet (GitLab itself refuses group and instance runners)",
+        async () => {
+          const { outs } = await assignment.create({ project: projects.web, runnerId: FANOUT, ...PROVIDER });
+          expect(outs.preExisting).toBe(false);
+          const sent = em
+            .requests()
+            .filter((r) => r.route !== "/api/v4/version" && r.route !== "/api/v4/projects/:id")
+            .map((r) => `${r.method} ${r.route}`);
+          expect(sent).toEqual(
+            version === "13.12"
+              ? ["GET /api/v4/runners/:id", "POST /api/v4/projects/:id/runners"]
+              : ["POST /api/v4/projects/:id/runners"],
+          );
+          expect(projectIdsOf(em, FANOUT)).toEqual([projects.api, projects.web]);
+        },
+      );
+
+      it("refuses an instance runner on every version, known or not, and never converts it", async () => {
+        const error = await failure(
+          assignment.create({ project: projects.web, runnerId: runners.instance, ...PROVIDER }),
+        );
+        expect(error.message).toMatch(/runner 1 is an instance \(shared\) runner/);
+        expect(em.state().runners.find((r) => r.id === runners.instance)?.runnerType).toBe("instance_type");
+        expect(em.state().runners.find((r) => r.id === runners.instance)?.projectIds).toEqual([]);
       });
 
       it("adopts when GitLab answers that the runner is already enabled (400 'has already been taken')", async () => {

@@ -23,6 +23,8 @@ const PROVIDER = { __provider: "serialized-provider-text" };
 async function configureFor(em: RunningEmulator, token: string = FIXTURE_TOKENS.admin, extra: Bag = {}) {
   const config: Record<string, string> = { "gitlab:baseUrl": em.url, "gitlab:token": token };
   for (const [k, v] of Object.entries(extra)) config[k] = String(v);
+  // A fresh client: configure keeps the client (and what it remembers) when the settings are the same.
+  setClient(undefined);
   await configure({ config: { get: (key: string) => config[key] } });
 }
 

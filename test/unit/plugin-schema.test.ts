@@ -53,6 +53,8 @@ function expectedType(type: FieldType): Json {
       return { type: "array", items: { type: "string" } };
     case "id-or-path":
       return { oneOf: [{ type: "integer" }, { type: "string" }] };
+    case "id-or-path-set":
+      return { type: "array", items: { oneOf: [{ type: "integer" }, { type: "string" }] } };
     case "object-list":
       return { type: "array", items: { $ref: `#/types/${PACKAGE}:index:${type.name}` } };
   }

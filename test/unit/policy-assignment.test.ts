@@ -4,6 +4,7 @@ import {
   PROJECT_RUNNER_ASSIGNMENT_TYPE,
   RUNNER_TYPE,
 } from "../../policy/policies";
+import { PLUGIN_TYPES } from "../../policy/resource-types";
 import { runResourcePolicy, UNKNOWN_VALUE } from "../support/policy-harness";
 
 const assignment = (project: unknown, name = "build-api") => ({
@@ -58,6 +59,31 @@ describe("forbidden-project-assignment", () => {
     expect(off.violations).toEqual([]);
     const groupRunner = { type: RUNNER_TYPE, props: { runnerType: "group_type", groupId: 1 } };
     expect((await runResourcePolicy(policy, groupRunner, config)).violations).toEqual([]);
+  });
+
+  it("checks each project of a Runner's assignedProjects, with checkProjectRunners off too", async () => {
+    const runner = {
+      type: RUNNER_TYPE,
+      props: {
+        runnerType: "project_type",
+        projectId: "acme/api",
+        assignedProjects: ["acme/web", "secure/vault", 99, UNKNOWN_VALUE],
+      },
+      name: "shared",
+    };
+    const flagged = await runResourcePolicy(policy, runner, { ...config, checkProjectRunners: false });
+    expect(flagged.violations.map((v) => v.message)).toEqual([
+      expect.stringMatching(
+        /project "secure\/vault" matches "\^secure\/".*Remove it from this runner's assignedProjects/,
+      ),
+      expect.stringMatching(/project 99 is listed in projectIds.*assignedProjects/),
+    ]);
+    const allowed = { ...runner, props: { ...runner.props, assignedProjects: ["acme/web"] } };
+    expect((await runResourcePolicy(policy, allowed, config)).violations).toEqual([]);
+    // The provider plugin's Runner (gitlab-runners:index:Runner) is judged the same.
+    const plugin = { ...runner, type: PLUGIN_TYPES[RUNNER_TYPE] as string };
+    const viaPlugin = await runResourcePolicy(policy, plugin, { ...config, checkProjectRunners: false });
+    expect(viaPlugin.violations.map((v) => v.message)).toEqual(flagged.violations.map((v) => v.message));
   });
 
   it("skips exempt assignments and other resource types", async () => {

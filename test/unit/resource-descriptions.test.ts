@@ -31,6 +31,8 @@ function valuesOf(type: FieldType): [unknown, unknown] {
       return [["a"], ["b"]];
     case "id-or-path":
       return [100, "acme/api"];
+    case "id-or-path-set":
+      return [[101], ["acme/web"]];
     case "object-list":
       return [[], []];
   }
@@ -44,6 +46,7 @@ const INVALID: Record<FieldType["kind"], unknown> = {
   enum: "nonsense",
   "string-set": "docker,linux",
   "id-or-path": { id: 1 },
+  "id-or-path-set": "acme/web",
   "object-list": 1,
 };
 

@@ -21,6 +21,8 @@ type Runner struct {
 	AccessLevel AccessLevelOutput `pulumi:"accessLevel"`
 	// Take over an existing runner by its id instead of creating one: `pulumi up` reads it and updates it to the program. Destroying the resource deletes the runner, unless the resource has `retainOnDelete: true`. A runner another Pulumi resource manages (its note carries that resource's creation mark) is refused. `authenticationToken` stays empty until the first rotation (`tokenRotation`). GitLab: `id`. Default: not used.
 	AdoptRunnerId pulumi.IntPtrOutput `pulumi:"adoptRunnerId"`
+	// The projects the runner is assigned to besides its owner project (the one it was created in): a set of ids or full paths, each enabled with `POST /projects/:id/runners` and removed with `DELETE /projects/:id/runners/:runner_id`; a path and the id of the same project are the same member. Refresh reads them from the runner's `projects`, so a project added or removed by hand shows as drift. Listing the owner project changes nothing. Only for project runners; a runner that lists its projects here is not also given ProjectRunnerAssignment resources. GitLab: `projects`. Default: not managed.
+	AssignedProjects pulumi.ArrayOutput `pulumi:"assignedProjects"`
 	// The runner's authentication token (`glrt-…` for created runners), a secret: give it to `gitlab-runner register --token` or the runner's `config.toml`. Absent for an adopted runner until `tokenRotation` is set or changed. GitLab: `token`.
 	AuthenticationToken pulumi.StringPtrOutput `pulumi:"authenticationToken"`
 	// When the runner last contacted GitLab, or null. GitLab: `contacted_at`.
@@ -126,6 +128,8 @@ type runnerArgs struct {
 	AccessLevel *AccessLevel `pulumi:"accessLevel"`
 	// Take over an existing runner by its id instead of creating one: `pulumi up` reads it and updates it to the program. Destroying the resource deletes the runner, unless the resource has `retainOnDelete: true`. A runner another Pulumi resource manages (its note carries that resource's creation mark) is refused. `authenticationToken` stays empty until the first rotation (`tokenRotation`). GitLab: `id`. Default: not used.
 	AdoptRunnerId *int `pulumi:"adoptRunnerId"`
+	// The projects the runner is assigned to besides its owner project (the one it was created in): a set of ids or full paths, each enabled with `POST /projects/:id/runners` and removed with `DELETE /projects/:id/runners/:runner_id`; a path and the id of the same project are the same member. Refresh reads them from the runner's `projects`, so a project added or removed by hand shows as drift. Listing the owner project changes nothing. Only for project runners; a runner that lists its projects here is not also given ProjectRunnerAssignment resources. GitLab: `projects`. Default: not managed.
+	AssignedProjects []interface{} `pulumi:"assignedProjects"`
 	// The runner's description. `""` clears it. GitLab: `description`. Default: empty.
 	Description *string `pulumi:"description"`
 	// The group of a `"group_type"` runner: its numeric id or full path. Only with `runnerType: "group_type"`. GitLab: `group_id`. Default: none.
@@ -158,6 +162,8 @@ type RunnerArgs struct {
 	AccessLevel AccessLevelPtrInput
 	// Take over an existing runner by its id instead of creating one: `pulumi up` reads it and updates it to the program. Destroying the resource deletes the runner, unless the resource has `retainOnDelete: true`. A runner another Pulumi resource manages (its note carries that resource's creation mark) is refused. `authenticationToken` stays empty until the first rotation (`tokenRotation`). GitLab: `id`. Default: not used.
 	AdoptRunnerId pulumi.IntPtrInput
+	// The projects the runner is assigned to besides its owner project (the one it was created in): a set of ids or full paths, each enabled with `POST /projects/:id/runners` and removed with `DELETE /projects/:id/runners/:runner_id`; a path and the id of the same project are the same member. Refresh reads them from the runner's `projects`, so a project added or removed by hand shows as drift. Listing the owner project changes nothing. Only for project runners; a runner that lists its projects here is not also given ProjectRunnerAssignment resources. GitLab: `projects`. Default: not managed.
+	AssignedProjects pulumi.ArrayInput
 	// The runner's description. `""` clears it. GitLab: `description`. Default: empty.
 	Description pulumi.StringPtrInput
 	// The group of a `"group_type"` runner: its numeric id or full path. Only with `runnerType: "group_type"`. GitLab: `group_id`. Default: none.
@@ -279,6 +285,11 @@ func (o RunnerOutput) AccessLevel() AccessLevelOutput {
 // Take over an existing runner by its id instead of creating one: `pulumi up` reads it and updates it to the program. Destroying the resource deletes the runner, unless the resource has `retainOnDelete: true`. A runner another Pulumi resource manages (its note carries that resource's creation mark) is refused. `authenticationToken` stays empty until the first rotation (`tokenRotation`). GitLab: `id`. Default: not used.
 func (o RunnerOutput) AdoptRunnerId() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *Runner) pulumi.IntPtrOutput { return v.AdoptRunnerId }).(pulumi.IntPtrOutput)
+}
+
+// The projects the runner is assigned to besides its owner project (the one it was created in): a set of ids or full paths, each enabled with `POST /projects/:id/runners` and removed with `DELETE /projects/:id/runners/:runner_id`; a path and the id of the same project are the same member. Refresh reads them from the runner's `projects`, so a project added or removed by hand shows as drift. Listing the owner project changes nothing. Only for project runners; a runner that lists its projects here is not also given ProjectRunnerAssignment resources. GitLab: `projects`. Default: not managed.
+func (o RunnerOutput) AssignedProjects() pulumi.ArrayOutput {
+	return o.ApplyT(func(v *Runner) pulumi.ArrayOutput { return v.AssignedProjects }).(pulumi.ArrayOutput)
 }
 
 // The runner's authentication token (`glrt-…` for created runners), a secret: give it to `gitlab-runner register --token` or the runner's `config.toml`. Absent for an adopted runner until `tokenRotation` is set or changed. GitLab: `token`.

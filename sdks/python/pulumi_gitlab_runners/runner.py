@@ -23,6 +23,7 @@ class RunnerArgs:
     def __init__(__self__, *,
                  access_level: Optional[pulumi.Input['AccessLevel']] = None,
                  adopt_runner_id: Optional[pulumi.Input[_builtins.int]] = None,
+                 assigned_projects: Optional[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.int, _builtins.str]]]]] = None,
                  description: Optional[pulumi.Input[_builtins.str]] = None,
                  group_id: Optional[pulumi.Input[Union[_builtins.int, _builtins.str]]] = None,
                  locked: Optional[pulumi.Input[_builtins.bool]] = None,
@@ -39,6 +40,7 @@ class RunnerArgs:
         The set of arguments for constructing a Runner resource.
         :param pulumi.Input['AccessLevel'] access_level: Which refs the runner runs jobs for: `"not_protected"` (all) or `"ref_protected"` (protected branches and tags only). GitLab: `access_level`. Default: `"not_protected"`.
         :param pulumi.Input[_builtins.int] adopt_runner_id: Take over an existing runner by its id instead of creating one: `pulumi up` reads it and updates it to the program. Destroying the resource deletes the runner, unless the resource has `retainOnDelete: true`. A runner another Pulumi resource manages (its note carries that resource's creation mark) is refused. `authenticationToken` stays empty until the first rotation (`tokenRotation`). GitLab: `id`. Default: not used.
+        :param pulumi.Input[Sequence[pulumi.Input[Union[_builtins.int, _builtins.str]]]] assigned_projects: The projects the runner is assigned to besides its owner project (the one it was created in): a set of ids or full paths, each enabled with `POST /projects/:id/runners` and removed with `DELETE /projects/:id/runners/:runner_id`; a path and the id of the same project are the same member. Refresh reads them from the runner's `projects`, so a project added or removed by hand shows as drift. Listing the owner project changes nothing. Only for project runners; a runner that lists its projects here is not also given ProjectRunnerAssignment resources. GitLab: `projects`. Default: not managed.
         :param pulumi.Input[_builtins.str] description: The runner's description. `""` clears it. GitLab: `description`. Default: empty.
         :param pulumi.Input[Union[_builtins.int, _builtins.str]] group_id: The group of a `"group_type"` runner: its numeric id or full path. Only with `runnerType: "group_type"`. GitLab: `group_id`. Default: none.
         :param pulumi.Input[_builtins.bool] locked: Whether the runner is locked to its current projects. GitLab: `locked`. Default: `false`.
@@ -56,6 +58,8 @@ class RunnerArgs:
             pulumi.set(__self__, "access_level", access_level)
         if adopt_runner_id is not None:
             pulumi.set(__self__, "adopt_runner_id", adopt_runner_id)
+        if assigned_projects is not None:
+            pulumi.set(__self__, "assigned_projects", assigned_projects)
         if description is not None:
             pulumi.set(__self__, "description", description)
         if group_id is not None:
@@ -104,6 +108,18 @@ class RunnerArgs:
     @adopt_runner_id.setter
     def adopt_runner_id(self, value: Optional[pulumi.Input[_builtins.int]]):
         pulumi.set(self, "adopt_runner_id", value)
+
+    @_builtins.property
+    @pulumi.getter(name="assignedProjects")
+    def assigned_projects(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.int, _builtins.str]]]]]:
+        """
+        The projects the runner is assigned to besides its owner project (the one it was created in): a set of ids or full paths, each enabled with `POST /projects/:id/runners` and removed with `DELETE /projects/:id/runners/:runner_id`; a path and the id of the same project are the same member. Refresh reads them from the runner's `projects`, so a project added or removed by hand shows as drift. Listing the owner project changes nothing. Only for project runners; a runner that lists its projects here is not also given ProjectRunnerAssignment resources. GitLab: `projects`. Default: not managed.
+        """
+        return pulumi.get(self, "assigned_projects")
+
+    @assigned_projects.setter
+    def assigned_projects(self, value: Optional[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.int, _builtins.str]]]]]):
+        pulumi.set(self, "assigned_projects", value)
 
     @_builtins.property
     @pulumi.getter
@@ -258,6 +274,7 @@ class Runner(pulumi.CustomResource):
                  opts: Optional[pulumi.ResourceOptions] = None,
                  access_level: Optional[pulumi.Input['AccessLevel']] = None,
                  adopt_runner_id: Optional[pulumi.Input[_builtins.int]] = None,
+                 assigned_projects: Optional[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.int, _builtins.str]]]]] = None,
                  description: Optional[pulumi.Input[_builtins.str]] = None,
                  group_id: Optional[pulumi.Input[Union[_builtins.int, _builtins.str]]] = None,
                  locked: Optional[pulumi.Input[_builtins.bool]] = None,
@@ -280,6 +297,7 @@ class Runner(pulumi.CustomResource):
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input['AccessLevel'] access_level: Which refs the runner runs jobs for: `"not_protected"` (all) or `"ref_protected"` (protected branches and tags only). GitLab: `access_level`. Default: `"not_protected"`.
         :param pulumi.Input[_builtins.int] adopt_runner_id: Take over an existing runner by its id instead of creating one: `pulumi up` reads it and updates it to the program. Destroying the resource deletes the runner, unless the resource has `retainOnDelete: true`. A runner another Pulumi resource manages (its note carries that resource's creation mark) is refused. `authenticationToken` stays empty until the first rotation (`tokenRotation`). GitLab: `id`. Default: not used.
+        :param pulumi.Input[Sequence[pulumi.Input[Union[_builtins.int, _builtins.str]]]] assigned_projects: The projects the runner is assigned to besides its owner project (the one it was created in): a set of ids or full paths, each enabled with `POST /projects/:id/runners` and removed with `DELETE /projects/:id/runners/:runner_id`; a path and the id of the same project are the same member. Refresh reads them from the runner's `projects`, so a project added or removed by hand shows as drift. Listing the owner project changes nothing. Only for project runners; a runner that lists its projects here is not also given ProjectRunnerAssignment resources. GitLab: `projects`. Default: not managed.
         :param pulumi.Input[_builtins.str] description: The runner's description. `""` clears it. GitLab: `description`. Default: empty.
         :param pulumi.Input[Union[_builtins.int, _builtins.str]] group_id: The group of a `"group_type"` runner: its numeric id or full path. Only with `runnerType: "group_type"`. GitLab: `group_id`. Default: none.
         :param pulumi.Input[_builtins.bool] locked: Whether the runner is locked to its current projects. GitLab: `locked`. Default: `false`.
@@ -321,6 +339,7 @@ class Runner(pulumi.CustomResource):
                  opts: Optional[pulumi.ResourceOptions] = None,
                  access_level: Optional[pulumi.Input['AccessLevel']] = None,
                  adopt_runner_id: Optional[pulumi.Input[_builtins.int]] = None,
+                 assigned_projects: Optional[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.int, _builtins.str]]]]] = None,
                  description: Optional[pulumi.Input[_builtins.str]] = None,
                  group_id: Optional[pulumi.Input[Union[_builtins.int, _builtins.str]]] = None,
                  locked: Optional[pulumi.Input[_builtins.bool]] = None,
@@ -344,6 +363,7 @@ class Runner(pulumi.CustomResource):
 
             __props__.__dict__["access_level"] = access_level
             __props__.__dict__["adopt_runner_id"] = adopt_runner_id
+            __props__.__dict__["assigned_projects"] = assigned_projects
             __props__.__dict__["description"] = description
             __props__.__dict__["group_id"] = group_id
             __props__.__dict__["locked"] = locked
@@ -394,6 +414,7 @@ class Runner(pulumi.CustomResource):
 
         __props__.__dict__["access_level"] = None
         __props__.__dict__["adopt_runner_id"] = None
+        __props__.__dict__["assigned_projects"] = None
         __props__.__dict__["authentication_token"] = None
         __props__.__dict__["contacted_at"] = None
         __props__.__dict__["description"] = None
@@ -433,6 +454,14 @@ class Runner(pulumi.CustomResource):
         Take over an existing runner by its id instead of creating one: `pulumi up` reads it and updates it to the program. Destroying the resource deletes the runner, unless the resource has `retainOnDelete: true`. A runner another Pulumi resource manages (its note carries that resource's creation mark) is refused. `authenticationToken` stays empty until the first rotation (`tokenRotation`). GitLab: `id`. Default: not used.
         """
         return pulumi.get(self, "adopt_runner_id")
+
+    @_builtins.property
+    @pulumi.getter(name="assignedProjects")
+    def assigned_projects(self) -> pulumi.Output[Optional[Sequence[Any]]]:
+        """
+        The projects the runner is assigned to besides its owner project (the one it was created in): a set of ids or full paths, each enabled with `POST /projects/:id/runners` and removed with `DELETE /projects/:id/runners/:runner_id`; a path and the id of the same project are the same member. Refresh reads them from the runner's `projects`, so a project added or removed by hand shows as drift. Listing the owner project changes nothing. Only for project runners; a runner that lists its projects here is not also given ProjectRunnerAssignment resources. GitLab: `projects`. Default: not managed.
+        """
+        return pulumi.get(self, "assigned_projects")
 
     @_builtins.property
     @pulumi.getter(name="authenticationToken")
