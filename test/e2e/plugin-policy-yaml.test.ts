@@ -1,4 +1,4 @@
-import { cp, mkdir, readdir, symlink, writeFile } from "node:fs/promises";
+import { cp, mkdir, stat, symlink, writeFile } from "node:fs/promises";
 import { delimiter, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { FIXTURE_TOKENS, type RunningEmulator, startEmulator } from "../../emulator";
@@ -49,9 +49,11 @@ async function standalonePack(dest: string): Promise<string> {
   const modules = inject("consumerNodeModules");
   const installed = join(modules, "pulumi-gitlab-runners");
   await mkdir(dest, { recursive: true });
-  for (const file of await readdir(join(installed, "dist", "policy"))) {
-    if (file.endsWith(".js")) await cp(join(installed, "dist", "policy", file), join(dest, file));
-  }
+  // The compiled pack with its folders (one module per policy under policies/), JavaScript only.
+  await cp(join(installed, "dist", "policy"), dest, {
+    recursive: true,
+    filter: async (src) => src.endsWith(".js") || (await stat(src)).isDirectory(),
+  });
   await cp(join(installed, "policy", "PulumiPolicy.yaml"), join(dest, "PulumiPolicy.yaml"));
   await writeFile(
     join(dest, "package.json"),
