@@ -1,4 +1,4 @@
-import { cp, mkdir, stat, symlink, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { delimiter, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { FIXTURE_TOKENS, type RunningEmulator, startEmulator } from "../../emulator";
@@ -44,25 +44,6 @@ resources:
       maximumTimeout: 1800
 `;
 
-/** The pack as a standalone folder, as policy/README.md ships it (see examples-policy.test.ts). */
-async function standalonePack(dest: string): Promise<string> {
-  const modules = inject("consumerNodeModules");
-  const installed = join(modules, "pulumi-gitlab-runners");
-  await mkdir(dest, { recursive: true });
-  // The compiled pack with its folders (one module per policy under policies/), JavaScript only.
-  await cp(join(installed, "dist", "policy"), dest, {
-    recursive: true,
-    filter: async (src) => src.endsWith(".js") || (await stat(src)).isDirectory(),
-  });
-  await cp(join(installed, "policy", "PulumiPolicy.yaml"), join(dest, "PulumiPolicy.yaml"));
-  await writeFile(
-    join(dest, "package.json"),
-    JSON.stringify({ name: "gitlab-runner-guardrails", version: "0.1.0", main: "index.js" }),
-  );
-  await symlink(modules, join(dest, "node_modules"), "dir");
-  return dest;
-}
-
 describe("the policy pack on a YAML stack of the plugin's resources (GitLab 17.11)", () => {
   let em: RunningEmulator;
   let ws: PulumiWorkspace;
@@ -86,7 +67,9 @@ describe("the policy pack on a YAML stack of the plugin's resources (GitLab 17.1
         ].join(delimiter),
       },
     });
-    const pack = await standalonePack(join(ws.root, "policy-pack"));
+    // The pack as a user runs it from the installed package (policy-pack-installed.test.ts): a
+    // YAML program has no node_modules of its own, so by its absolute path.
+    const pack = join(inject("consumerNodeModules"), "pulumi-gitlab-runners", "policy");
     const config = join(ws.root, "policy-config.json");
     await writeFile(
       config,

@@ -198,7 +198,14 @@ describe("Creation under faults (GitLab 17.11)", () => {
   });
 
   it("a failure after the POST records the runner; the next up completes it without a new one", async () => {
-    em.setFaults({ rules: [{ method: "GET", path: "^/api/v4/runners/\\d+$", kind: "status", status: 503 }] });
+    // Only the runner this up creates fails to read (its id is above every id there is now):
+    // the runners the creation look-up reads before the POST answer as usual.
+    const newest = Math.max(0, ...em.state().runners.map((r) => r.id));
+    em.setFaults({
+      rules: [
+        { method: "GET", path: `^/api/v4/runners/${idsFrom(newest + 1)}$`, kind: "status", status: 503 },
+      ],
+    });
     const before = em.state().runners.length;
     const failed = await ws.run(["up", "--yes", "--skip-preview"], { allowFailure: true });
     expect(failed.code).not.toBe(0);
@@ -217,3 +224,16 @@ describe("Creation under faults (GitLab 17.11)", () => {
     expect(em.state().runners.find((r) => r.id === id)).toBeUndefined();
   });
 });
+
+/** A pattern for every integer ≥ `n` (decimal, no leading zeros). */
+function idsFrom(n: number): string {
+  const digits = String(n);
+  const ways = [`[1-9][0-9]{${digits.length},}`, digits];
+  for (let i = 0; i < digits.length; i++) {
+    const d = Number(digits[i]);
+    if (d === 9) continue;
+    const rest = digits.length - i - 1;
+    ways.push(`${digits.slice(0, i)}[${d + 1}-9]${rest > 0 ? `[0-9]{${rest}}` : ""}`);
+  }
+  return `(${ways.join("|")})`;
+}

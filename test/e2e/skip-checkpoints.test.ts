@@ -7,7 +7,8 @@ import { PulumiWorkspace } from "../support/pulumi";
 // ends (pkg/backend/snapshot.go, unsafeServiceLoop). A `pulumi up` killed midway — SIGKILL, as
 // an OOM kill, a lost CI machine or a job's hard timeout would — shows the difference: with
 // checkpoints the state holds every runner created before the kill; without, it holds none of
-// them, and the next `up` creates them all again beside the ones GitLab already has.
+// them. The next `up` then does not create them again: each carries its resource's creation
+// mark (provider/runner/creation-mark.ts), so it is taken over instead.
 
 const RUNNER_TYPE = "pulumi-nodejs:dynamic/gitlab:Runner";
 const RUNNERS = 12;
@@ -101,13 +102,14 @@ describe.each([
       expect(await inState()).toEqual([]);
     });
 
-    it("so the next up creates them all again, beside the ones the killed run made", async () => {
+    it("so the next up takes over the runners the killed run made, by their creation marks", async () => {
       // The killed CLI left its lock behind (in either mode).
       await ws.run(["cancel", "--yes"]);
-      const orphans = inGitLab().length;
+      const made = inGitLab().map((r) => r.id);
       await ws.run(["up", "--yes", "--skip-preview", "--parallel", String(PARALLEL)], { env });
       expect(await inState()).toHaveLength(RUNNERS);
-      expect(inGitLab()).toHaveLength(RUNNERS + orphans);
+      expect(inGitLab()).toHaveLength(RUNNERS);
+      expect(await inState()).toEqual(expect.arrayContaining(made));
     });
 
     it("while an up that ends on a failed operation still writes what it did", async () => {
