@@ -1,5 +1,4 @@
-import { delimiter, join } from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   defaultFixture,
   FIXTURE_IDS,
@@ -7,7 +6,7 @@ import {
   type RunningEmulator,
   startEmulator,
 } from "../../emulator";
-import { repoRoot } from "../support/paths";
+import { pluginPath } from "../support/plugin-path";
 import { PulumiWorkspace, type StackResource } from "../support/pulumi";
 import { generateTestPki, type TestPki } from "../support/tls-certs";
 import { startTlsFront, type TlsFront } from "../support/tls-front";
@@ -170,12 +169,7 @@ outputs:
       config: { "gitlab-runners:baseUrl": em.url },
       secretConfig: { "gitlab-runners:token": OLD_TOKEN },
       env: {
-        PATH: [
-          join(inject("consumerNodeModules"), ".bin"),
-          inject("engineBin"),
-          join(repoRoot, "node_modules", ".bin"),
-          process.env.PATH ?? "",
-        ].join(delimiter),
+        PATH: pluginPath(),
       },
     });
   });

@@ -1,8 +1,8 @@
 import { writeFile } from "node:fs/promises";
-import { delimiter, join } from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIXTURE_IDS, FIXTURE_TOKENS, type RunningEmulator, startEmulator } from "../../emulator";
-import { repoRoot } from "../support/paths";
+import { pluginPath } from "../support/plugin-path";
 import { PulumiWorkspace } from "../support/pulumi";
 
 // A Runner's `assignedProjects` through the provider plugin (`gitlab-runners:index:Runner`, from
@@ -27,15 +27,6 @@ outputs:
   runnerId: \${ci.runnerId}
   assignedProjects: \${ci.assignedProjects}
 `;
-
-/** The engine finds the plugin on PATH, as a user's `npm install` puts it there. */
-const pluginPath = () =>
-  [
-    join(inject("consumerNodeModules"), ".bin"),
-    inject("engineBin"),
-    join(repoRoot, "node_modules", ".bin"),
-    process.env.PATH ?? "",
-  ].join(delimiter);
 
 describe("a Runner's assignedProjects through the plugin (YAML, GitLab 17.11)", () => {
   let em: RunningEmulator;

@@ -1,9 +1,10 @@
 import { cp } from "node:fs/promises";
-import { delimiter, join } from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIXTURE_IDS, FIXTURE_TOKENS, type RunningEmulator, startEmulator } from "../../emulator";
 import { buildGoProgram } from "../support/languages";
 import { repoRoot } from "../support/paths";
+import { pluginPath } from "../support/plugin-path";
 import { PulumiWorkspace } from "../support/pulumi";
 
 // A Go program on the plugin (the generated SDK, sdks/go), run as an Automation API inline
@@ -33,12 +34,7 @@ describe("a Go program on the plugin (GitLab 17.11)", () => {
       config: { "gitlab-runners:baseUrl": em.url },
       secretConfig: { "gitlab-runners:token": FIXTURE_TOKENS.admin },
       env: {
-        PATH: [
-          join(inject("consumerNodeModules"), ".bin"),
-          inject("engineBin"),
-          join(repoRoot, "node_modules", ".bin"),
-          process.env.PATH ?? "",
-        ].join(delimiter),
+        PATH: pluginPath(),
       },
     });
     await cp(

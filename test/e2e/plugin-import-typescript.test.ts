@@ -1,7 +1,6 @@
-import { delimiter, join } from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIXTURE_IDS, FIXTURE_TOKENS, type RunningEmulator, startEmulator } from "../../emulator";
-import { repoRoot } from "../support/paths";
+import { pluginPath } from "../support/plugin-path";
 import { PulumiWorkspace } from "../support/pulumi";
 
 // `pulumi import` of the plugin's resources in a TypeScript project: the CLI imports them, then
@@ -23,12 +22,7 @@ describe("pulumi import into a TypeScript project (GitLab 17.11)", () => {
       config: { "gitlab-runners:baseUrl": em.url },
       secretConfig: { "gitlab-runners:token": FIXTURE_TOKENS.admin },
       env: {
-        PATH: [
-          join(inject("consumerNodeModules"), ".bin"),
-          inject("engineBin"),
-          join(repoRoot, "node_modules", ".bin"),
-          process.env.PATH ?? "",
-        ].join(delimiter),
+        PATH: pluginPath(),
       },
     });
   });

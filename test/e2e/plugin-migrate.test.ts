@@ -1,8 +1,8 @@
 import { readFile, writeFile } from "node:fs/promises";
-import { delimiter, join } from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIXTURE_IDS, FIXTURE_TOKENS, type RunningEmulator, startEmulator } from "../../emulator";
-import { repoRoot } from "../support/paths";
+import { pluginPath } from "../support/plugin-path";
 import { PulumiWorkspace } from "../support/pulumi";
 
 // Moving a TypeScript stack from the dynamic resources to the provider plugin, as the README
@@ -44,12 +44,7 @@ describe("moving a stack from the dynamic resources to the plugin (GitLab 17.11)
       config: { "gitlab:baseUrl": em.url, "gitlab-runners:baseUrl": em.url },
       secretConfig: { "gitlab:token": FIXTURE_TOKENS.admin, "gitlab-runners:token": FIXTURE_TOKENS.admin },
       env: {
-        PATH: [
-          join(inject("consumerNodeModules"), ".bin"),
-          inject("engineBin"),
-          join(repoRoot, "node_modules", ".bin"),
-          process.env.PATH ?? "",
-        ].join(delimiter),
+        PATH: pluginPath(),
       },
     });
   });
@@ -131,12 +126,7 @@ describe("moving it by adoption instead (GitLab 17.11)", () => {
       config: { "gitlab:baseUrl": em.url, "gitlab-runners:baseUrl": em.url },
       secretConfig: { "gitlab:token": FIXTURE_TOKENS.admin, "gitlab-runners:token": FIXTURE_TOKENS.admin },
       env: {
-        PATH: [
-          join(inject("consumerNodeModules"), ".bin"),
-          inject("engineBin"),
-          join(repoRoot, "node_modules", ".bin"),
-          process.env.PATH ?? "",
-        ].join(delimiter),
+        PATH: pluginPath(),
       },
     });
   });

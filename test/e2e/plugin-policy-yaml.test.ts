@@ -1,8 +1,8 @@
 import { writeFile } from "node:fs/promises";
-import { delimiter, join } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { FIXTURE_TOKENS, type RunningEmulator, startEmulator } from "../../emulator";
-import { repoRoot } from "../support/paths";
+import { pluginPath } from "../support/plugin-path";
 import { PulumiWorkspace } from "../support/pulumi";
 
 // The gitlab-runner-guardrails pack, as shipped in the package, on Pulumi YAML stacks of the
@@ -59,12 +59,7 @@ describe("the policy pack on a YAML stack of the plugin's resources (GitLab 17.1
       config: { "gitlab-runners:baseUrl": em.url },
       secretConfig: { "gitlab-runners:token": FIXTURE_TOKENS.admin },
       env: {
-        PATH: [
-          join(inject("consumerNodeModules"), ".bin"),
-          inject("engineBin"),
-          join(repoRoot, "node_modules", ".bin"),
-          process.env.PATH ?? "",
-        ].join(delimiter),
+        PATH: pluginPath(),
       },
     });
     // The pack as a user runs it from the installed package (policy-pack-installed.test.ts): a

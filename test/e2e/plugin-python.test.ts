@@ -1,9 +1,10 @@
 import { cp, writeFile } from "node:fs/promises";
-import { delimiter, join } from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIXTURE_IDS, FIXTURE_TOKENS, type RunningEmulator, startEmulator } from "../../emulator";
 import { pythonWithSdk } from "../support/languages";
 import { repoRoot } from "../support/paths";
+import { pluginPath } from "../support/plugin-path";
 import { PulumiWorkspace } from "../support/pulumi";
 import { readmeBlock } from "../support/readme";
 
@@ -34,12 +35,7 @@ describe("a Python program on the plugin (GitLab 17.11)", () => {
       config: { "gitlab-runners:baseUrl": em.url },
       secretConfig: { "gitlab-runners:token": FIXTURE_TOKENS.admin },
       env: {
-        PATH: [
-          join(inject("consumerNodeModules"), ".bin"),
-          inject("engineBin"),
-          join(repoRoot, "node_modules", ".bin"),
-          process.env.PATH ?? "",
-        ].join(delimiter),
+        PATH: pluginPath(),
       },
     });
     await cp(

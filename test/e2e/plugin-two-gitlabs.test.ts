@@ -1,7 +1,6 @@
-import { delimiter, join } from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIXTURE_TOKENS, type RunningEmulator, startEmulator } from "../../emulator";
-import { repoRoot } from "../support/paths";
+import { pluginPath } from "../support/plugin-path";
 import { PulumiWorkspace } from "../support/pulumi";
 
 // One program, two GitLabs: the default provider (stack config) talks to one emulator, an
@@ -49,12 +48,7 @@ outputs:
       config: { "gitlab-runners:baseUrl": first.url },
       secretConfig: { "gitlab-runners:token": FIXTURE_TOKENS.admin, secondToken: FIXTURE_TOKENS.admin },
       env: {
-        PATH: [
-          join(inject("consumerNodeModules"), ".bin"),
-          inject("engineBin"),
-          join(repoRoot, "node_modules", ".bin"),
-          process.env.PATH ?? "",
-        ].join(delimiter),
+        PATH: pluginPath(),
       },
     });
   });

@@ -1,8 +1,8 @@
 import { writeFile } from "node:fs/promises";
-import { delimiter, join } from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIXTURE_IDS, FIXTURE_TOKENS, type RunningEmulator, startEmulator } from "../../emulator";
-import { repoRoot } from "../support/paths";
+import { pluginPath } from "../support/plugin-path";
 import { PulumiWorkspace } from "../support/pulumi";
 import { readmeBlock } from "../support/readme";
 
@@ -52,15 +52,6 @@ outputs:
   assignment: \${web.id}
   dockerRunners: \${dockerRunners}
 `;
-
-/** The engine finds the plugin on PATH, as a user's `npm install` puts it there. */
-const pluginPath = () =>
-  [
-    join(inject("consumerNodeModules"), ".bin"),
-    inject("engineBin"),
-    join(repoRoot, "node_modules", ".bin"),
-    process.env.PATH ?? "",
-  ].join(delimiter);
 
 describe("the plugin from a Pulumi YAML program (GitLab 17.11)", () => {
   let em: RunningEmulator;
