@@ -24,7 +24,7 @@ import type { PlannedDiff } from "../provider/resource/diff";
 import { type EngineLog, engineLogAt } from "../provider/resource/engine-log";
 import { ORIGIN_KEY, originOf, type ResourceOrigin } from "../provider/resource/origin";
 import { runnerDescription } from "../provider/runner/description";
-import { readStackConfig } from "../provider/stack-config";
+import { changedStackConfig } from "../provider/stack-config";
 import { PACKAGE, RESOURCES } from "./schema";
 import { WRAPPED_RESULTS } from "./schema-functions";
 import { logInPluginTerms } from "./terms";
@@ -131,25 +131,10 @@ export function programIsRunning(): void {
 function preferCurrentConfig(): Promise<void> {
   if (programRuns || defaultProviderStack === undefined) return Promise.resolve();
   reading ??= (async () => {
-    const result = await readStackConfig(defaultProviderStack as string, process.env, PACKAGE);
-    if (!result.ok) {
-      log.warn(
-        `could not read the stack's current configuration (${result.reason}); using the ${PACKAGE}: configuration ` +
-          "recorded in the stack at the last pulumi up. If the token, baseUrl or cacertFile changed since, run " +
-          "pulumi up first, or add --run-program.",
-      );
-      return;
-    }
-    const current: Record<string, string> = {};
-    for (const [key, value] of Object.entries(result.settings))
-      current[key.slice(PACKAGE.length + 1)] = value;
-    const keys = new Set([...Object.keys(current), ...Object.keys(settings)]);
-    if ([...keys].every((k) => current[k] === settings[k])) return;
+    const current = await changedStackConfig(defaultProviderStack as string, settings, log, PACKAGE);
+    if (current === undefined) return;
     settings = current;
     context?.reset();
-    log.info(
-      `using the stack's current ${PACKAGE}: configuration: it differs from the one recorded at the last pulumi up`,
-    );
   })();
   return reading;
 }

@@ -20,7 +20,7 @@ import type { Bag } from "./resource/check";
 import { contextFrom, type ResourceContext } from "./resource/context";
 import { engineLog } from "./resource/engine-log";
 import { originOf, stackOf } from "./resource/origin";
-import { readStackConfig } from "./stack-config";
+import { changedStackConfig } from "./stack-config";
 
 /** What `configure` was given (on refresh and destroy: the state's record). */
 let recorded: Record<string, string | undefined> = {};
@@ -73,21 +73,12 @@ export function preferCurrentConfig(props: Bag | undefined): Promise<void> {
   const origin = originOf(props);
   if (origin === undefined) return Promise.resolve();
   reading = (async () => {
-    const result = await readStackConfig(stackOf(origin));
-    if (!result.ok) {
-      context.log.warn(
-        `could not read the stack's current configuration (${result.reason}); using the gitlab: configuration ` +
-          "recorded in the stack at the last pulumi up. If gitlab:token, gitlab:baseUrl or gitlab:cacertFile changed " +
-          "since, run pulumi up first, or add --run-program.",
-      );
-      return;
-    }
-    if (same(result.settings, recorded)) return;
-    current = result.settings;
+    // `recorded` and `current` hold full keys (`gitlab:token`), as `configure` reads them.
+    const bare = Object.fromEntries(Object.entries(recorded).map(([k, v]) => [k.slice("gitlab:".length), v]));
+    const changed = await changedStackConfig(stackOf(origin), bare, context.log);
+    if (changed === undefined) return;
+    current = Object.fromEntries(Object.entries(changed).map(([k, v]) => [`gitlab:${k}`, v]));
     context.reset();
-    context.log.info(
-      "using the stack's current gitlab: configuration: it differs from the one recorded at the last pulumi up",
-    );
   })();
   return reading;
 }

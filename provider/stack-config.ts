@@ -21,6 +21,7 @@ import { execFile } from "node:child_process";
 import { readlinkSync } from "node:fs";
 import { basename } from "node:path";
 import { GITLAB_CONFIG_KEYS } from "./gitlab/config-keys";
+import type { EngineLog } from "./resource/engine-log";
 import type { StackRef } from "./resource/origin";
 
 /** Generous: the CLI loads the backend and decrypts, on a machine that may be busy. */
@@ -90,4 +91,36 @@ export function readStackConfig(
       },
     );
   });
+}
+
+/**
+ * The stack's current `<namespace>:` settings (bare keys: `token`) when they differ from
+ * `recorded` (the configuration the engine gave, bare keys too); `undefined` when they are the
+ * same or cannot be read. Says which on `log`: a warning with what to do when the read failed,
+ * a line when the current settings are used.
+ */
+export async function changedStackConfig(
+  ref: StackRef | string,
+  recorded: Record<string, string | undefined>,
+  log: Pick<EngineLog, "warn" | "info">,
+  namespace = "gitlab",
+): Promise<Record<string, string> | undefined> {
+  const result = await readStackConfig(ref, process.env, namespace);
+  if (!result.ok) {
+    log.warn(
+      `could not read the stack's current configuration (${result.reason}); using the ${namespace}: configuration ` +
+        `recorded in the stack at the last pulumi up. If ${namespace}:token, ${namespace}:baseUrl or ` +
+        `${namespace}:cacertFile changed since, run pulumi up first, or add --run-program.`,
+    );
+    return undefined;
+  }
+  const current: Record<string, string> = {};
+  for (const [key, value] of Object.entries(result.settings))
+    current[key.slice(namespace.length + 1)] = value;
+  const keys = new Set([...Object.keys(current), ...Object.keys(recorded)]);
+  if ([...keys].every((k) => current[k] === recorded[k])) return undefined;
+  log.info(
+    `using the stack's current ${namespace}: configuration: it differs from the one recorded at the last pulumi up`,
+  );
+  return current;
 }
