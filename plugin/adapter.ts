@@ -24,6 +24,7 @@ import type { PlannedDiff } from "../provider/resource/diff";
 import { type EngineLog, engineLogAt } from "../provider/resource/engine-log";
 import { ORIGIN_KEY, originOf, type ResourceOrigin } from "../provider/resource/origin";
 import { runnerDescription } from "../provider/runner/description";
+import { STAND_IN_ORGANIZATION } from "../provider/stack-cli";
 import { changedStackConfig } from "../provider/stack-config";
 import { PACKAGE, RESOURCES } from "./schema";
 import { WRAPPED_RESULTS } from "./schema-functions";
@@ -38,8 +39,11 @@ export interface CheckFailure {
 /** What the server needs from one resource type. Bags are plain values (no secret wrappers). */
 export interface ResourceBinding {
   readonly description: ResourceDescription;
-  /** Validates and normalises new inputs; `olds` are the previous inputs ({} on create). */
-  check(olds: Bag, news: Bag): Promise<{ inputs: Bag; failures: CheckFailure[] }>;
+  /**
+   * Validates and normalises new inputs; `olds` are the previous inputs ({} on create), `urn`
+   * names the resource (a new Runner's check reads the stack's unfinished creations first).
+   */
+  check(olds: Bag, news: Bag, urn: string): Promise<{ inputs: Bag; failures: CheckFailure[] }>;
   /** Compares the old outputs with the new inputs: the implementation's plan, as it is. */
   diff(id: string, olds: Bag, news: Bag): Promise<PlannedDiff>;
   /** `urn` names the resource (its creation mark, `provider/runner/creation-mark.ts`). */
@@ -219,7 +223,7 @@ function updateOf(description: ResourceDescription, operations: Operations) {
  * creation mark's hash then differs from the dynamic resource's, whose type differs anyway).
  */
 function withUrn(inputs: Bag, urn: string): Bag {
-  const origin: ResourceOrigin = { urn, organization: "organization" };
+  const origin: ResourceOrigin = { urn, organization: STAND_IN_ORGANIZATION };
   return originOf({ [ORIGIN_KEY]: origin }) ? { ...inputs, [ORIGIN_KEY]: origin } : inputs;
 }
 
@@ -232,9 +236,10 @@ function withoutOrigin(outs: Bag | undefined): Bag {
 function binding(description: ResourceDescription, operations: () => Operations): ResourceBinding {
   return {
     description,
-    check: (olds, news) => {
+    check: async (olds, news, urn) => {
       programIsRunning();
-      return operations().check(olds, news);
+      const { inputs, failures } = await operations().check(olds, withUrn(news, urn));
+      return { inputs: withoutOrigin(inputs), failures };
     },
     diff: (id, olds, news) => operations().diff(id, olds, news),
     create: (inputs, urn) =>

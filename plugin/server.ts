@@ -338,7 +338,7 @@ export function createService(): provrpc.IResourceProviderServer {
       const binding = bindingFor(type);
       const olds = unwrap(fromStruct(req.getOlds())).values;
       const news = unwrap(fromStruct(req.getNews()));
-      const { inputs, failures } = await binding.check(olds, news.values);
+      const { inputs, failures } = await binding.check(olds, news.values, req.getUrn());
       return checkResponse(wrap(inputs, secretNames(type, news.secrets)), failures);
     }),
 

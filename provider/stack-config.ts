@@ -17,29 +17,10 @@
  * The answer holds the whole configuration in plain text: only the `gitlab:` keys are kept,
  * nothing of it is logged, and an error says only that the read failed.
  */
-import { execFile } from "node:child_process";
-import { readlinkSync } from "node:fs";
-import { basename } from "node:path";
 import { GITLAB_CONFIG_KEYS } from "./gitlab/config-keys";
 import type { EngineLog } from "./resource/engine-log";
 import type { StackRef } from "./resource/origin";
-
-/** Generous: the CLI loads the backend and decrypts, on a machine that may be busy. */
-const TIMEOUT_MS = 60_000;
-
-/**
- * The CLI that started this provider: on Linux, the executable of the parent process (the
- * engine starts the dynamic-provider host, whose launcher `exec`s node); else `pulumi` on PATH.
- */
-function pulumiCli(): string {
-  try {
-    const exe = readlinkSync(`/proc/${process.ppid}/exe`);
-    if (/^pulumi(\.exe)?$/.test(basename(exe))) return exe;
-  } catch {
-    // Not Linux, or not readable: fall back to PATH.
-  }
-  return "pulumi";
-}
+import { runPulumi } from "./stack-cli";
 
 /** What reading the configuration gave: the `gitlab:` settings, or why there are none. */
 export type StackConfigResult =
@@ -52,45 +33,25 @@ export type StackConfigResult =
  * then takes the project from the program folder and the backend's default organization).
  * The settings come back under their full keys (`gitlab:token`).
  */
-export function readStackConfig(
+export async function readStackConfig(
   ref: StackRef | string,
   env: NodeJS.ProcessEnv = process.env,
   namespace = "gitlab",
 ): Promise<StackConfigResult> {
   const stack = typeof ref === "string" ? ref : `${ref.organization}/${ref.project}/${ref.stack}`;
-  return new Promise((resolve) => {
-    execFile(
-      pulumiCli(),
-      ["config", "--json", "--show-secrets", "--stack", stack, "--non-interactive"],
-      {
-        cwd: process.cwd(),
-        env: { ...env, PULUMI_SKIP_UPDATE_CHECK: "true" },
-        timeout: TIMEOUT_MS,
-        maxBuffer: 16 * 1024 * 1024,
-        windowsHide: true,
-      },
-      (error, stdout) => {
-        if (error) {
-          // The CLI's own message may quote configuration values: only its exit is reported.
-          const why =
-            (error as { code?: unknown }).code ?? (error as { signal?: unknown }).signal ?? "failed";
-          resolve({ ok: false, reason: `pulumi config --stack ${stack} ended with ${String(why)}` });
-          return;
-        }
-        try {
-          const parsed = JSON.parse(stdout) as Record<string, { value?: unknown }>;
-          const settings: Record<string, string> = {};
-          for (const key of GITLAB_CONFIG_KEYS) {
-            const value = parsed[`${namespace}:${key}`]?.value;
-            if (value !== undefined && value !== null) settings[`${namespace}:${key}`] = String(value);
-          }
-          resolve({ ok: true, settings });
-        } catch {
-          resolve({ ok: false, reason: `pulumi config --stack ${stack} printed no configuration` });
-        }
-      },
-    );
-  });
+  const run = await runPulumi(["config", "--json", "--show-secrets", "--stack", stack], { env });
+  if (!run.ok) return { ok: false, reason: run.reason };
+  try {
+    const parsed = JSON.parse(run.stdout) as Record<string, { value?: unknown }>;
+    const settings: Record<string, string> = {};
+    for (const key of GITLAB_CONFIG_KEYS) {
+      const value = parsed[`${namespace}:${key}`]?.value;
+      if (value !== undefined && value !== null) settings[`${namespace}:${key}`] = String(value);
+    }
+    return { ok: true, settings };
+  } catch {
+    return { ok: false, reason: `pulumi config --stack ${stack} printed no configuration` };
+  }
 }
 
 /**

@@ -5,11 +5,11 @@
  * with a {@link PartialStateError} so the engine records it (docs/pulumi-engine.md §3).
  *
  * Creation is idempotent across processes (docs/design.md "Two front doors"): the POST carries this
- * resource's creation mark in the maintenance note (`creation-mark.ts`), and before posting, the
- * scope is looked up once per provider process for a never-contacted runner carrying it
- * (`creation-evidence.ts`): a runner an earlier, interrupted `pulumi up` created for this
- * resource. Such a runner is taken over (its token reset, its settings put to the program's)
- * instead of posting again. GitLab 13.x has no note: there a lost answer inside one process is
+ * resource's creation mark in the maintenance note (`creation-mark.ts`), and before posting a
+ * resource that an earlier run may have created (the stack's state records an unfinished
+ * creation of it: `provider/stack-state.ts`), the scope is looked up once per provider process
+ * for a never-contacted runner carrying it (`creation-evidence.ts`). Such a runner is taken over
+ * (its token reset, its settings put to the program's) instead of posting again. GitLab 13.x has no note: there a lost answer inside one process is
  * still reconciled by resemblance (`reconcile.ts`), and a killed `pulumi up` can leave a runner
  * behind.
  */
@@ -401,6 +401,36 @@ async function putToProgram(
 }
 
 /**
+ * Whether a resource with `mark` may adopt the runner `live`, by the creation mark its note
+ * carries: refused (the message) when another stack's resource manages it, a note for the log
+ * when another resource of the same stack does (a rename, a move between front doors). The
+ * preview's check and the create ask the same question.
+ */
+export function adoptionVerdict(
+  runnerId: number,
+  live: Pick<RunnerDetails, "maintenanceNote">,
+  mark: CreationMark | undefined,
+): { refused?: string; note?: string } {
+  const theirs = splitNote(live.maintenanceNote).mark;
+  if (theirs === undefined || theirs.hash === mark?.hash) return {};
+  if (mark !== undefined && sameStack(theirs, mark))
+    return {
+      note:
+        `adoptRunnerId ${runnerId}: the runner carries the creation mark of ${describeMark(theirs)}, a resource of this ` +
+        "stack; it now carries this resource's. If that resource is still in this stack, remove it from the program " +
+        "(or give it retainOnDelete: true) so the two do not both manage the runner.",
+    };
+  return {
+    refused:
+      `adoptRunnerId ${runnerId}: this runner is already managed by ${describeMark(theirs)} (its maintenance note ` +
+      "carries that resource's creation mark). Two programs managing one runner overwrite each other's settings " +
+      "and tokens, and destroying either deletes it. Remove it from that program first (to keep the runner, give " +
+      "that resource retainOnDelete: true before destroying it, or run pulumi state delete on it), then delete the " +
+      `"Managed by Pulumi" line from the runner's maintenance note in GitLab and run pulumi up again.`,
+  };
+}
+
+/**
  * Takes over an existing runner: read it, then update it to the program (docs/design.md decision 8).
  * A runner whose note carries another resource's creation mark is managed elsewhere (another
  * stack, or another resource of this one): adopting it too would make two programs overwrite
@@ -428,23 +458,9 @@ async function adopt(
     throw err;
   }
   const mark = origin ? markFor(origin) : undefined;
-  const theirs = splitNote(live.maintenanceNote).mark;
-  if (theirs !== undefined && mark !== undefined && theirs.hash !== mark.hash && sameStack(theirs, mark)) {
-    log.info(
-      `adoptRunnerId ${runnerId}: the runner carries the creation mark of ${describeMark(theirs)}, a resource of this ` +
-        "stack; it now carries this resource's. If that resource is still in this stack, remove it from the program " +
-        "(or give it retainOnDelete: true) so the two do not both manage the runner.",
-    );
-  } else if (theirs !== undefined && theirs.hash !== mark?.hash) {
-    throw new ProviderError(
-      `adoptRunnerId ${runnerId}: this runner is already managed by ${describeMark(theirs)} (its maintenance note ` +
-        "carries that resource's creation mark). Two programs managing one runner overwrite each other's settings " +
-        "and tokens, and destroying either deletes it. Remove it from that program first (to keep the runner, give " +
-        "that resource retainOnDelete: true before destroying it, or run pulumi state delete on it), then delete the " +
-        `"Managed by Pulumi" line from the runner's maintenance note in GitLab and run pulumi up again.`,
-      { code: "adoption_refused" },
-    );
-  }
+  const verdict = adoptionVerdict(runnerId, live, mark);
+  if (verdict.refused !== undefined) throw new ProviderError(verdict.refused, { code: "adoption_refused" });
+  if (verdict.note !== undefined) log.info(verdict.note);
   const details = await putToProgram(api, live, inputs, mark);
   if (inputs.tokenRotation === undefined)
     return { id: String(runnerId), outs: buildOutputs(details, { inputs, origin }) };
@@ -461,11 +477,23 @@ async function adopt(
   }
 }
 
+/** How a creation decides whether to look in GitLab first. */
+export interface CreateOptions {
+  /**
+   * Whether an earlier run may have created this resource's runner unseen, and the line for
+   * the log that says why, or "" (`provider/stack-state.ts`: the stack's state records an
+   * unfinished creation of it). Only then is the scope searched for the runner before posting.
+   * Without it, every creation searches: the safe answer when nothing is known.
+   */
+  mayExist?: (origin: ResourceOrigin) => Promise<{ may: false } | { may: true; why: string }>;
+}
+
 /** `create` for the Runner resource. */
 export async function createRunner(
   api: Api,
   news: Record<string, unknown>,
   log: Log = quiet,
+  options: CreateOptions = {},
 ): Promise<CreateResult> {
   const inputs = parseRunnerInputs(news);
   const origin = originOf(news);
@@ -474,9 +502,13 @@ export async function createRunner(
   const ids = await resolveIds(api, inputs);
   const mark = origin !== undefined && (await keepsNotes(api, inputs)) ? markFor(origin) : undefined;
   const evidence = mark ? { scope: scopeOf(inputs, ids), mark } : undefined;
-  if (evidence) {
-    const found = await lookBeforePosting(api, evidence, log);
-    if (found.length > 0) return takeOver(api, found[0]!, found.slice(1), inputs, mark, origin, log);
+  if (evidence && origin !== undefined) {
+    const earlier = options.mayExist ? await options.mayExist(origin) : { may: true as const, why: "" };
+    if (earlier.may) {
+      if (earlier.why) log.info(earlier.why);
+      const found = await lookBeforePosting(api, evidence, log);
+      if (found.length > 0) return takeOver(api, found[0]!, found.slice(1), inputs, mark, origin, log);
+    }
   }
 
   const fields = fieldsFrom(inputs);

@@ -15,9 +15,12 @@ import { isNotFound } from "../resource/errors";
 import { isUnknown } from "../resource/host-values";
 import { lookUpRunner, rememberingRunners } from "../resource/lookups";
 import { type NamedNamespace, onlineFailures } from "../resource/online-checks";
+import { originOf, type ResourceOrigin } from "../resource/origin";
+import { creationHistory, mayHaveBeenCreated } from "../stack-state";
 import { planWords } from "./assigned-projects";
 import { checkRunnerInputs } from "./check";
-import { createRunner } from "./create";
+import { adoptionVerdict, createRunner } from "./create";
+import { markFor } from "./creation-mark";
 import { deleteRunner } from "./delete";
 import { diffRunner } from "./diff";
 import {
@@ -48,12 +51,20 @@ function namespacesOf(inputs: Bag): NamedNamespace[] {
   return named;
 }
 
-/** The runner `adoptRunnerId` names must exist and be visible to this token. */
-async function adoptedChecked(client: GitLabClient, adoptRunnerId: unknown): Promise<CheckFailure[]> {
+/**
+ * The runner `adoptRunnerId` names must exist, be visible to this token, and not be managed by
+ * another stack's resource (its creation mark says so: `adoptionVerdict`).
+ */
+async function adoptedChecked(
+  client: GitLabClient,
+  adoptRunnerId: unknown,
+  origin: ResourceOrigin | undefined,
+): Promise<CheckFailure[]> {
   if (typeof adoptRunnerId !== "number") return [];
   try {
-    await lookUpRunner(client, adoptRunnerId);
-    return [];
+    const live = await lookUpRunner(client, adoptRunnerId);
+    const { refused } = adoptionVerdict(adoptRunnerId, live, origin ? markFor(origin) : undefined);
+    return refused === undefined ? [] : [{ property: "adoptRunnerId", reason: refused }];
   } catch (err) {
     if (!isNotFound(err)) return [];
     return [
@@ -76,15 +87,35 @@ async function adoptedChecked(client: GitLabClient, adoptRunnerId: unknown): Pro
 export function runnerOperations(ctx: () => ResourceContext) {
   const api = () => rememberingRunners(ctx().client());
   const warn = (message: string) => ctx().log.warn(message);
+  // When the state cannot be read, every creation looks in GitLab: the log says why once.
+  let toldUnknown = false;
+  const mayExist = async (origin: ResourceOrigin) => {
+    const history = await creationHistory(origin);
+    const answer = mayHaveBeenCreated(history, origin);
+    if (!answer.may || history.known) return answer;
+    if (toldUnknown) return { may: true as const, why: "" };
+    toldUnknown = true;
+    return answer;
+  };
   return {
-    /** Validates the inputs before any HTTP. */
+    /**
+     * Validates the inputs before any HTTP. For a new runner, also waits until the stack's
+     * unfinished creations are known (`provider/stack-state.ts`): read before the engine can
+     * begin this process's first creation, they are the earlier runs' only.
+     */
     async check(olds: Bag, news: Bag) {
       const checked = checkRunnerInputs(news, olds);
       if (checked.failures.length > 0) return checked;
       const named = [...namespacesOf(checked.inputs), ...assignedNamespaces(checked.inputs)];
-      const failures = await onlineFailures(ctx(), named, async (client) => [
-        ...(await adoptedChecked(client, checked.inputs.adoptRunnerId)),
-        ...(await adoptedAssignable(client, checked.inputs)),
+      const origin = originOf(news);
+      const [failures] = await Promise.all([
+        onlineFailures(ctx(), named, async (client) => [
+          ...(await adoptedChecked(client, checked.inputs.adoptRunnerId, origin)),
+          ...(await adoptedAssignable(client, checked.inputs)),
+        ]),
+        origin !== undefined && Object.keys(olds).length === 0 && checked.inputs.adoptRunnerId === undefined
+          ? creationHistory(origin)
+          : undefined,
       ]);
       return failures.length > 0 ? { inputs: news, failures } : checked;
     },
@@ -104,7 +135,12 @@ export function runnerOperations(ctx: () => ResourceContext) {
     /** Registers, creates or adopts the runner, then assigns it to its projects. */
     async create(inputs: Bag) {
       const client = api();
-      return assignAfterCreate(client, await createRunner(client, inputs, ctx().log), inputs, warn);
+      return assignAfterCreate(
+        client,
+        await createRunner(client, inputs, ctx().log, { mayExist }),
+        inputs,
+        warn,
+      );
     },
     /** Reads the live runner and its projects; no id when it is gone. */
     async read(id: string, props?: Bag) {

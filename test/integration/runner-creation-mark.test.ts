@@ -202,9 +202,17 @@ describe.each(["16.11", "17.11", "18.6"] as GitlabVersion[])("creation mark on G
 
   it("adoption: refused for a runner another resource manages, marks an unmanaged one, accepts its own", async () => {
     const managed = await create(program("h"));
-    const refused = await failure(
-      create({ adoptRunnerId: Number(managed.id), __origin: origin("h", "staging") }),
-    );
+    const adopting = { adoptRunnerId: Number(managed.id), __origin: origin("h", "staging"), ...PROVIDER };
+    // Refused at preview: the check reads the runner and finds another stack's mark.
+    const checked = await runner.check({}, adopting);
+    expect(checked.failures).toEqual([
+      {
+        property: "adoptRunnerId",
+        reason: expect.stringMatching(/already managed by the Pulumi resource acme\/fleet\/prod h/),
+      },
+    ]);
+    // And at up, should the preview's checks be off.
+    const refused = await failure(runner.create(adopting));
     expect(refused.message).toMatch(/already managed by the Pulumi resource acme\/fleet\/prod h/);
     expect(refused.message).toMatch(/retainOnDelete/);
     expect((refused as Error & { code?: string }).code).toBe("adoption_refused");

@@ -263,7 +263,12 @@ export interface StackResource {
 
 export interface StackExport {
   version: number;
-  deployment: { resources?: StackResource[]; [key: string]: unknown };
+  deployment: {
+    resources?: StackResource[];
+    /** What a killed run left unfinished (`type: "creating"`, …). */
+    pending_operations?: { type: string; resource: { urn: string } }[];
+    [key: string]: unknown;
+  };
 }
 
 /** The processes descended from `root` (Linux `/proc`), children before grandchildren. */
