@@ -22,6 +22,12 @@
  * begins its creation), and the answer is kept for the process. A creation whose `check` did not
  * wait (a replacement) may see its own pending creation: it then looks in GitLab, which is safe.
  *
+ * A creation can also end unconfirmed without a kill: its answer lost and GitLab failing while
+ * the provider looked for the runner (`creation_unconfirmed`). The create then fails, and the
+ * engine removes its pending creation. So when the stack's last `pulumi up` failed (`pulumi
+ * stack history`), every creation looks in GitLab: the cost falls only on the run after a
+ * failed one.
+ *
  * When not to trust it. With `PULUMI_SKIP_CHECKPOINTS` the engine writes the state only at the
  * end, so a killed run leaves no record: every creation looks in GitLab. So does every creation
  * when the state cannot be read. `pulumi refresh --clear-pending-creates` (or choosing "clear"
@@ -33,8 +39,12 @@ import { runPulumi, stackArgument } from "./stack-cli";
 
 /** What the state says about a resource's earlier creations. */
 export type CreationHistory =
-  /** The state was read: the URNs it holds a pending creation of. */
-  | { known: true; pending: ReadonlySet<string> }
+  /**
+   * The state was read: the URNs it holds a pending creation of, and whether the stack's last
+   * `pulumi up` failed (a creation whose answer was lost and could not be confirmed ends the
+   * create with an error, which leaves no pending creation: then every creation looks).
+   */
+  | { known: true; pending: ReadonlySet<string>; lastUpdateFailed: boolean }
   /** Nothing can be said: look in GitLab before every creation. */
   | { known: false; reason: string };
 
@@ -50,6 +60,23 @@ export function pendingCreations(exported: unknown): ReadonlySet<string> {
   return urns;
 }
 
+/**
+ * Whether the stack's last `pulumi up` failed, from `pulumi stack history --json` (newest
+ * first; `kind`, `result`: `updateInfoJSON` in pulumi/pulumi `pkg/cmd/pulumi/stack/
+ * stack_history.go`). An update still `in-progress` is this run (the Pulumi Cloud lists it) and
+ * is skipped. `undefined` when the page holds entries but no finished update (refreshes only):
+ * then nothing can be said. An empty history: no update ever ran.
+ */
+export function lastUpdateFailed(history: unknown): boolean | undefined {
+  if (!Array.isArray(history)) return undefined;
+  if (history.length === 0) return false;
+  for (const entry of history as { kind?: unknown; result?: unknown }[]) {
+    if (entry?.kind !== "update" || entry.result === "in-progress") continue;
+    return entry.result !== "succeeded";
+  }
+  return undefined;
+}
+
 /** Pulumi's reading of a boolean environment variable (`env.Bool` in sdk/go/common/util/env). */
 function truthy(value: string | undefined): boolean {
   return value !== undefined && /^(1|true)$/i.test(value.trim());
@@ -62,14 +89,34 @@ async function readHistory(stack: string, env: NodeJS.ProcessEnv): Promise<Creat
   if (truthy(env.PULUMI_SKIP_CHECKPOINTS))
     return { known: false, reason: "PULUMI_SKIP_CHECKPOINTS is set, so a killed run leaves no record in it" };
   // Without --show-secrets: the state's secrets stay ciphertext; only the operations are used.
-  const run = await runPulumi(["stack", "export", "--stack", stack], { env, maxBuffer: MAX_STATE_BYTES });
-  if (!run.ok) return { known: false, reason: run.reason };
+  const [exported, updates] = await Promise.all([
+    runPulumi(["stack", "export", "--stack", stack], { env, maxBuffer: MAX_STATE_BYTES }),
+    runPulumi(["stack", "history", "--json", "--page-size", String(HISTORY_PAGE), "--stack", stack], { env }),
+  ]);
+  if (!exported.ok) return { known: false, reason: exported.reason };
+  if (!updates.ok) return { known: false, reason: updates.reason };
+  let pending: ReadonlySet<string>;
+  let failed: boolean | undefined;
   try {
-    return { known: true, pending: pendingCreations(JSON.parse(run.stdout)) };
+    pending = pendingCreations(JSON.parse(exported.stdout));
   } catch {
     return { known: false, reason: `pulumi stack export --stack ${stack} printed no state` };
   }
+  try {
+    failed = lastUpdateFailed(JSON.parse(updates.stdout));
+  } catch {
+    failed = undefined;
+  }
+  if (failed === undefined)
+    return {
+      known: false,
+      reason: `pulumi stack history --stack ${stack} shows no finished update among its last ${HISTORY_PAGE} entries`,
+    };
+  return { known: true, pending, lastUpdateFailed: failed };
 }
+
+/** How many history entries are read to find the last update. */
+const HISTORY_PAGE = 10;
 
 const histories = new Map<string, Promise<CreationHistory>>();
 
@@ -104,6 +151,13 @@ export function mayHaveBeenCreated(
       why:
         `the stack's state cannot say which creations an earlier run left unfinished (${history.reason}): ` +
         "looking in GitLab before each creation for a runner carrying its resource's creation mark",
+    };
+  if (history.lastUpdateFailed)
+    return {
+      may: true,
+      why:
+        "the stack's last pulumi up failed, and a creation it could not confirm may have made a runner: looking in " +
+        "GitLab before each creation for a runner carrying its resource's creation mark",
     };
   return history.pending.has(origin.urn)
     ? {

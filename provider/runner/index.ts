@@ -87,12 +87,14 @@ async function adoptedChecked(
 export function runnerOperations(ctx: () => ResourceContext) {
   const api = () => rememberingRunners(ctx().client());
   const warn = (message: string) => ctx().log.warn(message);
-  // When the state cannot be read, every creation looks in GitLab: the log says why once.
+  // When the state cannot be read or the last up failed, every creation looks in GitLab: the log
+  // says why once.
   let toldUnknown = false;
   const mayExist = async (origin: ResourceOrigin) => {
     const history = await creationHistory(origin);
     const answer = mayHaveBeenCreated(history, origin);
-    if (!answer.may || history.known) return answer;
+    // Said once per process when every creation looks; per resource when only it does.
+    if (!answer.may || (history.known && !history.lastUpdateFailed)) return answer;
     if (toldUnknown) return { may: true as const, why: "" };
     toldUnknown = true;
     return answer;

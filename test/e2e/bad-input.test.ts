@@ -11,6 +11,7 @@ import {
   type RunningEmulator,
   startEmulator,
 } from "../../emulator";
+import { composeNote, markFor } from "../../provider/runner/creation-mark";
 import { type PulumiRunResult, PulumiWorkspace } from "../support/pulumi";
 
 // The bad-input corpus (issue 8): invalid programs and conditions, each run with the real CLI
@@ -562,6 +563,14 @@ const conditions: Case[] = [
       env: on("v17", FIXTURE_TOKENS.admin),
     },
   ),
+  runnerCase(
+    "adoptRunnerId of a runner another stack's resource manages",
+    "adopt-managed",
+    // beforeAll gives this runner of the 16.11 server the creation mark of acme/fleet/prod's "build".
+    { adoptRunnerId: FIXTURE_IDS.runners.instance },
+    ["adoptRunnerId", "already managed by the Pulumi resource acme/fleet/prod build", "retainOnDelete"],
+    { command: "preview", env: on("v16", FIXTURE_TOKENS.admin) },
+  ),
   // Registration tokens.
   runnerCase(
     "registration token on GitLab 17.11 (410)",
@@ -750,6 +759,20 @@ describe("bad input ends in a clear error (real CLI, emulator)", () => {
     await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
     const closedPort = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
+    // A runner another stack manages: its note ends with that resource's creation mark.
+    const managedNote = composeNote(
+      "shared",
+      markFor({
+        urn: "urn:pulumi:prod::fleet::pulumi-nodejs:dynamic/gitlab:Runner::build",
+        organization: "acme",
+      }),
+    );
+    const marked = await fetch(`${v16.url}/api/v4/runners/${runners.instance}`, {
+      method: "PUT",
+      headers: { "PRIVATE-TOKEN": FIXTURE_TOKENS.admin, "content-type": "application/json" },
+      body: JSON.stringify({ maintenance_note: managedNote }),
+    });
+    if (!marked.ok) throw new Error(`marking runner ${runners.instance}: ${marked.status}`);
     servers = {
       quiet,
       v17,

@@ -7,7 +7,8 @@ import { PulumiWorkspace } from "../support/pulumi";
 
 // When a creation looks in GitLab first (provider/stack-state.ts): only for a resource the
 // stack's state records an unfinished creation of — what a killed `pulumi up` leaves — or for
-// every creation when PULUMI_SKIP_CHECKPOINTS is set (a killed run then leaves no record).
+// every creation after a failed up, or when PULUMI_SKIP_CHECKPOINTS is set (a killed run then
+// leaves no record).
 // Otherwise a runner's creation is its POST and the read of its details: 2 requests.
 // Both front doors: the dynamic resources from a JavaScript program, the plugin from YAML.
 
@@ -161,5 +162,26 @@ describe.each([dynamic, plugin])("looking in GitLab before creating a runner ($n
     expect(count(routes, LISTING)).toBeGreaterThan(0);
     expect(output).toMatch(/PULUMI_SKIP_CHECKPOINTS is set/);
     expect(inGitLab()).toHaveLength(12);
+  });
+
+  it("looks before every creation in the up after a failed one", async () => {
+    // GitLab fails both creations, twice each (a POST is not retried on a 5xx; after finding no
+    // runner it is sent once more): the up fails, and its history entry says so.
+    em.setFaults({
+      rules: [{ kind: "status", status: 500, method: "POST", path: "^/api/v4/user/runners$", count: 4 }],
+    });
+    await program(14);
+    expect((await up({}, { allowFailure: true })).code).not.toBe(0);
+    em.setFaults({ rules: [] });
+    const from = em.requests().length;
+    const { output } = await up();
+    expect(count(routesSince(from), LISTING)).toBeGreaterThan(0);
+    expect(output).toMatch(/last pulumi up failed/);
+    expect(inGitLab()).toHaveLength(14);
+    expect((await inState()).sort()).toEqual(
+      inGitLab()
+        .map((r) => r.id)
+        .sort(),
+    );
   });
 });

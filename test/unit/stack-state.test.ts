@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { STAND_IN_ORGANIZATION, stackArgument } from "../../provider/stack-cli";
-import { creationHistory, mayHaveBeenCreated, pendingCreations } from "../../provider/stack-state";
+import {
+  creationHistory,
+  lastUpdateFailed,
+  mayHaveBeenCreated,
+  pendingCreations,
+} from "../../provider/stack-state";
 
 const URN = "urn:pulumi:prod::fleet::pulumi-nodejs:dynamic/gitlab:Runner::build";
 const OTHER = "urn:pulumi:prod::fleet::pulumi-nodejs:dynamic/gitlab:Runner::deploy";
@@ -33,13 +38,23 @@ describe("pendingCreations", () => {
 describe("mayHaveBeenCreated", () => {
   const origin = { urn: URN, organization: "acme" };
   it("is true for a resource with a pending creation, and says why", () => {
-    expect(mayHaveBeenCreated({ known: true, pending: new Set([URN]) }, origin)).toEqual({
+    expect(
+      mayHaveBeenCreated({ known: true, pending: new Set([URN]), lastUpdateFailed: false }, origin),
+    ).toEqual({
       may: true,
       why: expect.stringMatching(/unfinished creation of this resource/),
     });
   });
   it("is false when the state holds none for it", () => {
-    expect(mayHaveBeenCreated({ known: true, pending: new Set([OTHER]) }, origin)).toEqual({ may: false });
+    expect(
+      mayHaveBeenCreated({ known: true, pending: new Set([OTHER]), lastUpdateFailed: false }, origin),
+    ).toEqual({ may: false });
+  });
+  it("is true for every resource after a failed up (a creation it could not confirm leaves no pending one)", () => {
+    expect(mayHaveBeenCreated({ known: true, pending: new Set(), lastUpdateFailed: true }, origin)).toEqual({
+      may: true,
+      why: expect.stringMatching(/last pulumi up failed/),
+    });
   });
   it("is true, with the reason, when nothing is known", () => {
     expect(mayHaveBeenCreated({ known: false, reason: "no CLI" }, origin)).toEqual({
@@ -76,5 +91,21 @@ describe("stackArgument", () => {
   });
   it("gives the bare name where the organization is the stand-in (the plugin, a DIY backend)", () => {
     expect(stackArgument({ urn: URN, organization: STAND_IN_ORGANIZATION })).toBe("prod");
+  });
+});
+
+describe("lastUpdateFailed", () => {
+  const update = (result: string) => ({ kind: "update", result });
+  it("reads the newest finished update, skipping refreshes and this run's own in-progress entry", () => {
+    expect(
+      lastUpdateFailed([update("in-progress"), { kind: "refresh", result: "succeeded" }, update("failed")]),
+    ).toBe(true);
+    expect(lastUpdateFailed([update("succeeded"), update("failed")])).toBe(false);
+    expect(lastUpdateFailed([{ kind: "destroy", result: "failed" }, update("succeeded")])).toBe(false);
+  });
+  it("is false for a stack that never ran, undefined when no update is on the page or the answer is not a list", () => {
+    expect(lastUpdateFailed([])).toBe(false);
+    expect(lastUpdateFailed([{ kind: "refresh", result: "succeeded" }])).toBeUndefined();
+    expect(lastUpdateFailed({})).toBeUndefined();
   });
 });
