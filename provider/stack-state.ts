@@ -85,6 +85,9 @@ function truthy(value: string | undefined): boolean {
 /** The largest state read: well above any stack a CLI run can handle comfortably. */
 const MAX_STATE_BYTES = 1024 * 1024 * 1024;
 
+/** How many history entries are read to find the last update. */
+const HISTORY_PAGE = 10;
+
 async function readHistory(stack: string, env: NodeJS.ProcessEnv): Promise<CreationHistory> {
   if (truthy(env.PULUMI_SKIP_CHECKPOINTS))
     return { known: false, reason: "PULUMI_SKIP_CHECKPOINTS is set, so a killed run leaves no record in it" };
@@ -105,7 +108,7 @@ async function readHistory(stack: string, env: NodeJS.ProcessEnv): Promise<Creat
   try {
     failed = lastUpdateFailed(JSON.parse(updates.stdout));
   } catch {
-    failed = undefined;
+    return { known: false, reason: `pulumi stack history --stack ${stack} printed no history` };
   }
   if (failed === undefined)
     return {
@@ -114,9 +117,6 @@ async function readHistory(stack: string, env: NodeJS.ProcessEnv): Promise<Creat
     };
   return { known: true, pending, lastUpdateFailed: failed };
 }
-
-/** How many history entries are read to find the last update. */
-const HISTORY_PAGE = 10;
 
 const histories = new Map<string, Promise<CreationHistory>>();
 
