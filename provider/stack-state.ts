@@ -137,6 +137,11 @@ export function creationHistory(
   return history;
 }
 
+/** Whether every creation looks in GitLab, whatever its resource: nothing says which may not. */
+export function everyCreationLooks(history: CreationHistory): boolean {
+  return !history.known || history.lastUpdateFailed;
+}
+
 /**
  * Whether GitLab must be searched before creating the resource of `origin`, and the line that
  * says why (for the engine's log).

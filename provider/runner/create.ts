@@ -4,14 +4,14 @@
  * after. Pulumi must never lose a runner GitLab created: any failure after the POST rejects
  * with a {@link PartialStateError} so the engine records it (docs/pulumi-engine.md §3).
  *
- * Creation is idempotent across processes (docs/design.md "Two front doors"): the POST carries this
- * resource's creation mark in the maintenance note (`creation-mark.ts`), and before posting a
- * resource that an earlier run may have created (the stack's state records an unfinished
+ * Creation is idempotent across processes (docs/design.md "Two front doors"): the POST carries
+ * this resource's creation mark in the maintenance note (`creation-mark.ts`), and before posting
+ * a resource that an earlier run may have created (the stack's state records an unfinished
  * creation of it: `provider/stack-state.ts`), the scope is looked up once per provider process
  * for a never-contacted runner carrying it (`creation-evidence.ts`). Such a runner is taken over
- * (its token reset, its settings put to the program's) instead of posting again. GitLab 13.x has no note: there a lost answer inside one process is
- * still reconciled by resemblance (`reconcile.ts`), and a killed `pulumi up` can leave a runner
- * behind.
+ * (its token reset, its settings put to the program's) instead of posting again. GitLab 13.x has
+ * no note: there a lost answer inside one process is still reconciled by resemblance
+ * (`reconcile.ts`), and a killed `pulumi up` can leave a runner behind.
  */
 import type { GitLabClient, RunnerCredentials, RunnerDetails } from "../gitlab";
 import type { EngineLog } from "../resource/engine-log";

@@ -16,7 +16,7 @@ import { isUnknown } from "../resource/host-values";
 import { lookUpRunner, rememberingRunners } from "../resource/lookups";
 import { type NamedNamespace, onlineFailures } from "../resource/online-checks";
 import { originOf, type ResourceOrigin } from "../resource/origin";
-import { creationHistory, mayHaveBeenCreated } from "../stack-state";
+import { creationHistory, everyCreationLooks, mayHaveBeenCreated } from "../stack-state";
 import { planWords } from "./assigned-projects";
 import { checkRunnerInputs } from "./check";
 import { adoptionVerdict, createRunner } from "./create";
@@ -87,15 +87,14 @@ async function adoptedChecked(
 export function runnerOperations(ctx: () => ResourceContext) {
   const api = () => rememberingRunners(ctx().client());
   const warn = (message: string) => ctx().log.warn(message);
-  // When the state cannot be read or the last up failed, every creation looks in GitLab: the log
-  // says why once.
+  // When every creation looks in GitLab (the state cannot tell, or the last up failed), the log
+  // says why once per process; a resource with an unfinished creation of its own says so itself.
   let toldUnknown = false;
   const mayExist = async (origin: ResourceOrigin) => {
     const history = await creationHistory(origin);
     const answer = mayHaveBeenCreated(history, origin);
-    // Said once per process when every creation looks; per resource when only it does.
-    if (!answer.may || (history.known && !history.lastUpdateFailed)) return answer;
-    if (toldUnknown) return { may: true as const, why: "" };
+    if (!answer.may || !everyCreationLooks(history)) return answer;
+    if (toldUnknown) return { ...answer, why: "" };
     toldUnknown = true;
     return answer;
   };
